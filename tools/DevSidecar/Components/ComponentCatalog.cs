@@ -1,0 +1,22 @@
+namespace ShopDapr.DevSidecar.Components;
+
+/// <summary>The component types the dev sidecar implements, by Dapr type name (<c>state.sqlite</c>) and version.</summary>
+public static class ComponentCatalog
+{
+    public sealed record Entry(string Type, string Version, Func<ComponentContext, object> Create, bool SharedAcrossApps = true);
+
+    private static readonly Dictionary<string, Entry> Entries = new(StringComparer.Ordinal);
+
+    static ComponentCatalog()
+    {
+        State.StateComponents.Register(Add);
+    }
+
+    public static IReadOnlyCollection<Entry> All => Entries.Values;
+
+    public static void Add(Entry entry) => Entries[$"{entry.Type}/{entry.Version}"] = entry;
+
+    public static Entry? Find(string type, string version) => Entries.GetValueOrDefault($"{type}/{version}");
+
+    public static bool KnowsType(string type) => Entries.Values.Any(e => e.Type == type);
+}

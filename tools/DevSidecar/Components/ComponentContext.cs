@@ -1,0 +1,50 @@
+using System.Globalization;
+using ShopDapr.DevSidecar.Resources;
+
+namespace ShopDapr.DevSidecar.Components;
+
+/// <summary>A component's resolved metadata (secret references already read) with typed accessors that name the field on error.</summary>
+public sealed class ComponentContext(ComponentResource resource, IReadOnlyDictionary<string, string> metadata, IServiceProvider services)
+{
+    public ComponentResource Resource { get; } = resource;
+
+    public string Name => Resource.Name;
+
+    public string Type => Resource.Type;
+
+    /// <summary>Case-insensitive, as daprd reads component metadata.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; } = metadata;
+
+    /// <summary>Process-wide services (logging, time) for components that need them.</summary>
+    public IServiceProvider Services { get; } = services;
+
+    public string? Optional(string name) =>
+        Metadata.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
+
+    public string Required(string name) =>
+        Optional(name) ?? throw Invalid(name, $"is required for a {Type} component ('{Name}')");
+
+    public bool Bool(string name, bool fallback) => Optional(name) switch
+    {
+        null => fallback,
+        var v when bool.TryParse(v, out var b) => b,
+        var v => throw Invalid(name, $"'{v}' is not true or false"),
+    };
+
+    public int Int(string name, int fallback) => Optional(name) switch
+    {
+        null => fallback,
+        var v when int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => i,
+        var v => throw Invalid(name, $"'{v}' is not a whole number"),
+    };
+
+    public TimeSpan Duration(string name, TimeSpan fallback) => Optional(name) switch
+    {
+        null => fallback,
+        var v when GoDuration.TryParse(v, out var d) => d,
+        var v => throw Invalid(name, $"'{v}' is not a duration such as 5s, 1m30s or 100ms"),
+    };
+
+    public ResourceException Invalid(string field, string problem) =>
+        new(Resource.SourceFile, $"spec.metadata.{field}", problem);
+}

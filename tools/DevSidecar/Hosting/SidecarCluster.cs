@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ShopDapr.DevSidecar.Components;
+
+namespace ShopDapr.DevSidecar.Hosting;
+
+/// <summary>
+/// What the sidecars of one process share, standing in for daprd's name resolution and for components
+/// that are one thing across apps (in-memory pub/sub). Replicas of one app id are picked round-robin.
+/// </summary>
+public sealed class SidecarCluster : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ImmutableArray<Sidecar>> _apps = new(StringComparer.Ordinal);
+    private int _next;
+
+    public ComponentPool Components { get; } = new();
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public IEnumerable<string> AppIds => _apps.Where(a => !a.Value.IsEmpty).Select(a => a.Key);
+
+    internal void Register(Sidecar sidecar) =>
+        _apps.AddOrUpdate(sidecar.AppId, [sidecar], (_, list) => list.Add(sidecar));
+
+    internal void Unregister(Sidecar sidecar) =>
+        _apps.AddOrUpdate(sidecar.AppId, [], (_, list) => list.Remove(sidecar));
+
+    /// <summary>Every live replica of an app id.</summary>
+    public ImmutableArray<Sidecar> Replicas(string appId) =>
+        _apps.TryGetValue(appId, out var list) ? list : [];
+
+    /// <summary>One replica of an app id, round-robin; null when none is running.</summary>
+    public Sidecar? Resolve(string appId)
+    {
+        var list = Replicas(appId);
+        return list.IsEmpty ? null : list[(int)((uint)Interlocked.Increment(ref _next) % (uint)list.Length)];
+    }
+
+    public ValueTask DisposeAsync() => Components.DisposeAsync();
+}

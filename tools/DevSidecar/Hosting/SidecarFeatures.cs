@@ -1,0 +1,20 @@
+using ShopDapr.DevSidecar.Grpc;
+using ShopDapr.DevSidecar.State;
+
+namespace ShopDapr.DevSidecar.Hosting;
+
+/// <summary>The building blocks one sidecar serves; each feature adds its services and maps its HTTP routes here.</summary>
+internal static class SidecarFeatures
+{
+    public static void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+    }
+
+    public static void Map(WebApplication app)
+    {
+        var v1 = app.MapGroup("/v1.0");
+        v1.MapGet("/healthz", () => Results.NoContent());
+        v1.MapGet("/healthz/outbound", () => Results.NoContent());
+    }
+}

@@ -1,0 +1,3 @@
+using ShopDapr.DevSidecar.Cli;
+
+return await DevSidecarCommand.RunAsync(args);

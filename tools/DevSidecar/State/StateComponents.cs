@@ -1,0 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using ShopDapr.DevSidecar.Components;
+
+namespace ShopDapr.DevSidecar.State;
+
+public static class StateComponents
+{
+    public static void Register(Action<ComponentCatalog.Entry> add)
+    {
+        add(new("state.in-memory", "v1", c => new InMemoryStateStore(c, c.Services.GetRequiredService<TimeProvider>())));
+    }
+}
