@@ -1,4 +1,5 @@
 using ShopDapr.DevSidecar.Grpc;
+using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Hosting;
@@ -8,6 +9,7 @@ internal static class SidecarFeatures
 {
     public static void AddServices(IServiceCollection services)
     {
+        services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
     }
 

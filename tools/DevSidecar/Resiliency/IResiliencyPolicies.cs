@@ -1,0 +1,35 @@
+using Polly;
+
+namespace ShopDapr.DevSidecar.Resiliency;
+
+/// <summary>Which way a component call goes, as in a Resiliency file's <c>targets.components.X.outbound/inbound</c>.</summary>
+public enum ComponentDirection { Outbound, Inbound }
+
+/// <summary>
+/// The policies of the Resiliency resources, per target, as Polly pipelines (timeout inside retry inside circuit breaker,
+/// as daprd nests them). A call fails a pipeline by throwing; callers turn a failed answer (RETRY, 5xx) into an exception.
+/// A target without a policy gets daprd's built-in behaviour (e.g. default retries for invocation), or none.
+/// </summary>
+public interface IResiliencyPolicies
+{
+    /// <summary>Service invocation to an app (<c>targets.apps</c>).</summary>
+    ResiliencePipeline ForApp(string appId);
+
+    /// <summary>A component (<c>targets.components</c>): state and outbound publish, or inbound pub/sub delivery.</summary>
+    ResiliencePipeline ForComponent(string componentName, ComponentDirection direction);
+
+    /// <summary>An actor type (<c>targets.actors</c>).</summary>
+    ResiliencePipeline ForActor(string actorType);
+}
+
+/// <summary>No policies at all: each call runs once.</summary>
+public sealed class NoResiliencyPolicies : IResiliencyPolicies
+{
+    public static readonly NoResiliencyPolicies Instance = new();
+
+    public ResiliencePipeline ForApp(string appId) => ResiliencePipeline.Empty;
+
+    public ResiliencePipeline ForComponent(string componentName, ComponentDirection direction) => ResiliencePipeline.Empty;
+
+    public ResiliencePipeline ForActor(string actorType) => ResiliencePipeline.Empty;
+}
