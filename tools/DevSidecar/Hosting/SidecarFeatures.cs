@@ -1,4 +1,5 @@
 using ShopDapr.DevSidecar.Grpc;
+using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
 
@@ -11,6 +12,7 @@ internal static class SidecarFeatures
     {
         services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        PubSubFeature.AddServices(services);
     }
 
     public static void Map(WebApplication app)
@@ -18,5 +20,6 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        PubSubFeature.Map(app);
     }
 }

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Resiliency;
+
+namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
+
+/// <summary>
+/// Subscribes the app: declarative subscriptions at start, programmatic ones once the app answers <c>GET /dapr/subscribe</c>
+/// (the app may start after its sidecar, so it is asked again until <see cref="DiscoveryDeadline"/>). Each subscription joins
+/// the component's consumer group named by the app id, so replicas of one app compete and different apps each get a copy.
+/// A sidecar without an app channel subscribes to nothing.
+/// </summary>
+internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, IAsyncDisposable
+{
+    public static readonly TimeSpan DiscoveryDeadline = TimeSpan.FromMinutes(5);
+
+    private readonly SidecarContext _sidecar;
+    private readonly Publisher _publisher;
+    private readonly IResiliencyPolicies _resiliency;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<SubscriptionInfo> _declarative;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _discovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _gate = new();
+    private readonly List<(IDisposable Membership, SubscriptionDelivery Delivery)> _live = [];
+    private ImmutableList<SubscriptionInfo> _subscriptions = [];
+    private Task _discovery = Task.CompletedTask;
+
+    /// <summary>Reads and checks the declarative subscriptions; a broken one throws <see cref="Resources.ResourceException"/>.</summary>
+    public SubscriptionManager(SidecarContext sidecar, Publisher publisher, IResiliencyPolicies resiliency, TimeProvider time, ILogger<SubscriptionManager> logger)
+    {
+        _sidecar = sidecar;
+        _publisher = publisher;
+        _resiliency = resiliency;
+        _time = time;
+        _logger = logger;
+        _declarative = DeclarativeSubscriptions.Load(sidecar, m => PubSubLog.Warning(logger, m));
+    }
+
+    public IReadOnlyList<SubscriptionInfo> Subscriptions => _subscriptions;
+
+    public Task Discovered => _discovered.Task;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_sidecar.App is not { } app)
+        {
+            _discovered.TrySetResult();
+            return Task.CompletedTask;
+        }
+        foreach (var s in _declarative)
+            Add(s, app);
+        _discovery = Task.Run(() => DiscoverAsync(app, _stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync();
+        await _discovery;
+        List<(IDisposable Membership, SubscriptionDelivery Delivery)> live;
+        lock (_gate)
+        {
+            live = [.. _live];
+            _live.Clear();
+        }
+        foreach (var (membership, delivery) in live)
+        {
+            membership.Dispose();
+            if (delivery is IAsyncDisposable d)
+                await d.DisposeAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+            await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+
+    private async Task DiscoverAsync(AppChannel app, CancellationToken ct)
+    {
+        var started = _time.GetTimestamp();
+        var wait = TimeSpan.FromMilliseconds(50);
+        try
+        {
+            while (true)
+            {
+                var found = await ProgrammaticSubscriptions.TryGetAsync(app, _logger, ct);
+                if (found is not null)
+                {
+                    foreach (var s in found)
+                        Add(s, app);
+                    return;
+                }
+                if (_time.GetElapsedTime(started) > DiscoveryDeadline)
+                {
+                    PubSubLog.DiscoveryTimedOut(_logger, _sidecar.AppId, DiscoveryDeadline);
+                    return;
+                }
+                await Task.Delay(wait, _time, ct);
+                wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 1000));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The sidecar stopped before the app answered.
+        }
+        finally
+        {
+            _discovered.TrySetResult();
+        }
+    }
+
+    private void Add(SubscriptionInfo info, AppChannel app)
+    {
+        if (!_sidecar.Components.TryGet<IPubSub>(info.PubsubName, out var pubsub))
+        {
+            PubSubLog.UnknownPubsub(_logger, _sidecar.AppId, info.Topic, info.PubsubName);
+            return;
+        }
+        lock (_gate)
+        {
+            if (_subscriptions.Any(s => s.PubsubName == info.PubsubName && s.Topic == info.Topic))
+            {
+                PubSubLog.Duplicate(_logger, _sidecar.AppId, info.Topic, info.PubsubName, info.Type);
+                return;
+            }
+            SubscriptionDelivery delivery = info.BulkSubscribe is { Enabled: true }
+                ? new BulkDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger)
+                : new SubscriptionDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger);
+            var membership = pubsub.Subscribe(info.Topic, _sidecar.AppId, delivery.HandleAsync);
+            _live.Add((membership, delivery));
+            _subscriptions = _subscriptions.Add(info);
+        }
+    }
+}
