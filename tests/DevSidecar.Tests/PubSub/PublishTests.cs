@@ -168,7 +168,7 @@ public sealed class PublishTests
         Assert.Equal("pubsub nope is not found", rpc.Status.Detail);
 
         // The SDK refuses an empty topic itself, so ask with the raw stub.
-        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(dapr.Sidecar.GrpcEndpoint);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(dapr.Sidecar.GrpcEndpoint);
         var raw = new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
         var empty = await Assert.ThrowsAsync<RpcException>(() =>
             raw.PublishEventAsync(new Dapr.Client.Autogen.Grpc.v1.PublishEventRequest { PubsubName = "pubsub", Topic = "" }, cancellationToken: Ct).ResponseAsync);
