@@ -40,6 +40,7 @@ public sealed class PublishTests
 
         var d = await app.NextAsync("orders");
         Assert.Equal("application/cloudevents+json", d.ContentType);
+        Assert.Equal("pubsub", d.Headers["pubsubName"]);
         var ce = d.Json;
         Assert.True(Guid.TryParse((string?)ce["id"], out _));
         Assert.Equal("1.0", (string?)ce["specversion"]);

@@ -11,7 +11,7 @@ using ShopDapr.DevSidecar.Hosting;
 namespace ShopDapr.DevSidecar.Tests.PubSub;
 
 /// <summary>One POST the app received, as the sidecar sent it (recorded before the SDK's CloudEvents middleware).</summary>
-public sealed record Delivery(string App, string Path, string? ContentType, string Body)
+public sealed record Delivery(string App, string Path, string? ContentType, string Body, IReadOnlyDictionary<string, string> Headers)
 {
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 }
@@ -79,7 +79,8 @@ public sealed class SubscriberApp : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body, leaveOpen: true);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             context.Request.Body.Position = 0;
-            var delivery = new Delivery(Name, context.Request.Path.Value!.TrimStart('/'), context.Request.ContentType, body);
+            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            var delivery = new Delivery(Name, context.Request.Path.Value!.TrimStart('/'), context.Request.ContentType, body, headers);
             await next(context);
             // Recorded after the app answered, so a test sees the delivery once the app has handled it.
             Feed(delivery.Path).Writer.TryWrite(delivery);

@@ -20,12 +20,14 @@ internal static class AppDelivery
 {
     private static readonly MediaTypeHeaderValue CloudEventJson = new(ContentTypes.CloudEventJson);
 
-    public static async Task<DeliveryOutcome> DeliverAsync(AppChannel app, string path, ReadOnlyMemory<byte> body, string eventId, CancellationToken cancellationToken)
+    public static async Task<DeliveryOutcome> DeliverAsync(
+        AppChannel app, string path, ReadOnlyMemory<byte> body, string eventId, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/'))
         {
             Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = CloudEventJson } },
         };
+        AddMetadataHeaders(request, metadata);
         HttpResponseMessage response;
         try
         {
@@ -62,6 +64,17 @@ internal static class AppDelivery
                 return DeliveryOutcome.Drop;
             throw new RetriableDeliveryException(
                 $"retriable error returned from app while processing pub/sub event {eventId}, body: {text}. status code returned: {code}");
+        }
+    }
+
+    /// <summary>daprd passes the message metadata (with <c>pubsubName</c>) to the app as headers.</summary>
+    public static void AddMetadataHeaders(HttpRequestMessage request, IReadOnlyDictionary<string, string> metadata)
+    {
+        foreach (var (key, value) in metadata)
+        {
+            if (key.Equals("content-length", StringComparison.OrdinalIgnoreCase) || key.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+                continue;
+            request.Headers.TryAddWithoutValidation(key, value);
         }
     }
 

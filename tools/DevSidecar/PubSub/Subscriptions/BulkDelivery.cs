@@ -178,6 +178,7 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(envelope)) { Headers = { ContentType = new(ContentTypes.Json) } },
         };
+        AppDelivery.AddMetadataHeaders(request, new Dictionary<string, string> { ["pubsubName"] = Info.PubsubName });
         HttpResponseMessage response;
         try
         {

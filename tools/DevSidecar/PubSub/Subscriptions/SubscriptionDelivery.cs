@@ -53,6 +53,7 @@ internal class SubscriptionDelivery(
         }
 
         var body = RawPayload ? JsonSerializer.SerializeToUtf8Bytes(cloudEvent) : message.Data;
+        var headers = new Dictionary<string, string>(message.Metadata) { ["pubsubName"] = Info.PubsubName };
         DeliveryOutcome outcome;
         try
         {
@@ -60,7 +61,7 @@ internal class SubscriptionDelivery(
             {
                 try
                 {
-                    return await AppDelivery.DeliverAsync(App, path, body, id ?? "", ct);
+                    return await AppDelivery.DeliverAsync(App, path, body, id ?? "", headers, ct);
                 }
                 catch (RetriableDeliveryException e)
                 {
