@@ -25,7 +25,7 @@ public sealed class DeliveryTests
     [Fact]
     public async Task Two_app_ids_each_receive_every_event()
     {
-        var cluster = new SidecarCluster();
+        await using var cluster = new SidecarCluster();
         await using var billing = await SubscriberApp.StartAsync(a => a.MapPost("/paid", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "orders"), "billing");
         await using var shipping = await SubscriberApp.StartAsync(a => a.MapPost("/ship", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "orders"), "shipping");
         await using var billingDapr = await SidecarFor(billing, "billing", cluster: cluster);
@@ -36,13 +36,12 @@ public sealed class DeliveryTests
         var a = await billing.NextAsync("paid");
         var b = await shipping.NextAsync("ship");
         Assert.Equal((string?)a.Json["id"], (string?)b.Json["id"]);
-        await cluster.DisposeAsync();
     }
 
     [Fact]
     public async Task Replicas_of_one_app_compete_so_each_event_arrives_once()
     {
-        var cluster = new SidecarCluster();
+        await using var cluster = new SidecarCluster();
         var feed = System.Threading.Channels.Channel.CreateUnbounded<Delivery>();
         await using var one = await SubscriberApp.StartAsync(a => a.MapPost("/work", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "jobs"), "replica-1", feed);
         await using var two = await SubscriberApp.StartAsync(a => a.MapPost("/work", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "jobs"), "replica-2", feed);
@@ -59,7 +58,6 @@ public sealed class DeliveryTests
         Assert.Equal(count, got.Select(d => (int)d.Json["data"]!["n"]!).Distinct().Count());
         Assert.Contains(got, d => d.App == "replica-1");
         Assert.Contains(got, d => d.App == "replica-2");
-        await cluster.DisposeAsync();
     }
 
     [Fact]

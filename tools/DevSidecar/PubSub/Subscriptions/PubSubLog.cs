@@ -27,6 +27,9 @@ internal static partial class PubSubLog
     [LoggerMessage(Level = LogLevel.Error, Message = "app {AppId} did not answer GET /dapr/subscribe within {Deadline}; it has no programmatic subscriptions")]
     public static partial void DiscoveryTimedOut(ILogger logger, string appId, TimeSpan deadline);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "delivering a pub/sub event on topic {Topic} (pubsub {Pubsub}) failed unexpectedly; the event is lost")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string topic, string pubsub);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
     public static partial void Warning(ILogger logger, string message);
 }

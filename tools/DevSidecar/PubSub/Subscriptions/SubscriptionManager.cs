@@ -131,7 +131,17 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
             SubscriptionDelivery delivery = info.BulkSubscribe is { Enabled: true }
                 ? new BulkDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger)
                 : new SubscriptionDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger);
-            var membership = pubsub.Subscribe(info.Topic, _sidecar.AppId, delivery.HandleAsync);
+            var membership = pubsub.Subscribe(info.Topic, _sidecar.AppId, async (message, ct) =>
+            {
+                try
+                {
+                    await delivery.HandleAsync(message, ct);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    PubSubLog.Unexpected(_logger, e, message.Topic, info.PubsubName);
+                }
+            });
             _live.Add((membership, delivery));
             _subscriptions = _subscriptions.Add(info);
         }
