@@ -51,6 +51,7 @@ public sealed class PublishTests
         Assert.Equal("pubsub", (string?)ce["pubsubname"]);
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", (string?)ce["traceparent"]);
         Assert.Equal((string?)ce["traceparent"], (string?)ce["traceid"]);
+        Assert.Equal(((string)ce["traceparent"]!)[..35], d.Headers["traceparent"][..35]); // the app call continues the event's trace
         Assert.NotNull(ce["tracestate"]);
         Assert.True(DateTimeOffset.TryParse((string?)ce["time"], out _));
         Assert.Equal("o-1", (string?)ce["data"]!["id"]);

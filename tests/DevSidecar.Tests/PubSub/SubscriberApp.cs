@@ -41,7 +41,8 @@ public sealed class SubscriberApp : IAsyncDisposable
     public HttpMessageHandler Handler => _app.GetTestServer().CreateHandler();
 
     /// <param name="shared">Replicas can share one feed of deliveries to check that each event arrives once.</param>
-    public static async Task<SubscriberApp> StartAsync(Action<WebApplication> map, string name = "app", Channel<Delivery>? shared = null)
+    /// <param name="sdkSubscribeHandler">false when the test serves its own <c>GET /dapr/subscribe</c>.</param>
+    public static async Task<SubscriberApp> StartAsync(Action<WebApplication> map, string name = "app", Channel<Delivery>? shared = null, bool sdkSubscribeHandler = true)
     {
         var sub = new SubscriberApp(name, shared);
         var builder = WebApplication.CreateSlimBuilder();
@@ -50,7 +51,8 @@ public sealed class SubscriberApp : IAsyncDisposable
         var app = builder.Build();
         app.Use(sub.RecordAsync);
         app.UseCloudEvents();
-        app.MapSubscribeHandler();
+        if (sdkSubscribeHandler)
+            app.MapSubscribeHandler();
         map(app);
         await app.StartAsync(TestContext.Current.CancellationToken);
         sub._app = app;

@@ -115,6 +115,36 @@ public sealed class SubscriptionDiscoveryTests
     }
 
     [Fact]
+    public async Task A_hand_written_subscribe_answer_is_read_case_insensitively_in_v1_and_v2_shapes()
+    {
+        const string answer = """
+            [
+              {"PUBSUBNAME": "pubsub", "Topic": "v1-topic", "ROUTE": "/v1", "Metadata": {"rawPayload": "false"}},
+              {"pubsubname": "pubsub", "topic": "v2-topic", "Routes": {"Rules": [{"Match": "event.type == \"a\"", "Path": "/v2a"}], "Default": "/v2"}, "DeadLetterTopic": "dlq"},
+              {"pubsubName": "pubsub", "topic": "no-route"},
+              {"pubsubName": "elsewhere", "topic": "unknown-pubsub", "route": "/x"}
+            ]
+            """;
+        await using var app = await SubscriberApp.StartAsync(a =>
+        {
+            a.MapGet("/dapr/subscribe", () => Results.Text(answer, "application/json"));
+            a.MapPost("/v1", () => Results.Ok());
+            a.MapPost("/v2", () => Results.Ok());
+        }, sdkSubscribeHandler: false);
+        await using var dapr = await DeliveryTests.SidecarFor(app, "handmade");
+
+        var subs = dapr.Sidecar.Services.GetRequiredService<ISubscriptionView>().Subscriptions;
+
+        Assert.Equal(["v1-topic", "v2-topic"], subs.Select(s => s.Topic).Order());
+        Assert.Equal([new RoutingRule(null, "/v1")], subs.Single(s => s.Topic == "v1-topic").Rules);
+        var v2 = subs.Single(s => s.Topic == "v2-topic");
+        Assert.Equal([new RoutingRule("event.type == \"a\"", "/v2a"), new RoutingRule(null, "/v2")], v2.Rules);
+        Assert.Equal("dlq", v2.DeadLetterTopic);
+        await dapr.Client.PublishEventAsync("pubsub", "v2-topic", new { id = "to-default" }, Ct);
+        Assert.Equal("to-default", (string?)(await app.NextAsync("v2")).Json["data"]!["id"]);
+    }
+
+    [Fact]
     public async Task An_app_that_starts_after_its_sidecar_still_gets_its_subscriptions()
     {
         await using var app = await SubscriberApp.StartAsync(a => a.MapPost("/late", () => Results.Ok()).WithTopic("pubsub", "late"));

@@ -54,6 +54,14 @@ internal class SubscriptionDelivery(
 
         var body = RawPayload ? JsonSerializer.SerializeToUtf8Bytes(cloudEvent) : message.Data;
         var headers = new Dictionary<string, string>(message.Metadata) { ["pubsubName"] = Info.PubsubName };
+        if ((CloudEvents.Text(cloudEvent, "traceparent") ?? CloudEvents.Text(cloudEvent, "traceid")) is { Length: > 0 } trace)
+        {
+            // daprd calls the app in a span that continues the event's trace.
+            var (parent, state) = TraceContext.ForPublish(trace, CloudEvents.Text(cloudEvent, "tracestate"));
+            headers["traceparent"] = parent;
+            if (state.Length > 0)
+                headers["tracestate"] = state;
+        }
         DeliveryOutcome outcome;
         try
         {
