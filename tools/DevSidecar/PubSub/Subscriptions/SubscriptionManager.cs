@@ -75,9 +75,9 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
 
     public async ValueTask DisposeAsync()
     {
+        // _stop is left undisposed on purpose: a broker worker may still link to it while leaving the group.
         if (!_stop.IsCancellationRequested)
             await StopAsync(CancellationToken.None);
-        _stop.Dispose();
     }
 
     private async Task DiscoverAsync(AppChannel app, CancellationToken ct)
@@ -133,11 +133,17 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 : new SubscriptionDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger);
             var membership = pubsub.Subscribe(info.Topic, _sidecar.AppId, async (message, ct) =>
             {
+                // Stopping this sidecar cancels its deliveries in flight (the shared broker lives on).
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stop.Token);
                 try
                 {
-                    await delivery.HandleAsync(message, ct);
+                    await delivery.HandleAsync(message, linked.Token);
                 }
-                catch (Exception e) when (!ct.IsCancellationRequested)
+                catch (OperationCanceledException) when (linked.IsCancellationRequested)
+                {
+                    PubSubLog.Lost(_logger, null, message.Topic, info.PubsubName, $"sidecar of app {_sidecar.AppId} stopped during delivery");
+                }
+                catch (Exception e)
                 {
                     PubSubLog.Unexpected(_logger, e, message.Topic, info.PubsubName);
                 }
