@@ -145,6 +145,23 @@ public sealed class SubscriptionDiscoveryTests
     }
 
     [Fact]
+    public async Task A_programmatic_subscription_replaces_a_declarative_one_for_the_same_topic()
+    {
+        await using var app = await SubscriberApp.StartAsync(a =>
+        {
+            a.MapPost("/legacy", () => Results.Ok());
+            a.MapPost("/from-code", () => Results.Ok()).WithTopic("pubsub", "legacy");
+        });
+        await using var dapr = await DeliveryTests.SidecarFor(app, "both", PubSubYaml.InMemory(("sub-v1.yaml", V1)));
+
+        var sub = Assert.Single(dapr.Sidecar.Services.GetRequiredService<ISubscriptionView>().Subscriptions);
+        Assert.Equal(SubscriptionType.Programmatic, sub.Type);
+        await dapr.Client.PublishEventAsync("pubsub", "legacy", new { id = "code-wins" }, Ct);
+        Assert.Equal("code-wins", (string?)(await app.NextAsync("from-code")).Json["data"]!["id"]);
+        Assert.False(app.TryNext("legacy", out _));
+    }
+
+    [Fact]
     public async Task An_app_that_starts_after_its_sidecar_still_gets_its_subscriptions()
     {
         await using var app = await SubscriberApp.StartAsync(a => a.MapPost("/late", () => Results.Ok()).WithTopic("pubsub", "late"));

@@ -21,6 +21,9 @@ internal static partial class PubSubLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "app {AppId} already subscribes to topic {Topic} on pubsub {Pubsub}; the {Type} subscription is ignored")]
     public static partial void Duplicate(ILogger logger, string appId, string topic, string pubsub, SubscriptionType type);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "app {AppId}: the programmatic subscription to topic {Topic} on pubsub {Pubsub} replaces the {Previous} one")]
+    public static partial void Replaced(ILogger logger, string appId, string topic, string pubsub, SubscriptionType previous);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "app {AppId} subscribes to topic {Topic} on pubsub {Pubsub}, which this app does not have; ignored")]
     public static partial void UnknownPubsub(ILogger logger, string appId, string topic, string pubsub);
 

@@ -23,7 +23,7 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _discovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _gate = new();
-    private readonly List<(IDisposable Membership, SubscriptionDelivery Delivery)> _live = [];
+    private readonly List<(SubscriptionInfo Info, IDisposable Membership, SubscriptionDelivery Delivery)> _live = [];
     private ImmutableList<SubscriptionInfo> _subscriptions = [];
     private Task _discovery = Task.CompletedTask;
 
@@ -50,7 +50,7 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
             return Task.CompletedTask;
         }
         foreach (var s in _declarative)
-            Add(s, app);
+            Add(s, app); // declarative ones never replace another
         _discovery = Task.Run(() => DiscoverAsync(app, _stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
@@ -59,13 +59,13 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
     {
         await _stop.CancelAsync();
         await _discovery;
-        List<(IDisposable Membership, SubscriptionDelivery Delivery)> live;
+        List<(SubscriptionInfo Info, IDisposable Membership, SubscriptionDelivery Delivery)> live;
         lock (_gate)
         {
             live = [.. _live];
             _live.Clear();
         }
-        foreach (var (membership, delivery) in live)
+        foreach (var (_, membership, delivery) in live)
         {
             membership.Dispose();
             if (delivery is IAsyncDisposable d)
@@ -92,7 +92,10 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 if (found is not null)
                 {
                     foreach (var s in found)
-                        Add(s, app);
+                    {
+                        if (Add(s, app) is IAsyncDisposable replaced)
+                            await replaced.DisposeAsync();
+                    }
                     return;
                 }
                 if (_time.GetElapsedTime(started) > DiscoveryDeadline)
@@ -114,19 +117,32 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
         }
     }
 
-    private void Add(SubscriptionInfo info, AppChannel app)
+    /// <summary>
+    /// Starts one subscription. As daprd lists them, the first declarative one per pubsub and topic counts and a
+    /// programmatic one replaces whatever came before it; returns the delivery it replaced.
+    /// </summary>
+    private SubscriptionDelivery? Add(SubscriptionInfo info, AppChannel app)
     {
         if (!_sidecar.Components.TryGet<IPubSub>(info.PubsubName, out var pubsub))
         {
             PubSubLog.UnknownPubsub(_logger, _sidecar.AppId, info.Topic, info.PubsubName);
-            return;
+            return null;
         }
         lock (_gate)
         {
-            if (_subscriptions.Any(s => s.PubsubName == info.PubsubName && s.Topic == info.Topic))
+            SubscriptionDelivery? replaced = null;
+            var existing = _live.FindIndex(l => l.Info.PubsubName == info.PubsubName && l.Info.Topic == info.Topic);
+            if (existing >= 0)
             {
-                PubSubLog.Duplicate(_logger, _sidecar.AppId, info.Topic, info.PubsubName, info.Type);
-                return;
+                if (info.Type == SubscriptionType.Declarative)
+                {
+                    PubSubLog.Duplicate(_logger, _sidecar.AppId, info.Topic, info.PubsubName, info.Type);
+                    return null;
+                }
+                PubSubLog.Replaced(_logger, _sidecar.AppId, info.Topic, info.PubsubName, _live[existing].Info.Type);
+                _live[existing].Membership.Dispose();
+                replaced = _live[existing].Delivery;
+                _live.RemoveAt(existing);
             }
             SubscriptionDelivery delivery = info.BulkSubscribe is { Enabled: true }
                 ? new BulkDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger)
@@ -148,8 +164,9 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                     PubSubLog.Unexpected(_logger, e, message.Topic, info.PubsubName);
                 }
             });
-            _live.Add((membership, delivery));
-            _subscriptions = _subscriptions.Add(info);
+            _live.Add((info, membership, delivery));
+            _subscriptions = [.. _live.Select(l => l.Info)];
+            return replaced;
         }
     }
 }
