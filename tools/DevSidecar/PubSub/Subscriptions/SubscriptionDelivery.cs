@@ -6,7 +6,7 @@ using ShopDapr.DevSidecar.Resiliency;
 namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 
 /// <summary>
-/// One live subscription of one sidecar, delivering one event at a time (dapr <c>pkg/runtime/subscription/subscription.go</c>):
+/// One live subscription of one sidecar; each call delivers one event (dapr <c>pkg/runtime/subscription/subscription.go</c>):
 /// read the CloudEvent (or wrap a raw payload), drop it when expired, pick the route, POST it to the app under the
 /// component's inbound resiliency policy (daprd retries nothing by itself). A dropped event, one that failed after its
 /// retries, one whose rule could not be evaluated and one no rule matches go to the dead-letter topic when there is one,
