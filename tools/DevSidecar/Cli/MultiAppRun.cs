@@ -153,6 +153,12 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             output.Line($"Exited App \"{app.AppId}\" successfully");
             return;
         }
+        if (code is 130 or 143)
+        {
+            // SIGINT/SIGTERM from elsewhere: Ctrl+C in a terminal reaches the whole process group, the apps too.
+            output.Line($"The app \"{app.AppId}\" was stopped by a signal");
+            return;
+        }
         _crashed = true;
         output.Error($"error: the app \"{app.AppId}\" exited with code {code}");
     }

@@ -67,7 +67,7 @@ public static class RunFileParser
         if (string.IsNullOrWhiteSpace(app.AppDirPath))
             throw new ResourceException(file, $"{at}.appDirPath", "is required");
         var dir = ExistingPath(file, $"{at}.appDirPath", baseDir, app.AppDirPath, folder: true)!;
-        var appId = string.IsNullOrWhiteSpace(app.AppId) ? Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar)) : app.AppId.Trim();
+        var appId = string.IsNullOrWhiteSpace(app.AppId) ? Path.GetFileName(dir) : app.AppId.Trim();
 
         var resources = Paths(file, at, dir, app.ResourcesPaths, app.ResourcesPath, folders: true);
         var localResources = Path.Combine(dir, ".dapr", "resources");
@@ -122,7 +122,7 @@ public static class RunFileParser
         var expanded = path.Trim();
         if (expanded == "~" || expanded.StartsWith("~/", StringComparison.Ordinal))
             expanded = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), expanded.TrimStart('~').TrimStart('/'));
-        var full = Path.GetFullPath(expanded, baseDir);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(expanded, baseDir));
         if (folder ? Directory.Exists(full) : File.Exists(full))
             return full;
         throw new ResourceException(file, field, $"{(folder ? "folder" : "file")} '{path}' does not exist ({full})");
