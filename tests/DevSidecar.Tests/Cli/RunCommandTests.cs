@@ -13,7 +13,7 @@ namespace ShopDapr.DevSidecar.Tests.Cli;
 public sealed class RunCommandTests : IDisposable
 {
     private const string Serving = """
-        echo "env APP_ID=$APP_ID DAPR_HTTP_PORT=$DAPR_HTTP_PORT DAPR_GRPC_PORT=$DAPR_GRPC_PORT DAPR_HTTP_ENDPOINT=$DAPR_HTTP_ENDPOINT DAPR_GRPC_ENDPOINT=$DAPR_GRPC_ENDPOINT APP_PORT=${APP_PORT-unset} DAPR_API_TOKEN=${DAPR_API_TOKEN-unset} GREETING=$GREETING"
+        echo "env APP_ID=$APP_ID DAPR_HTTP_PORT=$DAPR_HTTP_PORT DAPR_GRPC_PORT=$DAPR_GRPC_PORT DAPR_HTTP_ENDPOINT=$DAPR_HTTP_ENDPOINT DAPR_GRPC_ENDPOINT=$DAPR_GRPC_ENDPOINT APP_PORT=${APP_PORT-unset} APP_PROTOCOL=$APP_PROTOCOL DAPR_API_TOKEN=${DAPR_API_TOKEN-unset} GREETING=$GREETING"
         echo "$APP_ID writes to stderr" >&2
         exec 3<>/dev/tcp/127.0.0.1/$DAPR_HTTP_PORT
         printf 'GET /v1.0/healthz HTTP/1.0\r\ndapr-api-token: %s\r\n\r\n' "$DAPR_API_TOKEN" >&3
@@ -99,9 +99,9 @@ public sealed class RunCommandTests : IDisposable
         var cartEnv = Line("== APP - cart == env ");
         var catalogHttp = int.Parse(Between(catalogEnv, "DAPR_HTTP_PORT=", " "));
         var catalogGrpc = int.Parse(Between(catalogEnv, "DAPR_GRPC_PORT=", " "));
-        Assert.Contains($"APP_ID=catalog DAPR_HTTP_PORT={catalogHttp} DAPR_GRPC_PORT={catalogGrpc} DAPR_HTTP_ENDPOINT=http://127.0.0.1:{catalogHttp} DAPR_GRPC_ENDPOINT=http://127.0.0.1:{catalogGrpc} APP_PORT=unset DAPR_API_TOKEN=s3cret GREETING=hello from common", catalogEnv);
+        Assert.Contains($"APP_ID=catalog DAPR_HTTP_PORT={catalogHttp} DAPR_GRPC_PORT={catalogGrpc} DAPR_HTTP_ENDPOINT=http://127.0.0.1:{catalogHttp} DAPR_GRPC_ENDPOINT=http://127.0.0.1:{catalogGrpc} APP_PORT=unset APP_PROTOCOL=http DAPR_API_TOKEN=s3cret GREETING=hello from common", catalogEnv);
         Assert.Contains($"APP_ID=cart ", cartEnv);
-        Assert.Contains($"APP_PORT={cartPort} DAPR_API_TOKEN=unset GREETING=hello from cart", cartEnv);
+        Assert.Contains($"APP_PORT={cartPort} APP_PROTOCOL=http DAPR_API_TOKEN=unset GREETING=hello from cart", cartEnv);
         Assert.Contains("== APP - catalog == catalog writes to stderr", _output.Lines);
         Assert.Contains("== APP - cart == sidecar answered: HTTP/1.1 204 No Content", _output.Lines);
         Assert.Contains(_output.Lines, l => l.StartsWith("== DAPR - catalog == level=warning", StringComparison.Ordinal) && l.Contains("Subscription", StringComparison.Ordinal));

@@ -95,6 +95,8 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             return null;
         }
         output.Line($"Started Dapr with app id \"{app.AppId}\". HTTP Port: {sidecar.HttpEndpoint.Port}. gRPC Port: {sidecar.GrpcEndpoint.Port}");
+        if (app.AppPort is not null && app.AppProtocol is not ("http" or "h2c"))
+            output.Error($"warning: app \"{app.AppId}\": appProtocol {app.AppProtocol} is not supported by the dev sidecar yet; it calls the app over plain HTTP");
         if (app.Command.Count == 0)
         {
             output.Line($"No application command found for app \"{app.AppId}\"; its sidecar runs alone.");
@@ -118,12 +120,16 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         }
     }
 
-    /// <summary>The variables the dapr CLI gives an app, then the app's own <c>env</c> (common merged in); the ports always as started.</summary>
+    /// <summary>
+    /// The variables the dapr CLI gives an app (APP_ID, APP_PORT, APP_PROTOCOL, the sidecar's ports) plus the endpoints the
+    /// SDKs read and the API tokens; then, as in the dapr CLI, the app's own <c>env</c> (common merged in) last, so it wins.
+    /// </summary>
     private static Dictionary<string, string> Environment(RunApp app, Sidecar sidecar)
     {
-        var env = new Dictionary<string, string>(app.Env, StringComparer.Ordinal)
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["APP_ID"] = app.AppId,
+            ["APP_PROTOCOL"] = app.AppProtocol,
             ["DAPR_HTTP_PORT"] = sidecar.HttpEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DAPR_GRPC_PORT"] = sidecar.GrpcEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{sidecar.HttpEndpoint.Port}",
@@ -136,6 +142,8 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             if (Setting(app, token) is { } value)
                 env[token] = value;
         }
+        foreach (var (key, value) in app.Env)
+            env[key] = value;
         return env;
     }
 

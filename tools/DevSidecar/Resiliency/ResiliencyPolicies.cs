@@ -9,7 +9,9 @@ namespace ShopDapr.DevSidecar.Resiliency;
 /// daprd's default policies (<c>DefaultAppRetryPolicy</c>, <c>DefaultStatestoreComponentOutboundRetryPolicy</c>,
 /// <c>DefaultRetryPolicy</c>, …) and, for service invocation, the built-in retries of the sidecar-to-sidecar hop
 /// (<c>DaprBuiltInServiceRetries</c>: 3 × 1s, only for gRPC Unavailable/Unauthenticated). Pipelines and circuit
-/// breakers are made once per target and kept.
+/// breakers are made once per target and kept. Differences from daprd: an app's breaker is per app (daprd keeps one per
+/// app and method), a component's per direction (daprd shares one between inbound and outbound), and an actor's timeout
+/// sits in the same pipeline as its retry (daprd applies it after the actor lock is taken).
 /// </summary>
 public sealed partial class ResiliencyPolicies : IResiliencyPolicies
 {
