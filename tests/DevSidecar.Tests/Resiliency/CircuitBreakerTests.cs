@@ -169,4 +169,61 @@ public sealed class CircuitBreakerTests
         Assert.False(await TryCallAsync(policies.ForActor("InventoryActor", "sku-1")));
         Assert.True(await TryCallAsync(policies.ForActor("InventoryActor", "sku-2")));
     }
+
+    [Fact]
+    public async Task Counts_are_cleared_every_interval_while_closed()
+    {
+        var time = new RecordingTimeProvider();
+        var pipeline = ResiliencyKit.Load(time, ResiliencyKit.Doc("""
+              policies:
+                circuitBreakers:
+                  cb:
+                    interval: 10s
+                    trip: totalFailures > 2
+              targets:
+                apps:
+                  catalog:
+                    circuitBreaker: cb
+            """)).ForApp("catalog");
+
+        await FailAsync(pipeline, 2);
+        time.Advance(TimeSpan.FromSeconds(10));
+        await FailAsync(pipeline, 2);
+        Assert.True(await TryCallAsync(pipeline));
+
+        await FailAsync(pipeline, 1);
+        Assert.False(await TryCallAsync(pipeline));
+    }
+
+    [Fact]
+    public async Task Half_open_admits_maxRequests_calls_and_closes_after_as_many_successes()
+    {
+        var time = new RecordingTimeProvider();
+        var pipeline = ResiliencyKit.Load(time, ResiliencyKit.Doc("""
+              policies:
+                circuitBreakers:
+                  cb:
+                    maxRequests: 2
+                    timeout: 5s
+                    trip: consecutiveFailures >= 1
+              targets:
+                apps:
+                  catalog:
+                    circuitBreaker: cb
+            """)).ForApp("catalog");
+        await FailAsync(pipeline, 1);
+        time.Advance(TimeSpan.FromSeconds(5));
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ct = TestContext.Current.CancellationToken;
+
+        var first = pipeline.ExecuteAsync(async _ => await release.Task, ct).AsTask();
+        var second = pipeline.ExecuteAsync(async _ => await release.Task, ct).AsTask();
+        Assert.False(await TryCallAsync(pipeline));
+        release.SetResult();
+        await Task.WhenAll(first, second);
+
+        Assert.True(await TryCallAsync(pipeline));
+        Assert.True(await TryCallAsync(pipeline));
+        Assert.True(await TryCallAsync(pipeline));
+    }
 }
