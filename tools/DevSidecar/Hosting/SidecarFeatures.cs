@@ -9,7 +9,7 @@ internal static class SidecarFeatures
 {
     public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
+        services.AddResiliency();
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
     }
 
