@@ -2,9 +2,9 @@ namespace ShopDapr.DevSidecar.Config;
 
 /// <summary>
 /// The operations of one app policy, matched as daprd's ACL trie matches them: path segments from the root;
-/// <c>/*</c> matches one last segment, <c>/**</c> everything below, <c>*</c> inside a segment any characters,
-/// and an operation with no wildcard also covers the paths below it (<c>/orders</c> covers <c>/orders/1</c>).
-/// The first operation declared for a path wins.
+/// <c>/*</c> matches one last segment, <c>/**</c> everything below (and the parent itself), <c>*</c> inside a segment
+/// any characters, and an operation with no wildcard also covers the paths below it (<c>/orders</c> covers <c>/orders/1</c>).
+/// Siblings are tried in the order declared, so a wildcard declared before a specific operation shadows it, as in daprd.
 /// </summary>
 internal sealed class OperationTree<T> where T : class
 {
