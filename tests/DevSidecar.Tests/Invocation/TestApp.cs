@@ -15,12 +15,13 @@ public sealed record ReceivedRequest(string Method, string Path, string Query, I
 
 /// <summary>
 /// An in-process app behind a sidecar (TestServer). <c>/status/{code}</c> answers that status with body <c>status {code}</c>;
-/// <c>/echo</c> answers the request body with its content type;
+/// <c>/flaky</c> answers 503 <see cref="FlakyFailures"/> times, then 200; <c>/echo</c> answers the request body with its content type;
 /// any other path answers 200 with the app's name as body. Every answer carries <c>x-app-name</c>; every call is recorded.
 /// </summary>
 public sealed class TestApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _flakyCalls;
 
     private TestApp(WebApplication app, string name)
     {
@@ -29,6 +30,9 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>How many calls to <c>/flaky</c> answer 503 before it answers 200.</summary>
+    public int FlakyFailures { get; set; }
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
@@ -57,6 +61,11 @@ public sealed class TestApp : IAsyncDisposable
             {
                 http.Response.StatusCode = code;
                 await http.Response.WriteAsync($"status {code}", http.RequestAborted);
+                return;
+            }
+            if (path == "flaky" && Interlocked.Increment(ref test._flakyCalls) <= test.FlakyFailures)
+            {
+                http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return;
             }
             if (path == "echo")
