@@ -61,6 +61,23 @@ public sealed class AccessControlTests
     }
 
     [Fact]
+    public async Task An_app_invoking_itself_reaches_its_own_app_without_access_control_as_in_daprd()
+    {
+        await using var apps = await TwoApps.StartAsync(new Dictionary<string, string> { ["config.yaml"] = DenyAllButOneOperation });
+        var replica = await apps.AddAppAsync("b-replica");
+        await apps.AddSidecarAsync("b", replica);
+        using var http = new HttpClient { BaseAddress = apps.B.Sidecar.HttpEndpoint };
+        var ct = TestContext.Current.CancellationToken;
+
+        var answers = new List<string>();
+        for (var i = 0; i < 3; i++)
+            answers.Add(await http.GetStringAsync("/v1.0/invoke/b/method/api/other", ct));
+
+        Assert.All(answers, a => Assert.Equal("b", a));
+        Assert.Empty(replica.Received);
+    }
+
+    [Fact]
     public async Task Config_file_with_default_allow_denies_only_the_listed_operations()
     {
         using var dir = new TempDir();

@@ -109,6 +109,10 @@ public sealed class Sidecar : IAsyncDisposable
         {
             logger.LogDebug(e, "Sidecar for {AppId} was disposed before the requested shutdown ran", AppId);
         }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sidecar for {AppId} failed to stop on request", AppId);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken = default)

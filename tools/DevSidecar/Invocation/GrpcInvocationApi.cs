@@ -50,7 +50,10 @@ internal sealed class GrpcInvocationApi(ServiceInvoker invoker) : IDaprGrpcApi
         foreach (var (name, value) in response.Headers)
         {
             var key = name.ToLowerInvariant();
-            if (!key.StartsWith("grpc-", StringComparison.Ordinal) && !key.EndsWith("-bin", StringComparison.Ordinal) && value.All(char.IsAscii))
+            // gRPC metadata keys are [0-9a-z_.-]; an HTTP header outside that (or a non-ASCII value) cannot travel as one.
+            if (!key.StartsWith("grpc-", StringComparison.Ordinal) && !key.EndsWith("-bin", StringComparison.Ordinal)
+                && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.')
+                && value.All(c => c >= 0x20 && c < 0x7f))
                 metadata.Add(key, value);
         }
         metadata.Add(InvocationHeaders.HttpStatus, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -17,6 +17,12 @@ public sealed partial class LocalInvoker(SidecarContext sidecar, SidecarConfigur
             LogDenied(logger, caller.AppId, request.Method, request.Verb);
             throw new InvocationException(sidecar.AppId, $"rpc error: code = PermissionDenied desc = {reason}", StatusCodes.Status403Forbidden);
         }
+        return await InvokeAppAsync(caller, request, cancellationToken);
+    }
+
+    /// <summary>The call to the app itself, past access control.</summary>
+    internal async Task<InvocationResponse> InvokeAppAsync(CallerIdentity caller, InvocationRequest request, CancellationToken cancellationToken)
+    {
         var app = sidecar.App
                   ?? throw new InvocationException(sidecar.AppId, "rpc error: code = Internal desc = app channel is not initialized");
 

@@ -11,7 +11,7 @@ namespace ShopDapr.DevSidecar.Invocation;
 /// inside the app's resiliency pipeline. An app answer outside 200–399 fails the attempt (so a retry policy can act
 /// on it, as daprd's does) and, after the last attempt, goes back to the caller as it is.
 /// </summary>
-public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration configuration, IResiliencyPolicies policies)
+public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration configuration, IResiliencyPolicies policies, LocalInvoker? self = null)
 {
     private CallerIdentity Identity => new(sidecar.AppId, configuration.Namespace, configuration.TrustDomain);
 
@@ -41,12 +41,14 @@ public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration 
 
     private async Task<InvocationResponse> AttemptAsync(string targetId, string appId, InvocationRequest call, CancellationToken cancellationToken)
     {
-        var target = sidecar.Cluster.Resolve(appId)
-                     ?? throw new InvocationException(targetId, $"couldn't find service: {appId}");
         InvocationResponse response;
         try
         {
-            response = await target.Services.GetRequiredService<LocalInvoker>().InvokeAsync(Identity, call, cancellationToken);
+            // daprd calls its own app directly when an app invokes itself: no other replica, no access control.
+            if (appId == sidecar.AppId && self is not null)
+                response = await self.InvokeAppAsync(Identity, call, cancellationToken);
+            else
+                response = await Resolve(targetId, appId).Services.GetRequiredService<LocalInvoker>().InvokeAsync(Identity, call, cancellationToken);
         }
         catch (InvocationException e) when (e.TargetId != targetId)
         {
@@ -56,6 +58,9 @@ public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration 
             throw new AppResponseException(response);
         return response;
     }
+
+    private Sidecar Resolve(string targetId, string appId) =>
+        sidecar.Cluster.Resolve(appId) ?? throw new InvocationException(targetId, $"couldn't find service: {appId}");
 
     /// <summary>daprd: "app" is in this sidecar's namespace, "app.ns" names one; more dots is an invalid id.</summary>
     private string TargetAppId(string targetId)

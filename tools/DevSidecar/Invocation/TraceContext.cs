@@ -24,8 +24,6 @@ public static partial class TraceContext
         return $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{span}-{(sampled ? "01" : "00")}";
     }
 
-    public static string TraceId(string traceParent) => traceParent.Split('-')[1];
-
     [GeneratedRegex("^(?<version>[0-9a-f]{2})-(?<trace>[0-9a-f]{32})-(?<parent>[0-9a-f]{16})-(?<flags>[0-9a-f]{2})")]
     private static partial Regex TraceParentFormat();
 }
