@@ -100,7 +100,7 @@ public sealed class StatusCodeRanges
 /// A failed answer with a status code (HTTP 100–599 or gRPC 0–16), as daprd's <c>CodeError</c>: throw it inside a pipeline
 /// so a retry policy's <c>matching</c> decides whether it is retried.
 /// </summary>
-public sealed class ResiliencyCodeException(int statusCode, string message, Exception? inner = null) : Exception(message, inner)
+public class ResiliencyCodeException(int statusCode, string message, Exception? inner = null) : Exception(message, inner)
 {
     public int StatusCode { get; } = statusCode;
 }
