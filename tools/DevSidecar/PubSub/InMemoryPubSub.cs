@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using ShopDapr.DevSidecar.Components;
+using ShopDapr.DevSidecar.MetadataApi;
 
 namespace ShopDapr.DevSidecar.PubSub;
 
@@ -11,7 +12,7 @@ namespace ShopDapr.DevSidecar.PubSub;
 /// a message goes to one handler of the group, round-robin. A message published while nobody subscribes is gone,
 /// as with daprd's in-memory bus. A failed handler is logged by the component, as daprd's in-memory bus does.
 /// </summary>
-public sealed partial class InMemoryPubSub(ComponentContext context, ILogger<InMemoryPubSub> logger) : IPubSub, IAsyncDisposable
+public sealed partial class InMemoryPubSub(ComponentContext context, ILogger<InMemoryPubSub> logger) : IPubSub, IComponentCapabilities, IAsyncDisposable
 {
     /// <summary>Messages of one consumer group in flight at once.</summary>
     public const int DefaultConcurrency = 16;
@@ -27,11 +28,18 @@ public sealed partial class InMemoryPubSub(ComponentContext context, ILogger<InM
             throw new PubSubClosedException();
         foreach (var ((topic, _), group) in _groups)
         {
-            if (topic == message.Topic)
+            if (Matches(topic, message.Topic))
                 group.Value.Enqueue(message);
         }
         return Task.CompletedTask;
     }
+
+    /// <summary>As daprd's in-memory bus: <c>orders.*</c> matches <c>orders.paid</c>, not <c>orders.</c> itself.</summary>
+    public IReadOnlyList<string> Capabilities { get; } = ["SUBSCRIBE_WILDCARDS"];
+
+    internal static bool Matches(string subscribed, string published) =>
+        subscribed == published
+        || (subscribed.EndsWith('*') && published.Length > subscribed.Length - 1 && published.StartsWith(subscribed[..^1], StringComparison.Ordinal));
 
     public IDisposable Subscribe(string topic, string consumerGroup, PubSubHandler handler)
     {

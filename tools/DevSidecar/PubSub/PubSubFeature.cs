@@ -13,6 +13,7 @@ internal static class PubSubFeature
         services.AddSingleton<SubscriptionManager>();
         services.AddSingleton<ISubscriptionView>(sp => sp.GetRequiredService<SubscriptionManager>());
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionManager>());
+        services.AddSingleton<MetadataApi.IMetadataContributor, SubscriptionMetadata>();
     }
 
     /// <summary>Maps the HTTP API and reads the declarative subscriptions now, so a broken one stops start-up before any port opens.</summary>

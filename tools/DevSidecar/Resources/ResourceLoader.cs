@@ -16,6 +16,8 @@ public static class ResourceLoader
     {
         ["Component"] = typeof(ComponentResource),
         ["Subscription"] = typeof(PubSub.Subscriptions.SubscriptionResource),
+        ["Resiliency"] = typeof(Resiliency.ResiliencyResource),
+        ["Configuration"] = typeof(Config.ConfigurationResource),
     };
 
     /// <summary>Kinds daprd accepts in a resources path that this sidecar skips (with a log line).</summary>

@@ -8,7 +8,7 @@ namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 /// Subscribes the app: declarative subscriptions at start, programmatic ones once the app answers <c>GET /dapr/subscribe</c>
 /// (the app may start after its sidecar, so it is asked again until <see cref="DiscoveryDeadline"/>). Each subscription joins
 /// the component's consumer group named by the app id, so replicas of one app compete and different apps each get a copy.
-/// A sidecar without an app channel subscribes to nothing.
+/// A sidecar without an app channel or without a pubsub component subscribes to nothing and never asks the app.
 /// </summary>
 internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, IAsyncDisposable
 {
@@ -44,7 +44,8 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_sidecar.App is not { } app)
+        // As daprd: no app channel or no pubsub component, no subscriptions (and no GET /dapr/subscribe).
+        if (_sidecar.App is not { } app || !_sidecar.Components.OfType<IPubSub>().Any())
         {
             _discovered.TrySetResult();
             return Task.CompletedTask;
