@@ -207,6 +207,32 @@ public sealed class PublishTests
         Assert.Equal(["b-1", "b-2", "h-1", "h-1", "plain", "plain"], seen.Order());
     }
 
+    [Fact]
+    public async Task BulkPublishEventAlpha1_is_served_for_older_clients_and_rejects_duplicate_entry_ids()
+    {
+        var (dapr, app, _) = await StartAsync();
+        await using var ownsDapr = dapr;
+        await using var ownsApp = app;
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(dapr.Sidecar.GrpcEndpoint);
+        var raw = new Dapr.Client.Autogen.Grpc.v1.Dapr.DaprClient(channel);
+        Dapr.Client.Autogen.Grpc.v1.BulkPublishRequest Request(params string[] ids)
+        {
+            var r = new Dapr.Client.Autogen.Grpc.v1.BulkPublishRequest { PubsubName = "pubsub", Topic = "raw" };
+            foreach (var id in ids)
+                r.Entries.Add(new Dapr.Client.Autogen.Grpc.v1.BulkPublishRequestEntry { EntryId = id, Event = Google.Protobuf.ByteString.CopyFromUtf8(id), ContentType = "text/plain" });
+            return r;
+        }
+
+#pragma warning disable CS0612 // the deprecated name is the point: clients fall back to it
+        var ok = await raw.BulkPublishEventAlpha1Async(Request("alpha"), cancellationToken: Ct);
+        var dup = await Assert.ThrowsAsync<RpcException>(() => raw.BulkPublishEventAlpha1Async(Request("x", "x"), cancellationToken: Ct).ResponseAsync);
+#pragma warning restore CS0612
+
+        Assert.Empty(ok.FailedEntries);
+        Assert.Equal("alpha", (string?)(await app.NextAsync("raw")).Json["data"]);
+        Assert.Equal(StatusCode.InvalidArgument, dup.StatusCode);
+    }
+
     private static async Task AssertError(HttpResponseMessage response, HttpStatusCode status, string code, string? message)
     {
         Assert.Equal(status, response.StatusCode);
