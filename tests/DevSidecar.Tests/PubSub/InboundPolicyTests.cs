@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using ShopDapr.DevSidecar.PubSub;
@@ -101,6 +101,19 @@ public sealed class InboundPolicyTests
         Assert.Single(rig.DeadLetters);
     }
 
+    [Fact]
+    public async Task Without_a_dead_letter_topic_a_failed_event_is_logged_with_its_id_and_topic()
+    {
+        await using var rig = await Rig.StartAsync(() => Results.Json(new { status = "RETRY" }), deadLetterTopic: null);
+
+        await rig.DeliverAsync(Rig.Event("lost-1"), NoResiliencyPolicies.Instance);
+
+        Assert.Empty(rig.DeadLetters);
+        var line = Assert.Single(rig.Log.Lines, l => l.Level == LogLevel.Error);
+        Assert.Contains("lost-1", line.Text);
+        Assert.Contains("orders", line.Text);
+    }
+
     private sealed class Rig : IAsyncDisposable
     {
         private readonly TestSidecar _dapr;
@@ -117,11 +130,13 @@ public sealed class InboundPolicyTests
 
         public IReadOnlyCollection<PubSubMessage> DeadLetters => _broker.Published;
 
-        public static async Task<Rig> StartAsync(Func<IResult> answer, IReadOnlyList<RoutingRule>? rules = null)
+        public ListLogger Log { get; } = new();
+
+        public static async Task<Rig> StartAsync(Func<IResult> answer, IReadOnlyList<RoutingRule>? rules = null, string? deadLetterTopic = "deadletter")
         {
             var app = await SubscriberApp.StartAsync(a => a.MapPost("/handle", answer));
             var dapr = await TestSidecar.StartAsync(PubSubYaml.InMemory(), "policy-app", app.Channel);
-            var info = new SubscriptionInfo(PubSubYaml.Pubsub, "orders", rules ?? [new RoutingRule(null, "handle")], "deadletter",
+            var info = new SubscriptionInfo(PubSubYaml.Pubsub, "orders", rules ?? [new RoutingRule(null, "handle")], deadLetterTopic,
                 new Dictionary<string, string>(), null, SubscriptionType.Programmatic);
             return new Rig(dapr, app, info);
         }
@@ -137,7 +152,7 @@ public sealed class InboundPolicyTests
         public Task DeliverAsync(PubSubMessage message, IResiliencyPolicies policies)
         {
             var delivery = new SubscriptionDelivery(_info, _broker, _dapr.Sidecar.Context.App!,
-                new Publisher(_dapr.Sidecar.Context, policies, TimeProvider.System), policies, TimeProvider.System, NullLogger.Instance);
+                new Publisher(_dapr.Sidecar.Context, policies, TimeProvider.System), policies, TimeProvider.System, Log);
             return delivery.HandleAsync(message, Ct);
         }
 
@@ -146,6 +161,18 @@ public sealed class InboundPolicyTests
             await _dapr.DisposeAsync();
             await _app.DisposeAsync();
         }
+    }
+
+    public sealed class ListLogger : ILogger
+    {
+        public ConcurrentQueue<(LogLevel Level, string Text)> Lines { get; } = new();
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Enqueue((logLevel, formatter(state, exception)));
     }
 
     private sealed class RecordingPubSub : IPubSub
