@@ -10,6 +10,7 @@ internal static class SidecarFeatures
     public static void AddServices(IServiceCollection services)
     {
         services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
+        services.AddSingleton<StateService>();
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
     }
 
@@ -18,5 +19,6 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        v1.MapStateApi();
     }
 }

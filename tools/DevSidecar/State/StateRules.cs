@@ -54,7 +54,7 @@ public static class StateRules
         string.Equals(text, "first-write", StringComparison.OrdinalIgnoreCase) ? Concurrency.FirstWrite : Concurrency.LastWrite;
 
     /// <summary>Metadata returned with a value: <c>ttlExpireTime</c> when it expires.</summary>
-    public static IReadOnlyDictionary<string, string> ResponseMetadata(StateEntry entry) =>
+    public static Dictionary<string, string> ResponseMetadata(StateEntry entry) =>
         entry.ExpiresAt is { } at
             ? new Dictionary<string, string> { [TtlExpireTimeMetadata] = at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) }
             : new Dictionary<string, string>();
