@@ -10,6 +10,7 @@ public static class ComponentCatalog
     static ComponentCatalog()
     {
         State.StateComponents.Register(Add);
+        Secrets.SecretComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

@@ -1,5 +1,6 @@
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Resiliency;
+using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Hosting;
@@ -12,6 +13,8 @@ internal static class SidecarFeatures
         services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
         services.AddSingleton<StateService>();
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddSingleton<SecretService>();
+        services.AddSingleton<IDaprGrpcApi, SecretsGrpcApi>();
     }
 
     public static void Map(WebApplication app)
@@ -20,5 +23,6 @@ internal static class SidecarFeatures
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
         v1.MapStateApi();
+        v1.MapSecretsApi();
     }
 }
