@@ -11,6 +11,7 @@ public static class ComponentCatalog
     {
         State.StateComponents.Register(Add);
         Secrets.SecretComponents.Register(Add);
+        Bindings.BindingComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

@@ -1,3 +1,4 @@
+using ShopDapr.DevSidecar.Bindings;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.Secrets;
@@ -15,6 +16,9 @@ internal static class SidecarFeatures
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
         services.AddSingleton<SecretService>();
         services.AddSingleton<IDaprGrpcApi, SecretsGrpcApi>();
+        services.AddSingleton<BindingService>();
+        services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
+        services.AddHostedService<CronBindingService>();
     }
 
     public static void Map(WebApplication app)
@@ -24,5 +28,6 @@ internal static class SidecarFeatures
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
         v1.MapStateApi();
         v1.MapSecretsApi();
+        v1.MapBindingsApi();
     }
 }
