@@ -1,0 +1,77 @@
+using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Resources;
+
+namespace ShopDapr.DevSidecar.Tests.Bindings;
+
+public sealed class CronBindingTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(15);
+
+    private static Dictionary<string, string> Cron(string schedule) =>
+        new() { ["cron.yaml"] = Yaml.Component("retrain-schedule", "bindings.cron", ("schedule", schedule)) };
+
+    [Theory]
+    [InlineData("@every 1s")]
+    [InlineData("* * * * * *")]
+    [InlineData("*/1 * * * * *")]
+    public async Task Cron_posts_to_the_app_route_named_after_the_binding(string schedule)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await TestApp.StartAsync();
+        await using var dapr = await TestSidecar.StartAsync(Cron(schedule), app: app.Channel);
+
+        await app.WaitForCallsAsync("/retrain-schedule", 2, Deadline, ct);
+
+        Assert.All(app.Calls, c => Assert.Equal("/retrain-schedule", c.Path));
+    }
+
+    [Fact]
+    public async Task A_non_2xx_answer_is_logged_and_the_schedule_goes_on()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await TestApp.StartAsync();
+        app.Status = 500;
+        await using var dapr = await TestSidecar.StartAsync(Cron("@every 1s"), app: app.Channel);
+
+        await app.WaitForCallsAsync("/retrain-schedule", 2, Deadline, ct);
+    }
+
+    [Fact]
+    public async Task Each_app_gets_its_own_cron_schedule()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var cluster = new SidecarCluster();
+        await using var first = await TestApp.StartAsync();
+        await using var second = await TestApp.StartAsync();
+        using var resources = new TempDir();
+        await File.WriteAllTextAsync(resources.File("cron.yaml"), Cron("@every 1s")["cron.yaml"], ct);
+        await using var a = await TestSidecar.StartAsync(new Dictionary<string, string>(), "analytics", first.Channel, cluster, o => o with { ResourcesPaths = [resources.Path] });
+        await using var b = await TestSidecar.StartAsync(new Dictionary<string, string>(), "notifications", second.Channel, cluster, o => o with { ResourcesPaths = [resources.Path] });
+
+        await first.WaitForCallsAsync("/retrain-schedule", 1, Deadline, ct);
+        await second.WaitForCallsAsync("/retrain-schedule", 1, Deadline, ct);
+    }
+
+    [Theory]
+    [InlineData("every five seconds")]
+    [InlineData("61 * * * *")]
+    [InlineData("@every soon")]
+    [InlineData("* * * * * * *")]
+    public async Task Bad_schedule_stops_start_up_naming_file_and_field(string schedule)
+    {
+        var e = await Assert.ThrowsAsync<ResourceException>(() => TestSidecar.StartAsync(Cron(schedule)));
+
+        Assert.EndsWith("cron.yaml", e.File);
+        Assert.Equal("spec.metadata.schedule", e.Field);
+        Assert.Contains(schedule, e.Problem);
+    }
+
+    [Fact]
+    public async Task Missing_schedule_stops_start_up()
+    {
+        var e = await Assert.ThrowsAsync<ResourceException>(() =>
+            TestSidecar.StartAsync(new Dictionary<string, string> { ["cron.yaml"] = Yaml.Component("retrain-schedule", "bindings.cron") }));
+
+        Assert.Equal("spec.metadata.schedule", e.Field);
+    }
+}
