@@ -26,6 +26,39 @@ public sealed class CronBindingTests
     }
 
     [Fact]
+    public async Task Route_metadata_changes_the_path_the_app_is_called_on()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await TestApp.StartAsync();
+        var resources = new Dictionary<string, string> { ["cron.yaml"] = Yaml.Component("retrain-schedule", "bindings.cron", ("schedule", "@every 1s"), ("route", "/jobs/retrain")) };
+        await using var dapr = await TestSidecar.StartAsync(resources, app: app.Channel);
+
+        await app.WaitForCallsAsync("/jobs/retrain", 1, Deadline, ct);
+
+        Assert.DoesNotContain(app.Calls, c => c.Path == "/retrain-schedule");
+    }
+
+    [Fact]
+    public async Task An_app_without_the_route_is_not_called_unless_direction_says_input()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // OPTIONS answers 404 on /unrouted (no route at all) and on /forced (which takes POSTs).
+        await using var app = await TestApp.StartAsync(["/ticker", "/forced"], refuseOptions: ["/forced"]);
+        var resources = new Dictionary<string, string>
+        {
+            ["ticker.yaml"] = Yaml.Component("ticker", "bindings.cron", ("schedule", "@every 1s")),
+            ["unrouted.yaml"] = Yaml.Component("unrouted", "bindings.cron", ("schedule", "@every 1s")),
+            ["forced.yaml"] = Yaml.Component("forced", "bindings.cron", ("schedule", "@every 1s"), ("direction", "input")),
+        };
+        await using var dapr = await TestSidecar.StartAsync(resources, app: app.Channel);
+
+        await app.WaitForCallsAsync("/ticker", 2, Deadline, ct);
+        await app.WaitForCallsAsync("/forced", 1, Deadline, ct); // not probed: direction says input
+
+        Assert.DoesNotContain(app.Calls, c => c.Path == "/unrouted");
+    }
+
+    [Fact]
     public async Task A_non_2xx_answer_is_logged_and_the_schedule_goes_on()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -5,7 +5,7 @@ using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Tests.Bindings;
 
-/// <summary>An in-process app (TestServer) that records every POST the sidecar makes to it and answers a chosen status.</summary>
+/// <summary>An in-process app (TestServer) that records every POST the sidecar makes to it and answers routed ones with a chosen status.</summary>
 public sealed class TestApp : IAsyncDisposable
 {
     private readonly WebApplication _web;
@@ -20,18 +20,31 @@ public sealed class TestApp : IAsyncDisposable
 
     public AppChannelOptions Channel => AppChannelOptions.FromHandler(_web.GetTestServer().CreateHandler());
 
-    public static async Task<TestApp> StartAsync()
+    /// <summary>
+    /// Serves POST on <paramref name="routes"/>, or on every path when none are given (OPTIONS then answers 405);
+    /// OPTIONS on <paramref name="refuseOptions"/> answers 404.
+    /// </summary>
+    public static async Task<TestApp> StartAsync(string[]? routes = null, string[]? refuseOptions = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         var web = builder.Build();
         var app = new TestApp(web);
-        web.MapPost("/{name}", (string name) =>
+        // Every POST is recorded, routed or not, so a test can also see calls that should never have been made.
+        web.Use(async (context, next) =>
         {
-            app._calls.Enqueue(("/" + name, DateTimeOffset.UtcNow));
-            Interlocked.Exchange(ref app._changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            return Results.StatusCode(app.Status);
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                app._calls.Enqueue((context.Request.Path.Value!, DateTimeOffset.UtcNow));
+                Interlocked.Exchange(ref app._changed, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            }
+            await next(context);
         });
+        IResult Answer() => Results.StatusCode(app.Status);
+        foreach (var route in (routes ?? []).DefaultIfEmpty("/{**path}"))
+            web.MapPost(route, Answer);
+        foreach (var route in refuseOptions ?? [])
+            web.MapMethods(route, ["OPTIONS"], () => Results.NotFound());
         await web.StartAsync();
         return app;
     }

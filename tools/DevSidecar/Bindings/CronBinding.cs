@@ -3,7 +3,8 @@ using ShopDapr.DevSidecar.Components;
 namespace ShopDapr.DevSidecar.Bindings;
 
 /// <summary>
-/// <c>bindings.cron</c>: an input binding that calls its app's <c>POST /{name}</c> on its <c>schedule</c>.
+/// <c>bindings.cron</c>: an input binding that calls its app's <c>POST /{route}</c> (the component name unless the
+/// <c>route</c> metadata says otherwise) on its <c>schedule</c>.
 /// One per app (never shared), started and stopped with its sidecar by <see cref="CronBindingService"/>.
 /// </summary>
 public sealed class CronBinding
@@ -11,6 +12,9 @@ public sealed class CronBinding
     public CronBinding(ComponentContext context)
     {
         Name = context.Name;
+        Route = "/" + (context.Optional("route") ?? context.Name).TrimStart('/');
+        // daprd skips its OPTIONS probe when the component says it is an input binding.
+        ExplicitInput = (context.Optional("direction") ?? "").Split(',').Any(d => d.Trim().Equals("input", StringComparison.OrdinalIgnoreCase));
         Schedule = context.Optional("schedule") ?? throw context.Invalid("schedule", $"schedule not set (component '{context.Name}')");
         Parsed = CronSchedule.TryParse(Schedule, out var parsed, out var error)
             ? parsed
@@ -18,6 +22,10 @@ public sealed class CronBinding
     }
 
     public string Name { get; }
+
+    public string Route { get; }
+
+    public bool ExplicitInput { get; }
 
     public string Schedule { get; }
 

@@ -4,9 +4,10 @@ using ShopDapr.DevSidecar.Hosting;
 namespace ShopDapr.DevSidecar.Bindings;
 
 /// <summary>
-/// Runs the sidecar's cron bindings while it is up: at each tick <c>POST /{binding}</c> to the app with an empty body
+/// Runs the sidecar's cron bindings while it is up: at each tick <c>POST /{route}</c> to the app with an empty body
 /// and the binding's metadata (<c>timeZone</c>, <c>readTimeUTC</c>) as headers, as daprd delivers input bindings.
-/// A non-2xx answer or a failed call is logged; the schedule goes on.
+/// As daprd, it first asks <c>OPTIONS /{route}</c> (unless <c>direction</c> says input): only a 2xx or 405 answer
+/// starts the schedule. A non-2xx answer to a tick or a failed call is logged; the schedule goes on.
 /// </summary>
 internal sealed partial class CronBindingService(SidecarContext sidecar, TimeProvider time, ILogger<CronBindingService> logger) : BackgroundService
 {
@@ -28,6 +29,8 @@ internal sealed partial class CronBindingService(SidecarContext sidecar, TimePro
     {
         try
         {
+            if (!cron.ExplicitInput && !await IsSubscribedAsync(app, cron, stoppingToken))
+                return;
             var next = cron.Parsed.Next(time.GetUtcNow());
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -44,9 +47,31 @@ internal sealed partial class CronBindingService(SidecarContext sidecar, TimePro
         }
     }
 
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(3); // daprd's default app-binding-options-timeout
+
+    private async Task<bool> IsSubscribedAsync(AppChannel app, CronBinding cron, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, cron.Route);
+            using var response = await app.Client.SendAsync(request, timeout.Token);
+            if (response.IsSuccessStatusCode || response.StatusCode == System.Net.HttpStatusCode.MethodNotAllowed)
+                return true;
+            LogNotSubscribed(cron.Name, sidecar.AppId, cron.Route, (int)response.StatusCode);
+            return false;
+        }
+        catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !stoppingToken.IsCancellationRequested)
+        {
+            LogProbeFailed(e, cron.Name, sidecar.AppId, cron.Route);
+            return false;
+        }
+    }
+
     private async Task FireAsync(AppChannel app, CronBinding cron, CancellationToken stoppingToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + cron.Name) { Content = new ByteArrayContent([]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, cron.Route) { Content = new ByteArrayContent([]) };
         request.Content.Headers.ContentType = new("application/json");
         request.Headers.TryAddWithoutValidation("timeZone", "Local");
         request.Headers.TryAddWithoutValidation("readTimeUTC",
@@ -65,6 +90,12 @@ internal sealed partial class CronBindingService(SidecarContext sidecar, TimePro
 
     [LoggerMessage(LogLevel.Warning, "cron binding {Binding}: app {AppId} has no app channel (no app port); the schedule does not run")]
     private partial void LogNoApp(string binding, string appId);
+
+    [LoggerMessage(LogLevel.Information, "cron binding {Binding}: app {AppId} has not subscribed (OPTIONS {Route} answered {Status}); the schedule does not run")]
+    private partial void LogNotSubscribed(string binding, string appId, string route, int status);
+
+    [LoggerMessage(LogLevel.Warning, "cron binding {Binding}: could not invoke OPTIONS on {Route} of app {AppId}; the schedule does not run")]
+    private partial void LogProbeFailed(Exception error, string binding, string appId, string route);
 
     [LoggerMessage(LogLevel.Warning, "cron binding {Binding}: app {AppId} answered {Status}")]
     private partial void LogRejected(string binding, string appId, int status);
