@@ -62,6 +62,26 @@ public sealed class StateHttpApiTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await http.GetAsync("/v1.0/state/statestore/k", ct)).StatusCode);
     }
 
+    [Theory]
+    [MemberData(nameof(StateStores.Kinds), MemberType = typeof(StateStores))]
+    public async Task A_value_with_a_ttl_reports_its_expiry_in_a_metadata_header(string kind)
+    {
+        await using var dapr = await Start(kind);
+        using var http = Http(dapr);
+        var ct = TestContext.Current.CancellationToken;
+        var before = DateTimeOffset.UtcNow;
+
+        await http.PostAsync("/v1.0/state/statestore", Body("""[{"key":"t","value":1,"metadata":{"ttlInSeconds":"3600"}}]"""), ct);
+        var get = await http.GetAsync("/v1.0/state/statestore/t", ct);
+
+        var expires = DateTimeOffset.Parse(get.Headers.GetValues("metadata.ttlExpireTime").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires, before.AddSeconds(3599), before.AddSeconds(3700));
+        await http.PostAsync("/v1.0/state/statestore", Body("""[{"key":"plain","value":1}]"""), ct);
+        var plain = await http.GetAsync("/v1.0/state/statestore/plain", ct);
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.False(plain.Headers.Contains("metadata.ttlExpireTime"));
+    }
+
     [Fact]
     public async Task Unknown_store_is_400_ERR_STATE_STORE_NOT_FOUND()
     {

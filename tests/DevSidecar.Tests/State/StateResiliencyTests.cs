@@ -28,6 +28,13 @@ public sealed class StateResiliencyTests
         Assert.Equal(1, store.Calls);
 
         store.Calls = 0;
+        store.Failure = () => new ETagInvalidException("test-app||k");
+        var invalid = await Assert.ThrowsAsync<DaprApiException>(() => state.DeleteAsync(target, "k", op, ct));
+        Assert.Equal(StatusCode.InvalidArgument, invalid.GrpcStatus);
+        Assert.Equal((400, "ERR_STATE_DELETE"), (invalid.HttpStatus, invalid.ErrorCode));
+        Assert.Equal(1, store.Calls);
+
+        store.Calls = 0;
         store.Failure = () => new IOException("disk on fire");
         var broken = await Assert.ThrowsAsync<DaprApiException>(() => state.SaveAsync(target, [op], ct));
         Assert.Equal(StatusCode.Internal, broken.GrpcStatus);
