@@ -175,7 +175,14 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
         return db;
     }
 
-    private string SetBusyTimeout() => $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};";
+    /// <summary>
+    /// Per connection: the busy timeout, and in WAL mode synchronous=NORMAL (SQLite's advice for WAL: a commit survives
+    /// the process dying; only an OS crash or power loss may roll back the last commits).
+    /// </summary>
+    private string SetBusyTimeout() =>
+        $"PRAGMA busy_timeout = {(long)_options.BusyTimeout.TotalMilliseconds};" + (UsesWal ? " PRAGMA synchronous = NORMAL;" : "");
+
+    private bool UsesWal => !_options.InMemory && !_options.ReadOnly && !_options.DisableWal;
 
     private async Task CleanupLoopAsync(CancellationToken stopping)
     {
