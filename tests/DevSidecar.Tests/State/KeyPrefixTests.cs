@@ -24,6 +24,7 @@ public sealed class KeyPrefixTests : IDisposable
     [InlineData(StateStores.Sqlite, "none", "k", true)]
     [InlineData(StateStores.InMemory, "none", "k", true)]
     [InlineData(StateStores.Sqlite, "shop", "shop||k", true)]
+    [InlineData(StateStores.InMemory, "namespace", "orders||k", false)] // NAMESPACE unset: the appid form
     public async Task Keys_are_stored_with_the_prefix_daprd_uses(string kind, string? mode, string storedKey, bool sharedWithOtherApps)
     {
         var ct = TestContext.Current.CancellationToken;

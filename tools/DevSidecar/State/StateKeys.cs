@@ -1,6 +1,9 @@
 namespace ShopDapr.DevSidecar.State;
 
-/// <summary>daprd's key prefixing: <c>appid||key</c> by default, <c>name||key</c>, none, or a literal prefix.</summary>
+/// <summary>
+/// daprd's key prefixing: <c>appid||key</c> by default, <c>name||key</c>, none, <c>namespace</c>
+/// (<c>{NAMESPACE}.{appid}||key</c>, or the appid form when NAMESPACE is unset), or a literal prefix.
+/// </summary>
 public static class StateKeys
 {
     public const string Separator = "||";
@@ -16,6 +19,10 @@ public static class StateKeys
             "appid" => string.IsNullOrEmpty(appId) ? key : appId + Separator + key,
             "name" => storeName + Separator + key,
             "none" => key,
+            "namespace" when string.IsNullOrEmpty(appId) => key,
+            "namespace" => Environment.GetEnvironmentVariable("NAMESPACE") is { Length: > 0 } ns
+                ? $"{ns}.{appId}{Separator}{key}"
+                : appId + Separator + key,
             _ => mode + Separator + key,
         };
     }
