@@ -85,6 +85,24 @@ public sealed class CronBindingTests
         await second.WaitForCallsAsync("/retrain-schedule", 1, Deadline, ct);
     }
 
+    [Fact]
+    public async Task Stopping_the_sidecar_stops_its_schedule()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var stopped = await TestApp.StartAsync();
+        await using var clock = await TestApp.StartAsync();
+        await using var a = await TestSidecar.StartAsync(Cron("@every 1s"), "stops", stopped.Channel);
+        await using var b = await TestSidecar.StartAsync(Cron("@every 1s"), "keeps-going", clock.Channel);
+        await stopped.WaitForCallsAsync("/retrain-schedule", 1, Deadline, ct);
+
+        await a.Sidecar.StopAsync(ct); // waits for the cron service to end
+        var atStop = stopped.Calls.Count;
+        var clockAtStop = clock.Calls.Count;
+        await clock.WaitForCallsAsync("/retrain-schedule", clockAtStop + 3, Deadline, ct); // three more seconds pass
+
+        Assert.Equal(atStop, stopped.Calls.Count);
+    }
+
     [Theory]
     [InlineData("every five seconds")]
     [InlineData("61 * * * *")]
