@@ -35,27 +35,20 @@ internal sealed class BindingsGrpcApi(BindingService bindings) : IDaprGrpcApi
 /// <summary><c>POST /v1.0/bindings/{name}</c> with <c>{data, metadata, operation}</c>.</summary>
 internal static class BindingsHttpApi
 {
-    public static void MapBindingsApi(this IEndpointRouteBuilder v1) => v1.MapPost("/bindings/{name}", Invoke);
+    public static void MapBindingsApi(this IEndpointRouteBuilder v1) => v1.MapPost("/bindings/{name}", Invoke).WithDaprErrors();
 
     private static async Task<IResult> Invoke(string name, HttpContext http, BindingService bindings, CancellationToken cancellationToken)
     {
-        try
-        {
-            using var body = await StateJson.ParseAsync(http.Request, cancellationToken);
-            var root = body.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-                throw DaprApiException.MalformedBody("expected {\"data\", \"metadata\", \"operation\"}");
-            // daprd re-marshals "data" to JSON and hands those bytes to the binding.
-            var data = root.TryGetProperty("data", out var d) ? Encoding.UTF8.GetBytes(d.GetRawText()) : "null"u8.ToArray();
-            var request = new BindingRequest(StateJson.String(root, "operation") ?? "", data, StateJson.Map(root, "metadata"));
-            var result = await bindings.InvokeAsync(name, request, cancellationToken);
-            foreach (var (k, v) in result.Metadata)
-                http.Response.Headers[$"metadata.{k}"] = v;
-            return result.Data is null ? Results.NoContent() : Results.Bytes(result.Data);
-        }
-        catch (DaprApiException e)
-        {
-            return e.ToHttp();
-        }
+        using var body = await StateJson.ParseAsync(http.Request, cancellationToken);
+        var root = body.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+            throw DaprApiException.MalformedBody("expected {\"data\", \"metadata\", \"operation\"}");
+        // daprd re-marshals "data" to JSON and hands those bytes to the binding.
+        var data = root.TryGetProperty("data", out var d) ? Encoding.UTF8.GetBytes(d.GetRawText()) : "null"u8.ToArray();
+        var request = new BindingRequest(StateJson.String(root, "operation") ?? "", data, StateJson.Map(root, "metadata"));
+        var result = await bindings.InvokeAsync(name, request, cancellationToken);
+        foreach (var (k, v) in result.Metadata)
+            http.Response.Headers[$"metadata.{k}"] = v;
+        return result.Data is null ? Results.NoContent() : Results.Bytes(result.Data);
     }
 }

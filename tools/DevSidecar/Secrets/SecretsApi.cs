@@ -55,32 +55,14 @@ internal static class SecretsHttpApi
 {
     public static void MapSecretsApi(this IEndpointRouteBuilder v1)
     {
-        var group = v1.MapGroup("/secrets/{storeName}");
+        var group = v1.MapGroup("/secrets/{storeName}").WithDaprErrors();
         group.MapGet("/bulk", GetBulk);
         group.MapGet("/{key}", Get);
     }
 
-    private static async Task<IResult> Get(string storeName, string key, HttpRequest request, SecretService secrets, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await secrets.GetAsync(storeName, key, StateJson.QueryMetadata(request), cancellationToken));
-        }
-        catch (DaprApiException e)
-        {
-            return e.ToHttp();
-        }
-    }
+    private static async Task<IResult> Get(string storeName, string key, HttpRequest request, SecretService secrets, CancellationToken cancellationToken) =>
+        Results.Json(await secrets.GetAsync(storeName, key, StateJson.QueryMetadata(request), cancellationToken));
 
-    private static async Task<IResult> GetBulk(string storeName, HttpRequest request, SecretService secrets, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return Results.Json(await secrets.GetBulkAsync(storeName, StateJson.QueryMetadata(request), cancellationToken));
-        }
-        catch (DaprApiException e)
-        {
-            return e.ToHttp();
-        }
-    }
+    private static async Task<IResult> GetBulk(string storeName, HttpRequest request, SecretService secrets, CancellationToken cancellationToken) =>
+        Results.Json(await secrets.GetBulkAsync(storeName, StateJson.QueryMetadata(request), cancellationToken));
 }

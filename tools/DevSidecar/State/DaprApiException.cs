@@ -25,3 +25,20 @@ public sealed class DaprApiException(StatusCode grpcStatus, int httpStatus, stri
 }
 
 public sealed record DaprErrorBody(string ErrorCode, string Message);
+
+public static class DaprApiErrorFilter
+{
+    /// <summary>Answers a <see cref="DaprApiException"/> thrown by any endpoint of the group with Dapr's JSON error body.</summary>
+    public static TBuilder WithDaprErrors<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (DaprApiException e)
+            {
+                return e.ToHttp();
+            }
+        });
+}
