@@ -35,7 +35,9 @@ internal static class SidecarFeatures
         app.MapInvocation();
         app.MapMetadata();
         var v1 = app.MapGroup("/v1.0");
-        v1.MapGet("/healthz", () => Results.NoContent());
+        v1.MapGet("/healthz", (SidecarContext sidecar) => sidecar.PendingStartup() is { Count: > 0 } pending
+            ? Results.Json(new { errorCode = "ERR_HEALTH_NOT_READY", message = $"dapr is not ready: [{string.Join(" ", pending)}]" }, statusCode: 500)
+            : Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
         v1.MapStateApi();
         v1.MapSecretsApi();
