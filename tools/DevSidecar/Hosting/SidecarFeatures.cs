@@ -1,6 +1,7 @@
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
+using ShopDapr.DevSidecar.Workflows;
 
 namespace ShopDapr.DevSidecar.Hosting;
 
@@ -11,6 +12,7 @@ internal static class SidecarFeatures
     {
         services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddWorkflows();
     }
 
     public static void Map(WebApplication app)
@@ -18,5 +20,6 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        app.MapWorkflows(v1);
     }
 }
