@@ -1,0 +1,93 @@
+using Dapr.Workflow;
+using ShopDapr.DevSidecar.Hosting;
+
+namespace ShopDapr.DevSidecar.Tests.Workflows;
+
+/// <summary>
+/// Instances in flight survive a restart of sidecar and app: history lives in the actor state store. The in-memory
+/// store is one instance per (file, name) in a <see cref="SidecarCluster"/>, so a new sidecar over the same
+/// resources folder in the same cluster sees what the old one saved, as a sqlite file would across processes.
+/// </summary>
+public sealed class WorkflowDurabilityTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Workflow_resumes_after_sidecar_and_app_restart_without_rerunning_completed_activities()
+    {
+        using var dir = new TempDir();
+        await WriteResourcesAsync(dir);
+        await using var cluster = new SidecarCluster();
+        var probe = new Probe();
+        var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
+
+        var sidecar = await Sidecar.StartAsync(options, cluster, cancellationToken: Ct);
+        var app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+        await app.Client.ScheduleNewWorkflowAsync(nameof(GatedChainWorkflow), "durable-1", "d");
+        await probe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        await app.DisposeAsync();
+        await sidecar.DisposeAsync();
+
+        probe.Gate.TrySetResult();
+        sidecar = await Sidecar.StartAsync(options, cluster, cancellationToken: Ct);
+        app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+        try
+        {
+            var state = await CompletionAsync(app, "durable-1");
+
+            Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+            Assert.Equal("d1-gated-d3", state.ReadOutputAs<string>());
+            Assert.Equal(1, probe.Count("append:d1"));
+            Assert.Equal(2, probe.Count("gated"));
+            Assert.Equal(1, probe.Count("append:d3"));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            await sidecar.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Pending_durable_timer_fires_after_restart()
+    {
+        using var dir = new TempDir();
+        await WriteResourcesAsync(dir);
+        await using var cluster = new SidecarCluster();
+        var probe = new Probe();
+        var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
+        var started = DateTime.UtcNow;
+
+        var sidecar = await Sidecar.StartAsync(options, cluster, cancellationToken: Ct);
+        var app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+        await app.Client.ScheduleNewWorkflowAsync(nameof(TimerWorkflow), "durable-timer", 1500);
+        await app.Client.WaitForWorkflowStartAsync("durable-timer", cancellation: Ct);
+        await app.DisposeAsync();
+        await sidecar.DisposeAsync();
+
+        sidecar = await Sidecar.StartAsync(options, cluster, cancellationToken: Ct);
+        app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+        try
+        {
+            var state = await CompletionAsync(app, "durable-timer");
+
+            Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+            Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(1500));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            await sidecar.DisposeAsync();
+        }
+    }
+
+    private static Task WriteResourcesAsync(TempDir dir) =>
+        File.WriteAllTextAsync(dir.File("state.yaml"), WorkflowHarness.ActorStore["state.yaml"], Ct);
+
+    private static async Task<WorkflowState> CompletionAsync(WorkflowApp app, string id)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        return await app.Client.WaitForWorkflowCompletionAsync(id, cancellation: deadline.Token);
+    }
+}
