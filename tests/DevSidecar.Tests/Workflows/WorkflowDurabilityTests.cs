@@ -81,6 +81,36 @@ public sealed class WorkflowDurabilityTests
         }
     }
 
+    [Fact]
+    public async Task Running_app_reconnects_to_a_restarted_sidecar_and_finishes_its_workflow()
+    {
+        using var dir = new TempDir();
+        await WriteResourcesAsync(dir);
+        await using var cluster = new SidecarCluster();
+        var probe = new Probe();
+        var sidecar = await Sidecar.StartAsync(new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] }, cluster, cancellationToken: Ct);
+        var options = new SidecarOptions
+        {
+            AppId = "orders",
+            ResourcesPaths = [dir.Path],
+            HttpPort = sidecar.HttpEndpoint.Port,
+            GrpcPort = sidecar.GrpcEndpoint.Port,
+        };
+        await using var app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+        await app.Client.ScheduleNewWorkflowAsync(nameof(GatedChainWorkflow), "reconnect-1", "r");
+        await probe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+
+        await sidecar.DisposeAsync();
+        probe.Gate.TrySetResult();
+        await using var restarted = await Sidecar.StartAsync(options, cluster, cancellationToken: Ct);
+        var state = await CompletionAsync(app, "reconnect-1");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("r1-gated-r3", state.ReadOutputAs<string>());
+        Assert.Equal(1, probe.Count("append:r1"));
+        Assert.Equal(1, probe.Count("append:r3"));
+    }
+
     private static Task WriteResourcesAsync(TempDir dir) =>
         File.WriteAllTextAsync(dir.File("state.yaml"), WorkflowHarness.ActorStore["state.yaml"], Ct);
 

@@ -23,7 +23,7 @@ internal sealed class TaskHubMethodProvider(TaskHubGrpcApi api) : IServiceMethod
 }
 
 /// <summary>Maps each TaskHubSidecarService method onto the sidecar's <see cref="WorkflowEngine"/>.</summary>
-internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams streams)
+internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams streams, IHostApplicationLifetime lifetime)
 {
     public void Bind(GrpcMethodTable<TaskHubSidecarService> methods)
     {
@@ -63,7 +63,17 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
 
     private async Task<GetInstanceResponse> Wait(GetInstanceRequest request, Func<InstanceRecord, bool> done, ServerCallContext call)
     {
-        var state = await engine.WaitAsync(request.InstanceId, done, request.GetInputsAndOutputs, call.CancellationToken);
+        // A long poll ends when the sidecar stops, so shutdown does not wait for it; the SDK retries Unavailable.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(call.CancellationToken, lifetime.ApplicationStopping);
+        Dapr.DurableTask.Protobuf.WorkflowState? state;
+        try
+        {
+            state = await engine.WaitAsync(request.InstanceId, done, request.GetInputsAndOutputs, ended.Token);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the sidecar is shutting down"));
+        }
         return state is null ? new GetInstanceResponse { Exists = false } : new GetInstanceResponse { Exists = true, WorkflowState = state };
     }
 

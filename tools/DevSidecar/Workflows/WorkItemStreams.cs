@@ -7,19 +7,21 @@ namespace ShopDapr.DevSidecar.Workflows;
 /// Serves GetWorkItems: each connected worker pulls tickets from the app's queue. Work a stream was handed but
 /// did not complete goes back to the queue when the stream ends (the app died or reconnected).
 /// </summary>
-internal sealed partial class WorkItemStreams(WorkflowEngine engine, ILogger<WorkItemStreams> log)
+internal sealed partial class WorkItemStreams(WorkflowEngine engine, IHostApplicationLifetime lifetime, ILogger<WorkItemStreams> log)
 {
     public async Task ServeAsync(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext call)
     {
         var id = Guid.NewGuid();
         var queue = engine.Queue;
+        // The stream ends when the worker leaves or the sidecar stops (the worker then reconnects, as to daprd).
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(call.CancellationToken, lifetime.ApplicationStopping);
         queue.OpenStream();
         Log.Connected(log, id);
         try
         {
-            while (!call.CancellationToken.IsCancellationRequested)
+            while (!ended.IsCancellationRequested)
             {
-                var ticket = await queue.NextAsync(call.CancellationToken);
+                var ticket = await queue.NextAsync(ended.Token);
                 WorkItem? item;
                 try
                 {
@@ -31,14 +33,14 @@ internal sealed partial class WorkItemStreams(WorkflowEngine engine, ILogger<Wor
                     throw;
                 }
                 if (item is not null)
-                    await stream.WriteAsync(item, call.CancellationToken);
+                    await stream.WriteAsync(item, ended.Token);
             }
         }
-        catch (OperationCanceledException) when (call.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
         {
-            // The worker disconnected; its unfinished work is handed back below.
+            // The worker disconnected or the sidecar stops; unfinished work is handed back below.
         }
-        catch (InvalidOperationException) when (call.CancellationToken.IsCancellationRequested)
+        catch (InvalidOperationException) when (ended.IsCancellationRequested)
         {
             // Writing to a stream that was just cancelled.
         }
