@@ -1,4 +1,5 @@
 using Dapr.Workflow;
+using Dapr.Workflow.Client;
 
 namespace ShopDapr.DevSidecar.Tests.Workflows;
 
@@ -210,6 +211,23 @@ public sealed class WorkflowSdkTests
         await h.Client.WaitForWorkflowStartAsync(id, cancellation: Ct);
 
         await Assert.ThrowsAnyAsync<Exception>(() => h.Client.ScheduleNewWorkflowAsync(nameof(WaitForGoWorkflow), "dup-1", "y"));
+    }
+
+    [Fact]
+    public async Task Instance_ids_and_history_are_listed()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        await h.CompletionAsync(await h.Client.ScheduleNewWorkflowAsync(nameof(ChainWorkflow), "list-1", "s"));
+        await h.CompletionAsync(await h.Client.ScheduleNewWorkflowAsync(nameof(FanOutWorkflow), "list-2", 1));
+
+        var first = await h.Client.ListInstanceIdsAsync(pageSize: 1, cancellation: Ct);
+        var second = await h.Client.ListInstanceIdsAsync(first.ContinuationToken, 1, Ct);
+        var history = await h.Client.GetInstanceHistoryAsync("list-1", Ct);
+
+        Assert.Equal(["list-1", "list-2"], first.InstanceIds.Concat(second.InstanceIds).Order());
+        Assert.Null(second.ContinuationToken);
+        Assert.Equal(3, history.Count(e => e.EventType == WorkflowHistoryEventType.TaskScheduled));
+        Assert.Equal(3, history.Count(e => e.EventType == WorkflowHistoryEventType.TaskCompleted));
     }
 
     private sealed record StepStatus(string Step);
