@@ -196,3 +196,28 @@ public sealed class GatedActivity(Probe probe) : WorkflowActivity<string, string
         return input + "-gated";
     }
 }
+
+/// <summary>Names the app whose worker ran it.</summary>
+public sealed class WhereActivity(Probe probe) : WorkflowActivity<string, string>
+{
+    public override Task<string> RunAsync(WorkflowActivityContext context, string input) => Task.FromResult(probe.AppName);
+}
+
+public sealed class WhereWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input) =>
+        "child in " + await context.CallActivityAsync<string>(nameof(WhereActivity), input);
+}
+
+/// <summary>Routes an activity and a child workflow to the app named by the input (TargetAppId).</summary>
+public sealed class CrossAppWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string targetApp)
+    {
+        var local = await context.CallActivityAsync<string>(nameof(WhereActivity), "x");
+        var remote = await context.CallActivityAsync<string>(nameof(WhereActivity), "x", new WorkflowTaskOptions(TargetAppId: targetApp));
+        var child = await context.CallChildWorkflowAsync<string>(nameof(WhereWorkflow), "x",
+            new ChildWorkflowTaskOptions(InstanceId: context.InstanceId + "-remote-child", TargetAppId: targetApp));
+        return $"activity in {local}, activity in {remote}, {child}";
+    }
+}

@@ -38,6 +38,9 @@ public sealed class WorkflowApp : IAsyncDisposable
             o.RegisterWorkflow<StatusWorkflow>();
             o.RegisterWorkflow<FailingWorkflow>();
             o.RegisterWorkflow<GatedChainWorkflow>();
+            o.RegisterWorkflow<CrossAppWorkflow>();
+            o.RegisterWorkflow<WhereWorkflow>();
+            o.RegisterActivity<WhereActivity>();
             o.RegisterActivity<AppendActivity>();
             o.RegisterActivity<SquareActivity>();
             o.RegisterActivity<FlakyActivity>();
@@ -59,8 +62,10 @@ public sealed class WorkflowApp : IAsyncDisposable
 }
 
 /// <summary>What the sample activities record, so a test can see what ran and how often.</summary>
-public sealed class Probe
+public sealed class Probe(string appName = "app")
 {
+    public string AppName { get; } = appName;
+
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
     public int Hit(string key) => _counts.AddOrUpdate(key, 1, (_, n) => n + 1);

@@ -10,6 +10,10 @@ internal sealed record TurnTicket(string InstanceId) : WorkTicket(InstanceId);
 
 internal sealed record ActivityTicket(string InstanceId, string ExecutionId, int TaskId) : WorkTicket(InstanceId);
 
+/// <summary>An activity another app's workflow routed here (TargetAppId); its result goes back to <paramref name="Origin"/>.</summary>
+internal sealed record RemoteActivityTicket(string InstanceId, Dapr.DurableTask.Protobuf.ActivityRequest Request, WorkflowEngine Origin)
+    : WorkTicket(InstanceId);
+
 /// <summary>
 /// The work waiting for the app's workers (GetWorkItems streams). A ticket handed to a stream stays in flight
 /// under its completion token until the worker completes it; when the stream goes away first, its in-flight

@@ -106,9 +106,10 @@ internal sealed partial class WorkflowEngine
         {
             case WorkflowAction.WorkflowActionTypeOneofCase.ScheduleTask:
                 var task = action.ScheduleTask;
+                e.Router = task.Router ?? action.Router;
                 e.TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId };
                 instance.State.OldEvents.Add(e);
-                b.After.Add(() => queue.Enqueue(new ActivityTicket(instance.Id, instance.ExecutionId, action.Id)));
+                DispatchActivity(instance, e, b);
                 return true;
             case WorkflowAction.WorkflowActionTypeOneofCase.CreateTimer:
                 e.TimerCreated = TimerCreated(action.CreateTimer);
@@ -163,8 +164,14 @@ internal sealed partial class WorkflowEngine
     private void StartChild(InstanceRecord parent, int actionId, CreateChildWorkflowAction child, HistoryEvent e, Batch b)
     {
         var childId = string.IsNullOrEmpty(child.InstanceId) ? $"{parent.Id}:{actionId:x4}" : child.InstanceId;
+        e.Router = child.Router ?? e.Router;
         e.ChildWorkflowInstanceCreated = new ChildWorkflowInstanceCreatedEvent { InstanceId = childId, Name = child.Name, Version = child.Version, Input = child.Input };
         parent.State.OldEvents.Add(e);
+        if (IsRemote(e.Router?.TargetAppID))
+        {
+            StartRemoteChild(parent, actionId, childId, child, e.Router!.TargetAppID, b);
+            return;
+        }
         if (_instances.TryGetValue(childId, out var existing) && !existing.IsTerminal)
         {
             AddToInbox(parent, new HistoryEvent
@@ -252,8 +259,7 @@ internal sealed partial class WorkflowEngine
         b.Changed.Add(instance);
 
         var parentInfo = state.StartEvent.ParentInstance;
-        if (parentInfo?.WorkflowInstance is null || !_instances.TryGetValue(parentInfo.WorkflowInstance.InstanceId, out var parent)
-            || parent.ExecutionId != parentInfo.WorkflowInstance.ExecutionId)
+        if (parentInfo?.WorkflowInstance is null)
             return;
         var done = state.CompletedEvent;
         var report = new HistoryEvent { EventId = -1, Timestamp = Now };
@@ -273,6 +279,17 @@ internal sealed partial class WorkflowEngine
                 },
             };
         }
-        AddToInbox(parent, report, b);
+        ReportToParent(parentInfo, report, b);
+    }
+
+    private void ReportToParent(ParentInstanceInfo parentInfo, HistoryEvent report, Batch b)
+    {
+        if (IsRemote(parentInfo.AppID))
+        {
+            ForwardToParent(parentInfo, report, b);
+            return;
+        }
+        if (_instances.TryGetValue(parentInfo.WorkflowInstance.InstanceId, out var parent) && parent.ExecutionId == parentInfo.WorkflowInstance.ExecutionId)
+            AddToInbox(parent, report, b);
     }
 }

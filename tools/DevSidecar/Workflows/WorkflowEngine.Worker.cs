@@ -11,6 +11,7 @@ internal sealed partial class WorkflowEngine
         {
             TurnTicket t => CheckoutTurn(t, stream),
             ActivityTicket a => CheckoutActivity(a, stream),
+            RemoteActivityTicket r => CheckoutRemoteActivity(r, stream),
             _ => null,
         }, cancellationToken);
 
@@ -63,7 +64,7 @@ internal sealed partial class WorkflowEngine
         {
             foreach (var (token, ticket) in queue.CloseStream(stream))
             {
-                if (ticket is ActivityTicket)
+                if (ticket is not TurnTicket)
                 {
                     b.After.Add(() => queue.Enqueue(ticket));
                 }
@@ -75,7 +76,18 @@ internal sealed partial class WorkflowEngine
             }
         }, CancellationToken.None);
 
-    public Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken) =>
+    public async Task CompleteActivityAsync(ActivityResponse response, CancellationToken cancellationToken)
+    {
+        if (TakeRemote(response.CompletionToken) is { } origin)
+        {
+            queue.Complete(response.CompletionToken);
+            await origin.CompleteActivityAsync(response, cancellationToken);
+            return;
+        }
+        await CompleteLocalActivityAsync(response, cancellationToken);
+    }
+
+    private Task CompleteLocalActivityAsync(ActivityResponse response, CancellationToken cancellationToken) =>
         MutateAsync(b =>
         {
             if (!string.IsNullOrEmpty(response.CompletionToken))

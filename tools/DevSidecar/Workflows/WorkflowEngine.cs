@@ -194,7 +194,7 @@ internal sealed partial class WorkflowEngine(
             foreach (var instance in _instances.Values.Where(i => !i.IsTerminal))
             {
                 foreach (var activity in instance.PendingActivities())
-                    b.After.Add(() => queue.Enqueue(new ActivityTicket(instance.Id, instance.ExecutionId, activity.EventId)));
+                    DispatchActivity(instance, activity, b);
                 foreach (var timer in instance.PendingTimers())
                     ArmTimer(instance, timer, b);
                 ScheduleTurn(instance, b);
@@ -225,6 +225,12 @@ internal sealed partial class WorkflowEngine(
 
         [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: action {Action} is not supported and was ignored")]
         public static partial void UnsupportedAction(ILogger logger, string instanceId, string action);
+
+        [LoggerMessage(LogLevel.Warning, "Workflow {InstanceId}: parent app {AppId} has no running sidecar; the child's result is dropped")]
+        public static partial void ParentAppGone(ILogger logger, string instanceId, string appId);
+
+        [LoggerMessage(LogLevel.Error, "Workflow {InstanceId}: a cross-app call failed")]
+        public static partial void CrossAppFailed(ILogger logger, Exception error, string instanceId);
 
         [LoggerMessage(LogLevel.Error, "Workflow {InstanceId}: durable timer {TimerId} failed to fire")]
         public static partial void TimerFailed(ILogger logger, Exception error, string instanceId, int timerId);
