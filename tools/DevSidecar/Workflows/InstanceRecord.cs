@@ -11,7 +11,7 @@ internal sealed class InstanceRecord(WorkflowRuntimeState state)
 {
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public WorkflowRuntimeState State { get; private set; } = state;
+    public WorkflowRuntimeState State { get; } = state;
 
     public string Id => State.InstanceId;
 
@@ -47,9 +47,6 @@ internal sealed class InstanceRecord(WorkflowRuntimeState state)
     /// <summary>Wakes everyone waiting on <see cref="Changed"/> (after the change is saved).</summary>
     public void Notify() =>
         Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-
-    /// <summary>Replaces the state wholesale (continue-as-new starts a fresh execution).</summary>
-    public void Reset(WorkflowRuntimeState state) => State = state;
 
     public bool CanRunTurn => !IsTerminal && !State.IsSuspended && TurnToken is null && State.NewEvents.Count > 0;
 

@@ -103,9 +103,9 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
 
     private async Task<PurgeInstancesResponse> Purge(PurgeInstancesRequest request, ServerCallContext call)
     {
-        if (request.RequestCase != PurgeInstancesRequest.RequestOneofCase.InstanceId)
-            throw new RpcException(new Status(StatusCode.Unimplemented, "purging by filter is not supported by the dev sidecar"));
-        var count = await Guard(() => engine.PurgeAsync(request.InstanceId, request.Recursive, call.CancellationToken));
+        var count = request.RequestCase == PurgeInstancesRequest.RequestOneofCase.PurgeInstanceFilter
+            ? await engine.PurgeMatchingAsync(request.PurgeInstanceFilter, request.Recursive, call.CancellationToken)
+            : await Guard(() => engine.PurgeAsync(request.InstanceId, request.Recursive, call.CancellationToken));
         return new PurgeInstancesResponse { DeletedInstanceCount = count, IsComplete = true };
     }
 

@@ -15,7 +15,6 @@ internal sealed partial class WorkItemStreams(WorkflowEngine engine, IHostApplic
         var queue = engine.Queue;
         // The stream ends when the worker leaves or the sidecar stops (the worker then reconnects, as to daprd).
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(call.CancellationToken, lifetime.ApplicationStopping);
-        queue.OpenStream();
         Log.Connected(log, id);
         try
         {

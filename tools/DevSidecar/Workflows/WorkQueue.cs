@@ -24,15 +24,9 @@ internal sealed class WorkQueue
     private readonly Channel<WorkTicket> _queue = Channel.CreateUnbounded<WorkTicket>();
     private readonly ConcurrentDictionary<string, (WorkTicket Ticket, Guid Stream)> _inFlight = new(StringComparer.Ordinal);
 
-    public int StreamCount => _streams;
-
-    private int _streams;
-
     public void Enqueue(WorkTicket ticket) => _queue.Writer.TryWrite(ticket);
 
     public ValueTask<WorkTicket> NextAsync(CancellationToken cancellationToken) => _queue.Reader.ReadAsync(cancellationToken);
-
-    public void OpenStream() => Interlocked.Increment(ref _streams);
 
     public void MarkInFlight(string token, WorkTicket ticket, Guid stream) => _inFlight[token] = (ticket, stream);
 
@@ -42,7 +36,6 @@ internal sealed class WorkQueue
     /// <summary>The stream closed: its unfinished tickets go back to the queue; returns them.</summary>
     public List<(string Token, WorkTicket Ticket)> CloseStream(Guid stream)
     {
-        Interlocked.Decrement(ref _streams);
         var orphans = new List<(string, WorkTicket)>();
         foreach (var (token, item) in _inFlight)
         {

@@ -174,6 +174,20 @@ internal sealed partial class WorkflowEngine(
         }
     }
 
+    /// <summary>Purges every finished instance the filter matches (created between From and To, in one of the statuses).</summary>
+    public async Task<int> PurgeMatchingAsync(PurgeInstanceFilter filter, bool recursive, CancellationToken cancellationToken)
+    {
+        var ids = await ReadAsync(() => _instances.Values.Where(i => i.IsTerminal
+                && (filter.CreatedTimeFrom is null || i.State.CreatedTime >= filter.CreatedTimeFrom)
+                && (filter.CreatedTimeTo is null || i.State.CreatedTime < filter.CreatedTimeTo)
+                && (filter.RuntimeStatus.Count == 0 || filter.RuntimeStatus.Contains(i.Status)))
+            .Select(i => i.Id).ToList(), cancellationToken);
+        var count = 0;
+        foreach (var id in ids)
+            count += await PurgeAsync(id, recursive, cancellationToken);
+        return count;
+    }
+
     public Task<List<string>> ListIdsAsync(CancellationToken cancellationToken) =>
         ReadAsync(() => _instances.Values.OrderBy(i => i.State.CreatedTime).Select(i => i.Id).ToList(), cancellationToken);
 
