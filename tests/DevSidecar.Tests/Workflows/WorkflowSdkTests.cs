@@ -157,6 +157,10 @@ public sealed class WorkflowSdkTests
         var state = await h.CompletionAsync(id);
         Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
         Assert.Equal("later", state.ReadOutputAs<string>());
+        var history = (await h.Client.GetInstanceHistoryAsync(id, Ct)).Select(e => e.EventType).ToList();
+        var suspendedAt = history.IndexOf(WorkflowHistoryEventType.ExecutionSuspended);
+        Assert.True(suspendedAt >= 0 && suspendedAt < history.IndexOf(WorkflowHistoryEventType.EventRaised));
+        Assert.True(history.IndexOf(WorkflowHistoryEventType.EventRaised) < history.IndexOf(WorkflowHistoryEventType.ExecutionResumed));
     }
 
     [Fact]

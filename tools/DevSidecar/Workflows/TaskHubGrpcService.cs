@@ -91,13 +91,13 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
 
     private async Task<SuspendResponse> Suspend(SuspendRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.SuspendAsync(request.InstanceId, call.CancellationToken));
+        await Guard(() => engine.SuspendAsync(request.InstanceId, request.Reason, call.CancellationToken));
         return new SuspendResponse();
     }
 
     private async Task<ResumeResponse> Resume(ResumeRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.ResumeAsync(request.InstanceId, call.CancellationToken));
+        await Guard(() => engine.ResumeAsync(request.InstanceId, request.Reason, call.CancellationToken));
         return new ResumeResponse();
     }
 

@@ -116,25 +116,25 @@ internal sealed partial class WorkflowEngine(
     public Task TerminateAsync(string instanceId, string? output, bool recursive, CancellationToken cancellationToken) =>
         MutateAsync(b => Terminate(Find(instanceId), output, recursive, b), cancellationToken);
 
-    public Task SuspendAsync(string instanceId, CancellationToken cancellationToken) =>
+    /// <summary>Stops handing out turns; events keep arriving in the inbox, after an ExecutionSuspended marker.</summary>
+    public Task SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
         MutateAsync(b =>
         {
             var instance = Find(instanceId);
             if (instance.IsTerminal || instance.State.IsSuspended)
                 return;
             instance.State.IsSuspended = true;
-            b.Changed.Add(instance);
+            AddToInbox(instance, new HistoryEvent { EventId = -1, Timestamp = Now, ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason } }, b);
         }, cancellationToken);
 
-    public Task ResumeAsync(string instanceId, CancellationToken cancellationToken) =>
+    public Task ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
         MutateAsync(b =>
         {
             var instance = Find(instanceId);
             if (!instance.State.IsSuspended)
                 return;
             instance.State.IsSuspended = false;
-            b.Changed.Add(instance);
-            ScheduleTurn(instance, b);
+            AddToInbox(instance, new HistoryEvent { EventId = -1, Timestamp = Now, ExecutionResumed = new ExecutionResumedEvent { Input = reason } }, b);
         }, cancellationToken);
 
     /// <summary>Removes a finished instance (and, when recursive, its finished children); returns how many.</summary>

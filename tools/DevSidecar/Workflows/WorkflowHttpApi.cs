@@ -69,10 +69,10 @@ internal static partial class WorkflowHttpApi
     }
 
     private static Task<IResult> Pause(string component, string instanceId, WorkflowEngine engine, CancellationToken cancellationToken) =>
-        Act(component, instanceId, "ERR_PAUSE_WORKFLOW", () => engine.SuspendAsync(instanceId, cancellationToken));
+        Act(component, instanceId, "ERR_PAUSE_WORKFLOW", () => engine.SuspendAsync(instanceId, reason: null, cancellationToken));
 
     private static Task<IResult> Resume(string component, string instanceId, WorkflowEngine engine, CancellationToken cancellationToken) =>
-        Act(component, instanceId, "ERR_RESUME_WORKFLOW", () => engine.ResumeAsync(instanceId, cancellationToken));
+        Act(component, instanceId, "ERR_RESUME_WORKFLOW", () => engine.ResumeAsync(instanceId, reason: null, cancellationToken));
 
     private static Task<IResult> Purge(string component, string instanceId, HttpRequest request, WorkflowEngine engine, CancellationToken cancellationToken) =>
         Act(component, instanceId, "ERR_PURGE_WORKFLOW", async () =>
