@@ -234,5 +234,20 @@ public sealed class WorkflowSdkTests
         Assert.Equal(3, history.Count(e => e.EventType == WorkflowHistoryEventType.TaskCompleted));
     }
 
+    [Fact]
+    public async Task Scheduled_start_stays_pending_until_its_time()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        var startAt = DateTimeOffset.UtcNow.AddSeconds(1);
+
+        var id = await h.Client.ScheduleNewWorkflowAsync(nameof(FanOutWorkflow), "later-1", 2, startAt, Ct);
+        var pending = await h.Client.GetWorkflowStateAsync(id, cancellation: Ct);
+        var state = await h.CompletionAsync(id);
+
+        Assert.Equal(WorkflowRuntimeStatus.Pending, pending.RuntimeStatus);
+        Assert.Equal(5, state.ReadOutputAs<int>());
+        Assert.True(DateTimeOffset.UtcNow >= startAt);
+    }
+
     private sealed record StepStatus(string Step);
 }

@@ -31,18 +31,28 @@ internal sealed partial class WorkflowEngine
         _instances[id] = instance;
         b.IndexChanged = true;
         b.Changed.Add(instance);
-        var delay = startAt is null ? TimeSpan.Zero : startAt.ToDateTimeOffset() - time.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-            ScheduleTurn(instance, b);
-        else
-            b.After.Add(() => _ = StartLaterAsync(instance, delay));
+        ScheduleStart(instance, b);
     }
 
-    private async Task StartLaterAsync(InstanceRecord instance, TimeSpan delay)
+    /// <summary>Queues the first turn now, or arms the wait for a scheduled start (ScheduledStartTimestamp).</summary>
+    private void ScheduleStart(InstanceRecord instance, Batch b)
+    {
+        if (StartTime(instance) is { } at)
+            b.After.Add(() => _ = StartLaterAsync(instance, at));
+        else
+            ScheduleTurn(instance, b);
+    }
+
+    /// <summary>The time a pending instance may start, when that is still ahead.</summary>
+    private DateTimeOffset? StartTime(InstanceRecord instance) =>
+        instance.Status == OrchestrationStatus.Pending && instance.State.StartEvent.ScheduledStartTimestamp is { } at
+            && at.ToDateTimeOffset() > time.GetUtcNow() ? at.ToDateTimeOffset() : null;
+
+    private async Task StartLaterAsync(InstanceRecord instance, DateTimeOffset at)
     {
         try
         {
-            await Task.Delay(delay, time, _stopping.Token);
+            await DelayUntilAsync(at);
             await MutateAsync(b => ScheduleTurn(instance, b), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -62,7 +72,7 @@ internal sealed partial class WorkflowEngine
 
     private void ScheduleTurn(InstanceRecord instance, Batch b)
     {
-        if (instance.TurnQueued || !instance.CanRunTurn)
+        if (instance.TurnQueued || !instance.CanRunTurn || StartTime(instance) is not null)
             return;
         instance.TurnQueued = true;
         b.After.Add(() => queue.Enqueue(new TurnTicket(instance.Id)));
@@ -79,9 +89,7 @@ internal sealed partial class WorkflowEngine
     {
         try
         {
-            var delay = fireAt.ToDateTimeOffset() - time.GetUtcNow();
-            if (delay > TimeSpan.Zero)
-                await Task.Delay(delay, time, _stopping.Token);
+            await DelayUntilAsync(fireAt.ToDateTimeOffset());
             await MutateAsync(b =>
             {
                 if (_instances.TryGetValue(instanceId, out var instance) && instance.ExecutionId == executionId && instance.IsTimerPending(timerId))
@@ -96,6 +104,13 @@ internal sealed partial class WorkflowEngine
         {
             Log.TimerFailed(log, e, instanceId, timerId);
         }
+    }
+
+    /// <summary>Waits until <paramref name="at"/> in steps of at most a day (Task.Delay caps near 49 days).</summary>
+    private async Task DelayUntilAsync(DateTimeOffset at)
+    {
+        for (var left = at - time.GetUtcNow(); left > TimeSpan.Zero; left = at - time.GetUtcNow())
+            await Task.Delay(left < TimeSpan.FromDays(1) ? left : TimeSpan.FromDays(1), time, _stopping.Token);
     }
 
     /// <summary>Applies one action of a completed turn; false when the execution ended and later actions are moot.</summary>

@@ -211,7 +211,7 @@ internal sealed partial class WorkflowEngine(
                     DispatchActivity(instance, activity, b);
                 foreach (var timer in instance.PendingTimers())
                     ArmTimer(instance, timer, b);
-                ScheduleTurn(instance, b);
+                ScheduleStart(instance, b);
             }
         }, cancellationToken);
         if (states.Count > 0)
