@@ -16,13 +16,15 @@ public sealed class WorkflowApp : IAsyncDisposable
 
     public DaprWorkflowClient Client => _web.Services.GetRequiredService<DaprWorkflowClient>();
 
-    public static async Task<WorkflowApp> StartAsync(Sidecar sidecar, Probe probe, CancellationToken cancellationToken)
+    public static async Task<WorkflowApp> StartAsync(Sidecar sidecar, Probe probe, CancellationToken cancellationToken, string? apiToken = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+        if (apiToken is not null)
+            builder.Configuration["DAPR_API_TOKEN"] = apiToken;
         builder.Services.AddSingleton(probe);
         builder.Services.AddDaprWorkflow(o =>
         {
