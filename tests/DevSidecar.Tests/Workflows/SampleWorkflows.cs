@@ -221,3 +221,21 @@ public sealed class CrossAppWorkflow : Workflow<string, string>
         return $"activity in {local}, activity in {remote}, {child}";
     }
 }
+
+/// <summary>Runs a child workflow by name (input: [name, child input]) and reports how it ended.</summary>
+public sealed class SupervisorWorkflow : Workflow<string[], string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string[] args)
+    {
+        try
+        {
+            var result = await context.CallChildWorkflowAsync<string>(args[0], args[1],
+                new ChildWorkflowTaskOptions(InstanceId: context.InstanceId + "-child"));
+            return "child returned " + result;
+        }
+        catch (WorkflowTaskFailedException e)
+        {
+            return "child failed: " + e.FailureDetails.ErrorMessage;
+        }
+    }
+}

@@ -41,6 +41,7 @@ public sealed class WorkflowApp : IAsyncDisposable
             o.RegisterWorkflow<FailingWorkflow>();
             o.RegisterWorkflow<GatedChainWorkflow>();
             o.RegisterWorkflow<CrossAppWorkflow>();
+            o.RegisterWorkflow<SupervisorWorkflow>();
             o.RegisterWorkflow<WhereWorkflow>();
             o.RegisterActivity<WhereActivity>();
             o.RegisterActivity<AppendActivity>();

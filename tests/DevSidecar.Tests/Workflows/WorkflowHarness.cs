@@ -54,11 +54,11 @@ public sealed class WorkflowHarness : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
-            var state = await Client.GetWorkflowStateAsync(instanceId, cancellation: ct);
-            if (condition(state))
+            WorkflowState? state = await Client.GetWorkflowStateAsync(instanceId, cancellation: ct);
+            if (state is { Exists: true } && condition(state))
                 return state;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"workflow {instanceId} stayed {state.RuntimeStatus}");
+                throw new TimeoutException($"workflow {instanceId} stayed {state?.RuntimeStatus.ToString() ?? "absent"}");
             await Task.Delay(25, ct);
         }
     }

@@ -49,6 +49,32 @@ public sealed class WorkflowSdkTests
     }
 
     [Fact]
+    public async Task Child_workflow_failure_reaches_the_parent_as_a_task_failure()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+
+        var id = await h.Client.ScheduleNewWorkflowAsync(nameof(SupervisorWorkflow), "sup-1", new[] { nameof(FailingWorkflow), "deep" });
+        var state = await h.CompletionAsync(id);
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Contains("broken on purpose: deep", state.ReadOutputAs<string>());
+        Assert.Equal(WorkflowRuntimeStatus.Failed, (await h.Client.GetWorkflowStateAsync("sup-1-child", cancellation: Ct)).RuntimeStatus);
+    }
+
+    [Fact]
+    public async Task Terminating_a_parent_terminates_its_running_child()
+    {
+        await using var h = await WorkflowHarness.StartAsync();
+        var id = await h.Client.ScheduleNewWorkflowAsync(nameof(SupervisorWorkflow), "sup-2", new[] { nameof(WaitForGoWorkflow), "x" });
+        await h.UntilAsync("sup-2-child", s => s.RuntimeStatus == WorkflowRuntimeStatus.Running);
+
+        await h.Client.TerminateWorkflowAsync(id, "enough", Ct);
+
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await h.CompletionAsync(id)).RuntimeStatus);
+        Assert.Equal(WorkflowRuntimeStatus.Terminated, (await h.CompletionAsync("sup-2-child")).RuntimeStatus);
+    }
+
+    [Fact]
     public async Task External_event_raised_in_time_is_received()
     {
         await using var h = await WorkflowHarness.StartAsync();
