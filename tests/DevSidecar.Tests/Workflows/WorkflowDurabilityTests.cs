@@ -49,6 +49,41 @@ public sealed class WorkflowDurabilityTests
     }
 
     [Fact]
+    public async Task Workflow_survives_a_process_restart_over_the_same_sqlite_file()
+    {
+        if (!ShopDapr.DevSidecar.Components.ComponentCatalog.KnowsType("state.sqlite"))
+            Assert.Skip("state.sqlite is not on this branch yet (it arrives with the state branch)");
+        using var dir = new TempDir();
+        var db = dir.File("actors.db");
+        await File.WriteAllTextAsync(dir.File("state.yaml"),
+            Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")), Ct);
+        var probe = new Probe();
+        var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
+
+        // First "process": its own cluster, so its own sqlite connection; stopped mid-activity.
+        await using (var first = new SidecarCluster())
+        {
+            var sidecar = await Sidecar.StartAsync(options, first, cancellationToken: Ct);
+            var app = await WorkflowApp.StartAsync(sidecar, probe, Ct);
+            await app.Client.ScheduleNewWorkflowAsync(nameof(GatedChainWorkflow), "sqlite-1", "q");
+            await probe.GateReached.Task.WaitAsync(TimeSpan.FromSeconds(20), Ct);
+            await app.DisposeAsync();
+            await sidecar.DisposeAsync();
+        }
+
+        probe.Gate.TrySetResult();
+        await using var second = new SidecarCluster();
+        await using var restarted = await Sidecar.StartAsync(options, second, cancellationToken: Ct);
+        await using var again = await WorkflowApp.StartAsync(restarted, probe, Ct);
+        var state = await CompletionAsync(again, "sqlite-1");
+
+        Assert.Equal(WorkflowRuntimeStatus.Completed, state.RuntimeStatus);
+        Assert.Equal("q1-gated-q3", state.ReadOutputAs<string>());
+        Assert.Equal(1, probe.Count("append:q1"));
+        Assert.Equal(1, probe.Count("append:q3"));
+    }
+
+    [Fact]
     public async Task Pending_durable_timer_fires_after_restart()
     {
         using var dir = new TempDir();
