@@ -25,7 +25,8 @@ internal sealed partial class WorkflowEngine
         var target = scheduled.Router?.TargetAppID;
         if (!IsRemote(target))
         {
-            b.After.Add(() => queue.Enqueue(new ActivityTicket(instance.Id, instance.ExecutionId, scheduled.EventId)));
+            var ticket = new ActivityTicket(instance.Id, instance.ExecutionId, scheduled.EventId);
+            b.After.Add(() => queue.Enqueue(ticket));
             return;
         }
         var request = new ActivityRequest

@@ -26,27 +26,34 @@ internal sealed partial class WorkflowEngine(
         public List<Action> After { get; } = [];
     }
 
+    /// <summary>
+    /// Applies a change under the lock and queues its save there (so saves keep the order of changes); once the
+    /// save is committed, wakes waiters and runs the side effects.
+    /// </summary>
     private async Task<T> MutateAsync<T>(Func<Batch, T> change, CancellationToken cancellationToken)
     {
+        var batch = new Batch();
+        T result;
+        Task saved;
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var batch = new Batch();
-            var result = change(batch);
+            result = change(batch);
             var now = time.GetUtcNow();
             foreach (var instance in batch.Changed)
                 instance.Stamp(now);
-            await store.SaveAsync(batch.Changed.Where(i => _instances.ContainsKey(i.Id)), _instances.Keys, batch.IndexChanged, CancellationToken.None);
-            foreach (var instance in batch.Changed)
-                instance.Notify();
-            foreach (var effect in batch.After)
-                effect();
-            return result;
+            saved = store.SaveAsync(batch.Changed.Where(i => _instances.ContainsKey(i.Id)), _instances.Keys, batch.IndexChanged);
         }
         finally
         {
             _gate.Release();
         }
+        await saved;
+        foreach (var instance in batch.Changed)
+            instance.Notify();
+        foreach (var effect in batch.After)
+            effect();
+        return result;
     }
 
     private Task MutateAsync(Action<Batch> change, CancellationToken cancellationToken) =>
@@ -140,6 +147,8 @@ internal sealed partial class WorkflowEngine(
     /// <summary>Removes a finished instance (and, when recursive, its finished children); returns how many.</summary>
     public async Task<int> PurgeAsync(string instanceId, bool recursive, CancellationToken cancellationToken)
     {
+        var purged = new List<InstanceRecord>();
+        Task saved;
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -147,14 +156,10 @@ internal sealed partial class WorkflowEngine(
                 return 0;
             if (!root.IsTerminal)
                 throw new WorkflowStateConflictException($"workflow '{instanceId}' is not in a terminal state and cannot be purged");
-            var purged = new List<InstanceRecord>();
             Collect(root);
             foreach (var p in purged)
                 _instances.Remove(p.Id);
-            await store.DeleteAsync(purged.Select(p => p.Id), _instances.Keys, CancellationToken.None);
-            foreach (var p in purged)
-                p.Notify();
-            return purged.Count;
+            saved = store.DeleteAsync(purged.Select(p => p.Id), _instances.Keys);
 
             void Collect(InstanceRecord instance)
             {
@@ -172,6 +177,10 @@ internal sealed partial class WorkflowEngine(
         {
             _gate.Release();
         }
+        await saved;
+        foreach (var p in purged)
+            p.Notify();
+        return purged.Count;
     }
 
     /// <summary>Purges every finished instance the filter matches (created between From and To, in one of the statuses).</summary>

@@ -12,9 +12,10 @@ namespace ShopDapr.DevSidecar.Workflows;
 /// its <see cref="WorkflowRuntimeState"/>, and one index key listing the instance ids. With no actor state
 /// store the instances live only in memory.
 /// </summary>
-internal sealed class WorkflowStore
+internal sealed class WorkflowStore : IDisposable
 {
     private readonly IStateStore? _store;
+    private readonly GroupCommit? _writes;
     private readonly string _prefix;
 
     public WorkflowStore(SidecarContext sidecar)
@@ -22,6 +23,7 @@ internal sealed class WorkflowStore
         _store = sidecar.Components.OfType<IStateStore>()
             .Select(c => c.Component)
             .FirstOrDefault(s => s is IStateStoreInfo { IsActorStateStore: true });
+        _writes = _store is null ? null : new GroupCommit(_store);
         _prefix = $"{sidecar.AppId}{StateKeys.Separator}dapr.internal.workflow{StateKeys.Separator}";
     }
 
@@ -45,25 +47,34 @@ internal sealed class WorkflowStore
         return result;
     }
 
-    /// <summary>Saves the instances and rewrites the index in one transaction.</summary>
-    public Task SaveAsync(IEnumerable<InstanceRecord> changed, IEnumerable<string> allIds, bool indexChanged, CancellationToken cancellationToken)
+    /// <summary>
+    /// Snapshots the instances (and the index) now and saves them with the next group commit. Call it under the
+    /// engine's lock, so saves are queued in the order the changes were made; await the task outside it.
+    /// </summary>
+    public Task SaveAsync(IEnumerable<InstanceRecord> changed, IEnumerable<string> allIds, bool indexChanged)
     {
-        if (_store is null)
+        if (_writes is null)
             return Task.CompletedTask;
         var ops = changed.Select(i => (StateOperation)new StateUpsert(InstanceKey(i.Id), i.State.ToByteArray())).ToList();
         if (indexChanged)
-            ops.Add(new StateUpsert(IndexKey, JsonSerializer.SerializeToUtf8Bytes(allIds.Order(StringComparer.Ordinal).ToList())));
-        return ops.Count == 0 ? Task.CompletedTask : _store.TransactAsync(ops, cancellationToken);
+            ops.Add(Index(allIds));
+        return ops.Count == 0 ? Task.CompletedTask : _writes.WriteAsync(ops);
     }
 
-    public Task DeleteAsync(IEnumerable<string> purged, IEnumerable<string> remainingIds, CancellationToken cancellationToken)
+    /// <summary>Deletes purged instances and rewrites the index, queued like <see cref="SaveAsync"/>.</summary>
+    public Task DeleteAsync(IEnumerable<string> purged, IEnumerable<string> remainingIds)
     {
-        if (_store is null)
+        if (_writes is null)
             return Task.CompletedTask;
         var ops = purged.Select(id => (StateOperation)new StateDelete(InstanceKey(id))).ToList();
-        ops.Add(new StateUpsert(IndexKey, JsonSerializer.SerializeToUtf8Bytes(remainingIds.Order(StringComparer.Ordinal).ToList())));
-        return _store.TransactAsync(ops, cancellationToken);
+        ops.Add(Index(remainingIds));
+        return _writes.WriteAsync(ops);
     }
+
+    private StateUpsert Index(IEnumerable<string> ids) =>
+        new(IndexKey, JsonSerializer.SerializeToUtf8Bytes(ids.Order(StringComparer.Ordinal).ToList()));
+
+    public void Dispose() => _writes?.Dispose();
 
     private async Task<List<string>> ReadIndexAsync(CancellationToken cancellationToken)
     {
