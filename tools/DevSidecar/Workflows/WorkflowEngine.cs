@@ -6,8 +6,9 @@ namespace ShopDapr.DevSidecar.Workflows;
 
 /// <summary>
 /// The durable-task backend of one logical sidecar: instances of its app's workflows, their history and inbox,
-/// the work items its app's workers pull, durable timers. Every change happens under one lock, is saved to the
-/// actor state store, and only then has its side effects (work queued, timers armed, waiters woken).
+/// the work items its app's workers pull, durable timers. Every change happens under one lock and is queued for
+/// saving to the actor state store there; only once it is committed does it have side effects (work queued,
+/// timers armed, waiters woken).
 /// </summary>
 internal sealed partial class WorkflowEngine(
     SidecarContext sidecar, WorkflowStore store, WorkQueue queue, TimeProvider time, ILogger<WorkflowEngine> log) : IHostedService, IDisposable
@@ -42,7 +43,8 @@ internal sealed partial class WorkflowEngine(
             var now = time.GetUtcNow();
             foreach (var instance in batch.Changed)
                 instance.Stamp(now);
-            saved = store.SaveAsync(batch.Changed.Where(i => _instances.ContainsKey(i.Id)), _instances.Keys, batch.IndexChanged);
+            var live = batch.Changed.Where(i => _instances.TryGetValue(i.Id, out var current) && ReferenceEquals(current, i));
+            saved = store.SaveAsync(live, _instances.Keys, batch.IndexChanged);
         }
         finally
         {
