@@ -103,10 +103,12 @@ public sealed class WorkflowHttpApiTests
     [InlineData("POST", "dapr/nope/raiseEvent/go", 404, "ERR_INSTANCE_ID_NOT_FOUND")]
     [InlineData("POST", "dapr/ChainWorkflow/start?instanceID=bad%20id", 400, "ERR_INSTANCE_ID_INVALID")]
     [InlineData("POST", "temporal/ChainWorkflow/start", 400, "ERR_WORKFLOW_COMPONENT_NOT_FOUND")]
+    [InlineData("GET", "v1.0-beta1:dapr/nope", 404, "ERR_INSTANCE_ID_NOT_FOUND")]
     public async Task Bad_requests_get_daprd_error_codes(string method, string path, int status, string code)
     {
         await using var h = await WorkflowHarness.StartAsync();
-        var uri = new Uri(h.Dapr.Sidecar.HttpEndpoint, "v1.0/workflows/" + path);
+        var version = path.Contains(':') ? path[..path.IndexOf(':')] : "v1.0";
+        var uri = new Uri(h.Dapr.Sidecar.HttpEndpoint, $"{version}/workflows/{path[(path.IndexOf(':') + 1)..]}");
 
         var response = await h.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method), uri), Ct);
 

@@ -88,6 +88,8 @@ internal sealed partial class WorkflowEngine(
         {
             if (_instances.TryGetValue(id, out var existing) && !existing.IsTerminal)
                 throw new WorkflowStateConflictException($"an active workflow with ID '{id}' already exists");
+            if (!store.IsDurable && _instances.Count == 0)
+                Log.NoActorStateStore(log, sidecar.AppId);
             Create(id, name, input, parent: null, startAt, b);
             return id;
         }, cancellationToken);
@@ -209,8 +211,6 @@ internal sealed partial class WorkflowEngine(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!store.IsDurable)
-            Log.NoActorStateStore(log, sidecar.AppId);
         var states = await store.LoadAllAsync(cancellationToken);
         await MutateAsync(b =>
         {

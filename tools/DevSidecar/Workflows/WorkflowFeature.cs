@@ -20,6 +20,7 @@ internal static class WorkflowFeature
     public static void MapWorkflows(this WebApplication app, IEndpointRouteBuilder v1)
     {
         v1.MapWorkflowApi();
+        app.MapGroup("/v1.0-beta1").MapWorkflowApi(); // daprd still serves the beta routes (and the SDKs that used them)
         app.MapGrpcService<TaskHubSidecarService>();
     }
 }
