@@ -7,6 +7,7 @@ using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
+using ShopDapr.DevSidecar.Workflows;
 
 namespace ShopDapr.DevSidecar.Hosting;
 
@@ -16,6 +17,7 @@ internal static class SidecarFeatures
     public static void AddServices(IServiceCollection services)
     {
         services.AddResiliency();
+        services.AddWorkflows();
         services.AddSidecarConfiguration();
         services.AddInvocation();
         services.AddMetadata();
@@ -42,6 +44,7 @@ internal static class SidecarFeatures
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapBindingsApi();
+        app.MapWorkflows(v1);
         PubSubFeature.Map(app);
     }
 }
