@@ -1,5 +1,8 @@
 using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Standard;
+using Lucene.Net.Analysis.Util;
 using Lucene.Net.Index;
 using Lucene.Net.Search;
 using Lucene.Net.Store;
@@ -19,6 +22,7 @@ public sealed class ProductIndex : IDisposable
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
     private readonly Analyzer _analyzer = new EnglishAnalyzer(Version);
+    private readonly Analyzer _unstemmed = UnstemmedAnalyzer();
     private readonly RAMDirectory _directory = new();
     private readonly IndexWriter _writer;
     private readonly SearcherManager _searchers;
@@ -81,7 +85,7 @@ public sealed class ProductIndex : IDisposable
         var searcher = _searchers.Acquire();
         try
         {
-            var query = ProductQueryBuilder.Build(_analyzer, searcher.IndexReader, text);
+            var query = ProductQueryBuilder.Build(_analyzer, _unstemmed, searcher.IndexReader, text);
             if (query is null)
                 return SearchResults.Empty;
 
@@ -111,5 +115,17 @@ public sealed class ProductIndex : IDisposable
         _writer.Dispose();
         _directory.Dispose();
         _analyzer.Dispose();
+        _unstemmed.Dispose();
     }
+
+    /// <summary>The English analyzer's chain without the stemmer: the words as typed, for typo matching.</summary>
+    private static Analyzer UnstemmedAnalyzer() => Analyzer.NewAnonymous((_, reader) =>
+    {
+        var tokenizer = new StandardTokenizer(Version, reader);
+        TokenStream stream = new StandardFilter(Version, tokenizer);
+        stream = new EnglishPossessiveFilter(Version, stream);
+        stream = new LowerCaseFilter(Version, stream);
+        stream = new StopFilter(Version, stream, EnglishAnalyzer.DefaultStopSet);
+        return new TokenStreamComponents(tokenizer, stream);
+    });
 }

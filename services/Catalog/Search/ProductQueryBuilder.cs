@@ -12,15 +12,19 @@ internal static class ProductQueryBuilder
     private const float FuzzyWeight = 0.5f;
 
     /// <summary>Returns null when nothing searchable is left (only stop words or punctuation).</summary>
-    public static Query? Build(Analyzer analyzer, IndexReader reader, string text)
+    public static Query? Build(Analyzer analyzer, Analyzer unstemmed, IndexReader reader, string text)
     {
         var terms = Analyze(analyzer, text);
         if (terms.Count == 0)
             return null;
+        var raw = Analyze(unstemmed, text);
+        if (raw.Count != terms.Count)
+            raw = terms;
 
         var query = new BooleanQuery();
-        foreach (var term in terms)
+        for (var i = 0; i < terms.Count; i++)
         {
+            var term = terms[i];
             var word = new BooleanQuery();
             var known = false;
             foreach (var (field, boost) in ProductFields.Searched)
@@ -29,15 +33,25 @@ internal static class ProductQueryBuilder
                 known |= reader.DocFreq(exact) > 0;
                 word.Add(new TermQuery(exact) { Boost = boost }, Occur.SHOULD);
             }
-            var edits = MaxEdits(term);
-            if (!known && edits > 0)
+            if (!known)
             {
-                foreach (var (field, boost) in ProductFields.Searched)
-                    word.Add(new FuzzyQuery(new Term(field, term), edits, prefixLength: 1) { Boost = boost * FuzzyWeight }, Occur.SHOULD);
+                // A typo can break the stemmer ("wireles" stems to "wirel"), so the word as typed is tried as well.
+                AddFuzzy(word, term);
+                if (raw[i] != term)
+                    AddFuzzy(word, raw[i]);
             }
             query.Add(word, Occur.MUST);
         }
         return query;
+    }
+
+    private static void AddFuzzy(BooleanQuery word, string term)
+    {
+        var edits = MaxEdits(term);
+        if (edits == 0)
+            return;
+        foreach (var (field, boost) in ProductFields.Searched)
+            word.Add(new FuzzyQuery(new Term(field, term), edits, prefixLength: 1) { Boost = boost * FuzzyWeight }, Occur.SHOULD);
     }
 
     /// <summary>Edits allowed for a (stemmed) word: none for short words, one for medium, two for long.</summary>
@@ -48,7 +62,7 @@ internal static class ProductQueryBuilder
         _ => 2,
     };
 
-    /// <summary>The distinct terms the analyzer makes of the text (lower-cased, stop words dropped, stemmed).</summary>
+    /// <summary>The terms the analyzer makes of the text (lower-cased, stop words dropped, stemmed), in order.</summary>
     internal static List<string> Analyze(Analyzer analyzer, string text)
     {
         var terms = new List<string>();
@@ -57,9 +71,7 @@ internal static class ProductQueryBuilder
         stream.Reset();
         while (stream.IncrementToken())
         {
-            var term = chars.ToString();
-            if (!terms.Contains(term))
-                terms.Add(term);
+            terms.Add(chars.ToString());
         }
         stream.End();
         return terms;
