@@ -39,8 +39,8 @@ public static class DemoCatalogGenerator
         var name = $"{brand} {adjective} {noun} {model}";
         var lowerNoun = noun.ToLowerInvariant();
         var description = string.Join(' ',
-            $"The {brand} {adjective.ToLowerInvariant()} {lowerNoun} is made for {useCase}.",
-            $"It features {features[0]}, {features[1]} and {features[2]}.",
+            $"The {brand} {adjective.ToLowerInvariant()} {lowerNoun}, made for {useCase}.",
+            $"Highlights include {features[0]}, {features[1]} and {features[2]}.",
             $"Crafted from {material} and finished in {color}.",
             Pick(random, DemoVocabulary.Closings));
 
