@@ -6,7 +6,7 @@ using ShopDapr.Catalog.Bench;
 
 // Catalog search: Lucene against a naive case-insensitive Contains scan, at 1,000 and 100,000 products.
 //   dotnet run -c Release --project bench/Catalog.Bench -- latency [rounds]   per-query p50/p99 and queries/s (Stopwatch)
-//   dotnet run -c Release --project bench/Catalog.Bench -- bdn                BenchmarkDotNet, ShortRun, in-process
+//   dotnet run -c Release --project bench/Catalog.Bench -- bdn                BenchmarkDotNet, ShortRun (10 iterations), in-process
 return args.FirstOrDefault() switch
 {
     "latency" => LatencyHarness.Run([1_000, 100_000], args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10),
@@ -16,7 +16,7 @@ return args.FirstOrDefault() switch
 
 static int Bdn()
 {
-    var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+    var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithIterationCount(10).WithToolchain(InProcessEmitToolchain.Instance));
     var summary = BenchmarkRunner.Run<SearchBenchmarks>(config);
     return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
 }

@@ -13,6 +13,12 @@ internal static class ProductFields
     public const string BrandText = "brand_text";
     public const string CategoryText = "category_text";
     public const string CategoryFacet = "category";
+
+    /// <summary>Every searched field in one, for typo matching: one fuzzy automaton per word instead of one per field.</summary>
+    public const string AllText = "all_text";
+
+    /// <summary>Boost of a fuzzy match in <see cref="AllText"/>: below any exact match.</summary>
+    public const float FuzzyBoost = 0.5f;
     public const string BrandFacet = "brand";
 
     /// <summary>The searched fields: a word in the name counts most.</summary>
@@ -34,6 +40,7 @@ internal static class ProductFields
             new TextField(Description, product.Description, Field.Store.NO),
             new TextField(BrandText, product.Brand, Field.Store.NO),
             new TextField(CategoryText, $"{categoryName} {product.Category}", Field.Store.NO),
+            new TextField(AllText, $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}", Field.Store.NO),
             new SortedDocValuesField(CategoryFacet, new BytesRef(product.Category)),
             new SortedDocValuesField(BrandFacet, new BytesRef(product.Brand)),
         ];

@@ -8,9 +8,6 @@ namespace ShopDapr.Catalog.Search;
 /// <summary>Turns what a shopper typed into a Lucene query (see <see cref="ProductIndex.Search"/>).</summary>
 internal static class ProductQueryBuilder
 {
-    /// <summary>Fuzzy matches count for less than exact ones.</summary>
-    private const float FuzzyWeight = 0.5f;
-
     /// <summary>Returns null when nothing searchable is left (only stop words or punctuation).</summary>
     public static Query? Build(Analyzer analyzer, Analyzer unstemmed, IndexReader reader, string text)
     {
@@ -50,8 +47,7 @@ internal static class ProductQueryBuilder
         var edits = MaxEdits(term);
         if (edits == 0)
             return;
-        foreach (var (field, boost) in ProductFields.Searched)
-            word.Add(new FuzzyQuery(new Term(field, term), edits, prefixLength: 1) { Boost = boost * FuzzyWeight }, Occur.SHOULD);
+        word.Add(new FuzzyQuery(new Term(ProductFields.AllText, term), edits, prefixLength: 1) { Boost = ProductFields.FuzzyBoost }, Occur.SHOULD);
     }
 
     /// <summary>Edits allowed for a (stemmed) word: none for short words, one for medium, two for long.</summary>

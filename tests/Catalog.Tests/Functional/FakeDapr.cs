@@ -52,6 +52,9 @@ public sealed class FakeDapr
             return _state.TryGetValue(key, out var entry) ? JsonSerializer.Deserialize<T>(entry.Json, Json) : default;
     }
 
+    /// <summary>Writes a value as another replica (or another tool) would: straight to the store.</summary>
+    public void Write<T>(string key, T value) => TryPut(key, value, etag: null);
+
     private void Wire<T>()
     {
         Client.GetStateAndETagAsync<T>(default!, default!, default, default, default)

@@ -58,6 +58,18 @@ public sealed class ProductIndexTests : IDisposable
     public void Text_with_nothing_searchable_finds_nothing(string q) => Assert.Same(SearchResults.Empty, _index.Search(q, 1, 10));
 
     [Fact]
+    public void The_longest_allowed_gibberish_is_searched_quickly_and_finds_nothing()
+    {
+        var words = string.Join(' ', Enumerable.Range(0, 20).Select(i => $"zq{i:D2}xwvut"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Equal(0, _index.Search(new string('q', 200), 1, 10).Total);
+        Assert.Equal(0, _index.Search(words[..Math.Min(words.Length, 200)], 1, 10).Total);
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+    }
+
+    [Fact]
     public void Facets_count_all_matches_not_only_the_page()
     {
         var result = _index.Search("running", 1, 1);
