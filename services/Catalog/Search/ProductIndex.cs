@@ -96,10 +96,13 @@ public sealed class ProductIndex : IDisposable
 
             var docs = top.GetTopDocs((page - 1) * pageSize, pageSize).ScoreDocs;
             var hits = new List<SearchHit>(docs.Length);
+            var leaves = searcher.IndexReader.Leaves;
+            var bytes = new BytesRef();
             foreach (var doc in docs)
             {
-                var id = searcher.Doc(doc.Doc).Get(ProductFields.Id);
-                hits.Add(new SearchHit(Guid.ParseExact(id, "N"), doc.Score));
+                var leaf = leaves[ReaderUtil.SubIndex(doc.Doc, leaves)];
+                leaf.AtomicReader.GetBinaryDocValues(ProductFields.IdBytes).Get(doc.Doc - leaf.DocBase, bytes);
+                hits.Add(new SearchHit(new Guid(bytes.Bytes.AsSpan(bytes.Offset, bytes.Length)), doc.Score));
             }
             return new SearchResults(hits, top.TotalHits, new SearchFacets(categories.Result(), brands.Result()));
         }
