@@ -52,6 +52,9 @@ public sealed class FakeDapr
             return _state.TryGetValue(key, out var entry) ? JsonSerializer.Deserialize<T>(entry.Json, Json) : default;
     }
 
+    /// <summary>Runs (outside the store's lock) before every conditional write, with the key: lets a test interleave a rival writer.</summary>
+    public Action<string>? BeforeConditionalWrite { get; set; }
+
     /// <summary>Writes a value as another replica (or another tool) would: straight to the store.</summary>
     public void Write<T>(string key, T value) => TryPut(key, value, etag: null);
 
@@ -95,6 +98,8 @@ public sealed class FakeDapr
 
     private bool TryPut<T>(string key, T value, string? etag)
     {
+        if (etag is not null)
+            BeforeConditionalWrite?.Invoke(key);
         lock (_lock)
         {
             var exists = _state.TryGetValue(key, out var entry);
