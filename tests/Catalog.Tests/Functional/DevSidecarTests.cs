@@ -14,6 +14,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using devsidecar::ShopDapr.DevSidecar.Hosting;
 using devsidecar::ShopDapr.DevSidecar.Resources;
+using ShopDapr.Catalog.Domain;
+using ShopDapr.Contracts.Catalog;
 using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Auth;
 using static ShopDapr.Catalog.Tests.Functional.CatalogAppFactory;
@@ -30,7 +32,7 @@ public sealed class DevSidecarTests
     private const int Count = 150;
 
     [Fact]
-    public async Task On_the_dev_sidecar_the_catalog_seeds_lists_and_edits_with_etags()
+    public async Task On_the_dev_sidecar_the_catalog_seeds_lists_edits_with_etags_and_follows_catalog_events()
     {
         var ct = TestContext.Current.CancellationToken;
         var dir = Directory.CreateTempSubdirectory("catalog-sidecar-");
@@ -69,7 +71,8 @@ public sealed class DevSidecarTests
             await using (sidecar)
             {
                 await SkipUnlessServedAsync(sidecar, ct);
-                await RunScenarioAsync(factory, tokens, ct);
+                using var rival = Client(sidecar);
+                await RunScenarioAsync(factory, tokens, rival, ct);
             }
         }
         finally
@@ -78,7 +81,8 @@ public sealed class DevSidecarTests
         }
     }
 
-    private static async Task RunScenarioAsync(WebApplicationFactory<Program> factory, TestTokens tokens, CancellationToken ct)
+    /// <param name="rival">Another replica of the catalog: writes state and publishes on catalog-events behind this app's back.</param>
+    private static async Task RunScenarioAsync(WebApplicationFactory<Program> factory, TestTokens tokens, DaprClient rival, CancellationToken ct)
     {
         var client = factory.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -97,10 +101,28 @@ public sealed class DevSidecarTests
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var product = await ReadAsync<ProductDto>(created, ct);
 
+        // Another replica renames it and announces that on catalog-events; the sidecar delivers the event to this app.
+        var key = $"product-{product.Id:N}";
+        var stored = await rival.GetStateAsync<Product>(ShopNames.Components.StateStore, key, cancellationToken: ct);
+        await rival.SaveStateAsync(ShopNames.Components.StateStore, key, stored with { Name = "Renamed Elsewhere Lantern", UpdatedAt = stored.UpdatedAt.AddMinutes(1) }, cancellationToken: ct);
+        await rival.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.CatalogEvents,
+            new ProductUpdated(product.Id, product.Sku, "Renamed Elsewhere Lantern", product.Category, product.Brand, product.Price, DateTimeOffset.UtcNow),
+            new Dictionary<string, string> { ["cloudevent.type"] = nameof(ProductUpdated) }, ct);
+        HttpResponseMessage seen;
+        while ((await ReadAsync<ProductDto>(seen = await client.GetAsync($"/api/catalog/products/{product.Id}", ct), ct)).Name != "Renamed Elsewhere Lantern")
+        {
+            Assert.True(DateTime.UtcNow < deadline.AddSeconds(30), "the catalog-events delivery never refreshed the product");
+            await Task.Delay(50, ct);
+        }
+        var search = await ReadAsync<SearchDto>(await client.GetAsync("/api/catalog/search?q=elsewhere", ct), ct);
+        Assert.Equal([product.Id], search.Items.Select(p => p.Id));
+
         var update = new { sku = "DEV-0001", name = "Sidecar Tested Lantern II", category = "outdoors", brand = "Wildcamp", price = 26m };
-        using var updated = await SendAsync(admin, HttpMethod.Put, product.Id, update, created.Headers.ETag!, ct);
+        using var lost = await SendAsync(admin, HttpMethod.Put, product.Id, update, created.Headers.ETag!, ct);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, lost.StatusCode);
+        using var updated = await SendAsync(admin, HttpMethod.Put, product.Id, update, seen.Headers.ETag!, ct);
         Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
-        using var stale = await SendAsync(admin, HttpMethod.Put, product.Id, update, created.Headers.ETag!, ct);
+        using var stale = await SendAsync(admin, HttpMethod.Put, product.Id, update, seen.Headers.ETag!, ct);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         using var deleted = await SendAsync(admin, HttpMethod.Delete, product.Id, null, updated.Headers.ETag!, ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -110,10 +132,7 @@ public sealed class DevSidecarTests
     /// <summary>Skips, naming the API, when the sidecar answers Unimplemented for something the catalog calls.</summary>
     private static async Task SkipUnlessServedAsync(Sidecar sidecar, CancellationToken ct)
     {
-        using var dapr = new DaprClientBuilder()
-            .UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString())
-            .UseHttpEndpoint(sidecar.HttpEndpoint.ToString())
-            .Build();
+        using var dapr = Client(sidecar);
         (string Api, Func<Task> Call)[] probes =
         [
             ("GetBulkState", () => dapr.GetBulkStateAsync(ShopNames.Components.StateStore, ["probe"], 1, cancellationToken: ct)),
@@ -132,6 +151,11 @@ public sealed class DevSidecarTests
             }
         }
     }
+
+    private static DaprClient Client(Sidecar sidecar) => new DaprClientBuilder()
+        .UseGrpcEndpoint(sidecar.GrpcEndpoint.ToString())
+        .UseHttpEndpoint(sidecar.HttpEndpoint.ToString())
+        .Build();
 
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, Guid id, object? body, EntityTagHeaderValue etag, CancellationToken ct)
     {
