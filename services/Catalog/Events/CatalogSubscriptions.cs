@@ -1,5 +1,7 @@
 using Dapr;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Catalog.Data;
+using ShopDapr.Contracts.Catalog;
 using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Catalog.Events;
@@ -11,34 +13,51 @@ namespace ShopDapr.Catalog.Events;
 /// </summary>
 public static partial class CatalogSubscriptions
 {
-    public const string CatalogEventsRoute = "/events/catalog";
+    public const string ProductCreatedRoute = "/events/catalog/product-created";
+    public const string ProductUpdatedRoute = "/events/catalog/product-updated";
+    public const string ProductDeletedRoute = "/events/catalog/product-deleted";
 
+    /// <summary>Routes <c>catalog-events</c> by CloudEvent type (Dapr routing rules); other types are not delivered here.</summary>
     public static IEndpointRouteBuilder MapCatalogSubscriptions(this IEndpointRouteBuilder app)
     {
-        app.MapPost(CatalogEventsRoute, OnCatalogEvent)
+        Subscribe(app, ProductCreatedRoute, nameof(ProductCreated), priority: 1, OnProductCreated);
+        Subscribe(app, ProductUpdatedRoute, nameof(ProductUpdated), priority: 2, OnProductUpdated);
+        Subscribe(app, ProductDeletedRoute, nameof(ProductDeleted), priority: 3, OnProductDeleted);
+        return app;
+    }
+
+    internal static Task<Ok> OnProductCreated(ProductCreated message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
+
+    internal static Task<Ok> OnProductUpdated(ProductUpdated message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
+
+    internal static Task<Ok> OnProductDeleted(ProductDeleted message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
+
+    private static void Subscribe(IEndpointRouteBuilder app, string route, string eventType, int priority, Delegate handler) =>
+        app.MapPost(route, handler)
             .WithTopic(new TopicOptions
             {
                 PubsubName = ShopNames.Components.PubSub,
                 Name = ShopNames.Topics.CatalogEvents,
+                Match = $"event.type == \"{eventType}\"",
+                Priority = priority,
                 DeadLetterTopic = ShopNames.Topics.DeadLetter,
             })
             .RequireAuthorization(ShopNames.Policies.DaprSidecar)
             .ExcludeFromDescription();
-        return app;
-    }
 
-    /// <summary>The fields all three product events share.</summary>
-    public sealed record ProductEventRef(Guid ProductId);
-
-    internal static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok> OnCatalogEvent(
-        ProductEventRef message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken)
+    /// <summary>Whatever the event says, the product is read again from state: the cache and index follow the store.</summary>
+    private static async Task<Ok> RefreshAsync(
+        Guid productId, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var current = await store.GetAsync(message.ProductId, cancellationToken);
+        var current = await store.GetAsync(productId, cancellationToken);
         if (current is null)
-            cache.Remove(message.ProductId);
+            cache.Remove(productId);
         else
             cache.Set(current);
-        LogRefreshed(loggers.CreateLogger(typeof(CatalogSubscriptions)), message.ProductId, current is not null);
+        LogRefreshed(loggers.CreateLogger(typeof(CatalogSubscriptions)), productId, current is not null);
         return TypedResults.Ok();
     }
 

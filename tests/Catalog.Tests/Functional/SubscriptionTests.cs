@@ -10,7 +10,7 @@ namespace ShopDapr.Catalog.Tests.Functional;
 public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<CatalogAppFactory>
 {
     [Fact]
-    public async Task The_app_subscribes_to_catalog_events_with_a_dead_letter_topic()
+    public async Task The_app_subscribes_to_catalog_events_routed_by_type_with_a_dead_letter_topic()
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await app.ReadyAsync(ct);
@@ -20,7 +20,16 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
         var subscription = Assert.Single(doc.RootElement.EnumerateArray(), s => s.GetProperty("topic").GetString() == ShopNames.Topics.CatalogEvents);
         Assert.Equal(ShopNames.Components.PubSub, subscription.GetProperty("pubsubName").GetString());
         Assert.Equal(ShopNames.Topics.DeadLetter, subscription.GetProperty("deadLetterTopic").GetString());
-        Assert.Equal("events/catalog", subscription.GetProperty("route").GetString()!.TrimStart('/'));
+        var rules = subscription.GetProperty("routes").GetProperty("rules").EnumerateArray()
+            .Select(r => (r.GetProperty("match").GetString(), r.GetProperty("path").GetString()!.TrimStart('/')))
+            .ToList();
+        Assert.Equal(
+            [
+                ("event.type == \"ProductCreated\"", "events/catalog/product-created"),
+                ("event.type == \"ProductUpdated\"", "events/catalog/product-updated"),
+                ("event.type == \"ProductDeleted\"", "events/catalog/product-deleted"),
+            ],
+            rules);
     }
 
     [Fact]
@@ -34,7 +43,7 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
         app.Dapr.Write(key, stored with { Name = "Flamingo Edition", UpdatedAt = stored.UpdatedAt.AddDays(1) });
 
         Assert.Equal(0, (await ReadAsync<SearchDto>(await client.GetAsync("/api/catalog/search?q=flamingo", ct), ct)).Total);
-        using var delivered = await DeliverAsync(client, "ProductUpdated", id, ct);
+        using var delivered = await DeliverAsync(client, "product-updated", "ProductUpdated", id, ct);
 
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Equal("Flamingo Edition", (await ReadAsync<ProductDto>(await client.GetAsync($"/api/catalog/products/{id}", ct), ct)).Name);
@@ -52,13 +61,13 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
         // Another replica deletes it: state changes, this replica only hears the event.
         await app.Dapr.Client.TryDeleteStateAsync(ShopNames.Components.StateStore, $"product-{id:N}", current.Headers.ETag!.Tag.Trim('"'), cancellationToken: ct);
 
-        using var delivered = await DeliverAsync(client, "ProductDeleted", id, ct);
+        using var delivered = await DeliverAsync(client, "product-deleted", "ProductDeleted", id, ct);
 
         Assert.Equal(HttpStatusCode.OK, delivered.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/catalog/products/{id}", ct)).StatusCode);
     }
 
-    private static Task<HttpResponseMessage> DeliverAsync(HttpClient client, string type, Guid id, CancellationToken ct)
+    private static Task<HttpResponseMessage> DeliverAsync(HttpClient client, string route, string type, Guid id, CancellationToken ct)
     {
         var cloudEvent = JsonSerializer.Serialize(new
         {
@@ -69,8 +78,8 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
             datacontenttype = "application/json",
             topic = ShopNames.Topics.CatalogEvents,
             pubsubname = ShopNames.Components.PubSub,
-            data = new { productId = id, sku = "X", occurredAt = DateTimeOffset.UtcNow },
+            data = new { productId = id, sku = "X", name = "n", category = "audio", brand = "b", price = 1m, occurredAt = DateTimeOffset.UtcNow },
         });
-        return client.PostAsync("/events/catalog", new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"), ct);
+        return client.PostAsync($"/events/catalog/{route}", new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"), ct);
     }
 }
