@@ -1,4 +1,6 @@
+using Dapr;
 using Dapr.Client;
+using Grpc.Core;
 using ShopDapr.Catalog.Domain;
 using ShopDapr.ServiceDefaults;
 
@@ -105,13 +107,21 @@ public sealed partial class ProductStore(DaprClient dapr, ILogger<ProductStore> 
     }
 
     /// <summary>
-    /// The first write of the index, when no key exists yet to hold an ETag: last write wins. Only two writers racing on
-    /// a store with no index at all (before the demo seed) could lose an id here.
+    /// The first write of the index, when there is no key yet to carry an ETag: first-write concurrency, so of two
+    /// writers racing on an empty store one fails (gRPC Aborted) and retries on top of the other's index.
     /// </summary>
     private async Task<bool> TrySaveFirstAsync(HashSet<Guid> ids, CancellationToken cancellationToken)
     {
-        await dapr.SaveStateAsync(Store, StateKeys.ProductIds, ids.ToList(), cancellationToken: cancellationToken);
-        return true;
+        try
+        {
+            await dapr.SaveStateAsync(Store, StateKeys.ProductIds, ids.ToList(),
+                new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (DaprException e) when (e.InnerException is RpcException { StatusCode: StatusCode.Aborted })
+        {
+            return false;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Product id index changed underneath us (attempt {Attempt}); retrying")]

@@ -35,6 +35,27 @@ public sealed class ProductStoreTests
     }
 
     [Fact]
+    public async Task Two_writers_creating_the_first_index_do_not_lose_an_id()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var products = DemoCatalogGenerator.Generate(2, seed: 14);
+        var rivalDone = false;
+        _dapr.BeforeConditionalWrite = key =>
+        {
+            if (key != "product-ids" || rivalDone)
+                return;
+            rivalDone = true;
+            // A second replica writes the very first index between our read (no index) and our write.
+            _dapr.Write("product-ids", new List<Guid> { products[0].Id });
+        };
+
+        await _store.CreateAsync(products[1], ct);
+
+        Assert.True(rivalDone);
+        Assert.Equal(new[] { products[0].Id, products[1].Id }.Order(), _dapr.Read<List<Guid>>("product-ids")!.Order());
+    }
+
+    [Fact]
     public async Task Stale_etags_neither_update_nor_delete()
     {
         var ct = TestContext.Current.CancellationToken;

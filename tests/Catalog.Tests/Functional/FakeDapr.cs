@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Dapr;
 using Dapr.Client;
+using Grpc.Core;
 using NSubstitute;
 using NSubstitute.Core;
 using ShopDapr.Catalog.Data;
@@ -70,7 +72,11 @@ public sealed class FakeDapr
                 .Select(e => new BulkStateItem<T>(e.Key, e.Entry.Value!, e.Entry.ETag))
                 .ToList()));
         Client.SaveStateAsync<T>(default!, default!, default!, default, default, default)
-            .ReturnsForAnyArgs(c => Put(c.ArgAt<string>(1), c.ArgAt<T>(2), etag: null));
+            .ReturnsForAnyArgs(c => c.ArgAt<StateOptions?>(3)?.Concurrency == ConcurrencyMode.FirstWrite
+                ? (TryPut(c.ArgAt<string>(1), c.ArgAt<T>(2), etag: null, firstWrite: true)
+                    ? Task.CompletedTask
+                    : Task.FromException(new DaprException("failed saving state", new RpcException(new Status(StatusCode.Aborted, "etag mismatch")))))
+                : Put(c.ArgAt<string>(1), c.ArgAt<T>(2), etag: null));
         Client.TrySaveStateAsync<T>(default!, default!, default!, default!, default, default, default)
             .ReturnsForAnyArgs(c => Task.FromResult(TryPut(c.ArgAt<string>(1), c.ArgAt<T>(2), c.ArgAt<string>(3))));
         Client.SaveBulkStateAsync<T>(default!, default!, default)
@@ -96,13 +102,15 @@ public sealed class FakeDapr
         return Task.CompletedTask;
     }
 
-    private bool TryPut<T>(string key, T value, string? etag)
+    private bool TryPut<T>(string key, T value, string? etag, bool firstWrite = false)
     {
-        if (etag is not null)
+        if (etag is not null || firstWrite)
             BeforeConditionalWrite?.Invoke(key);
         lock (_lock)
         {
             var exists = _state.TryGetValue(key, out var entry);
+            if (firstWrite && etag is null && exists)
+                return false;
             if (etag is not null && (!exists || entry.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) != etag))
                 return false;
             _state[key] = (JsonSerializer.Serialize(value, Json), exists ? entry.Version + 1 : 1);
