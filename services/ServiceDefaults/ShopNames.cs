@@ -1,0 +1,78 @@
+namespace ShopDapr.ServiceDefaults;
+
+/// <summary>
+/// Every name the services share: Dapr components, topics, app ids, roles and claim types.
+/// A service never re-types one of these strings.
+/// </summary>
+public static class ShopNames
+{
+    /// <summary>Dapr component names (metadata.name in components/*).</summary>
+    public static class Components
+    {
+        public const string StateStore = "statestore";
+        public const string PubSub = "pubsub";
+        public const string SecretStore = "secretstore";
+        public const string RetrainSchedule = "retrain-schedule";
+        public const string Mail = "mail";
+    }
+
+    /// <summary>Pub/sub topics on <see cref="Components.PubSub"/>.</summary>
+    public static class Topics
+    {
+        public const string CatalogEvents = "catalog-events";
+        public const string OrderEvents = "order-events";
+        public const string UserBehavior = "user-behavior";
+        public const string InventoryEvents = "inventory-events";
+        public const string DeadLetter = "deadletter";
+    }
+
+    /// <summary>Dapr app ids (dapr.yaml appID), one per service.</summary>
+    public static class AppIds
+    {
+        public const string Gateway = "gateway";
+        public const string Identity = "identity";
+        public const string Keys = "keys";
+        public const string Catalog = "catalog";
+        public const string Cart = "cart";
+        public const string Ordering = "ordering";
+        public const string Payment = "payment";
+        public const string Inventory = "inventory";
+        public const string Shipping = "shipping";
+        public const string Analytics = "analytics";
+        public const string Notifications = "notifications";
+    }
+
+    /// <summary>Roles carried in the <see cref="ClaimTypes.Role"/> claim of an access token.</summary>
+    public static class Roles
+    {
+        public const string Customer = "customer";
+        public const string Admin = "admin";
+    }
+
+    /// <summary>Authorization policy names.</summary>
+    public static class Policies
+    {
+        public const string Customer = "customer";
+        public const string Admin = "admin";
+
+        /// <summary>The call comes from the Dapr sidecar with the app API token (Dapr.AspNetCore's policy).</summary>
+        public const string DaprSidecar = "Dapr";
+    }
+
+    /// <summary>Claim types of ShopDapr access tokens (JWT registered names; inbound claim mapping is off).</summary>
+    public static class ClaimTypes
+    {
+        public const string Subject = "sub";
+        public const string Email = "email";
+        public const string Name = "name";
+        public const string Role = "role";
+        public const string TokenId = "jti";
+    }
+
+    /// <summary>HTTP header names of the Dapr protocol.</summary>
+    public static class Headers
+    {
+        public const string DaprAppId = "dapr-app-id";
+        public const string DaprApiToken = "dapr-api-token";
+    }
+}
