@@ -1,3 +1,4 @@
+using ShopDapr.DevSidecar.Actors;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
@@ -11,6 +12,7 @@ internal static class SidecarFeatures
     {
         services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddActors();
     }
 
     public static void Map(WebApplication app)
@@ -18,5 +20,6 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        v1.MapActorApi();
     }
 }
