@@ -57,8 +57,9 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
         {
             throw ActorErrors.Invoke(e.Message);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Connection refused, a resiliency timeout or an open circuit, or an in-process app that threw.
             throw ActorErrors.Invoke(e.Message);
         }
     }
