@@ -30,9 +30,12 @@ public sealed class ActorCluster : IAsyncDisposable
         var sidecar = await StartSidecarAsync(appId, new AppChannelOptions { Handler = line, BaseAddress = new Uri("http://app.local") });
         var app = await ActorTestApp.StartAsync(replica, sidecar.HttpEndpoint, configure);
         _owned.Insert(0, app);
-        line.Connect(app.CreateHandler());
+        line.Connect(app.Address);
         return (sidecar, app);
     }
+
+    /// <summary>A sidecar for an app already listening at <paramref name="app"/>.</summary>
+    public Task<Sidecar> StartSidecarForAsync(string appId, Uri app) => StartSidecarAsync(appId, AppChannelOptions.FromUrl(app));
 
     /// <summary>A sidecar for an app that hosts no actors and only calls them.</summary>
     public Task<Sidecar> StartCallerAsync(string appId = "caller") => StartSidecarAsync(appId, null);

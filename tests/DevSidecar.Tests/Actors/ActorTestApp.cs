@@ -1,13 +1,15 @@
 using Dapr.Actors.Runtime;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ShopDapr.DevSidecar.Tests.Actors;
 
 /// <summary>
-/// An app hosting the test actors with the official <c>Dapr.Actors.AspNetCore</c> runtime, in process (TestServer),
-/// pointed at its sidecar's HTTP endpoint like <c>DAPR_HTTP_ENDPOINT</c> would.
+/// An app hosting the test actors with the official <c>Dapr.Actors.AspNetCore</c> runtime on Kestrel (a free loopback
+/// port), pointed at its sidecar's HTTP endpoint like <c>DAPR_HTTP_ENDPOINT</c> would. Kestrel rather than TestServer:
+/// TestServer hands an actor's concurrent requests to the app one by one, which would hide a missing turn lock.
 /// </summary>
 public sealed class ActorTestApp : IAsyncDisposable
 {
@@ -21,12 +23,13 @@ public sealed class ActorTestApp : IAsyncDisposable
 
     public ActorProbe Probe { get; }
 
-    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public static async Task<ActorTestApp> StartAsync(string replica, Uri sidecarHttp, Action<ActorRuntimeOptions>? configure)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
         var probe = new ActorProbe(replica);
         builder.Services.AddSingleton(probe);
         builder.Services.AddActors(o =>
@@ -48,24 +51,25 @@ public sealed class ActorTestApp : IAsyncDisposable
 }
 
 /// <summary>
-/// The sidecar's line to an app that is not up yet: refuses like a closed port until <see cref="Connect"/>, so the sidecar
-/// has to wait for the app before it learns its actor types.
+/// The sidecar's line to an app whose port is not known yet: refuses like a closed port until <see cref="Connect"/>,
+/// so the sidecar has to wait for the app before it learns its actor types.
 /// </summary>
-public sealed class DeferredAppHandler : HttpMessageHandler
+public sealed class DeferredAppHandler : DelegatingHandler
 {
-    private volatile HttpMessageInvoker? _inner;
+    private volatile Uri? _app;
 
-    public void Connect(HttpMessageHandler handler) => _inner = new HttpMessageInvoker(handler);
-
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        _inner is { } inner
-            ? inner.SendAsync(request, cancellationToken)
-            : throw new HttpRequestException("Connection refused (the app is not listening yet)");
-
-    protected override void Dispose(bool disposing)
+    public DeferredAppHandler()
+        : base(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 512 })
     {
-        if (disposing)
-            _inner?.Dispose();
-        base.Dispose(disposing);
+    }
+
+    public void Connect(Uri app) => _app = app;
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (_app is not { } app)
+            throw new HttpRequestException("Connection refused (the app is not listening yet)");
+        request.RequestUri = new Uri(app, request.RequestUri!.PathAndQuery);
+        return base.SendAsync(request, cancellationToken);
     }
 }

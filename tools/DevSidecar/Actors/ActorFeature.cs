@@ -10,7 +10,8 @@ internal static class ActorFeature
         services.AddHostedService(sp => sp.GetRequiredService<HostedActors>());
         services.AddSingleton<ActorPlacement>();
         services.AddSingleton<ActorReminders>();
-        services.AddHostedService<ReminderScheduler>();
+        services.AddSingleton<ReminderScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());
         services.AddHostedService<IdleActorScanner>();
     }
 }

@@ -10,7 +10,10 @@ namespace ShopDapr.DevSidecar.Actors;
 /// </summary>
 internal sealed class ActorPlacement(SidecarContext sidecar)
 {
-    /// <summary>How long a call waits for apps that have not answered <c>/dapr/config</c> yet before giving up on them.</summary>
+    /// <summary>
+    /// How long after a sidecar starts calls wait for its app to answer <c>/dapr/config</c>, so that placement does not
+    /// change under the first calls just because one replica's app answered a little later than another's.
+    /// </summary>
     internal static TimeSpan PendingConfigWait { get; set; } = TimeSpan.FromSeconds(15);
 
     private readonly ConcurrentDictionary<string, (string Members, HashRing<HostedActors> Ring)> _rings = new(StringComparer.Ordinal);
@@ -19,11 +22,13 @@ internal sealed class ActorPlacement(SidecarContext sidecar)
     public async Task<HostedActors?> LocateAsync(ActorKey key, CancellationToken cancellationToken)
     {
         var located = Locate(key, out var pending);
-        if (located is not null || pending.Count == 0)
+        var waitUntil = pending.Count == 0 ? DateTimeOffset.MinValue : pending.Max(p => p.StartedAt) + PendingConfigWait;
+        var wait = waitUntil - DateTimeOffset.UtcNow;
+        if (wait <= TimeSpan.Zero)
             return located;
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        wait.CancelAfter(PendingConfigWait);
-        await Task.WhenAll(pending.Select(p => (Task)p.Config)).WaitAsync(wait.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        await Task.WhenAll(pending.Select(p => (Task)p.Config)).WaitAsync(deadline.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         cancellationToken.ThrowIfCancellationRequested();
         return Locate(key, out _);
     }

@@ -10,7 +10,7 @@ internal sealed record ReminderRequest(string? DueTime, string? Period, string? 
 /// Register, read and remove reminders (dapr <c>pkg/actors/reminders</c>): only on a sidecar whose app hosts the type,
 /// persisted in the actor state store. <see cref="ReminderScheduler"/> fires them.
 /// </summary>
-internal sealed class ActorReminders(SidecarContext sidecar, HostedActors hosted, TimeProvider time)
+internal sealed class ActorReminders(SidecarContext sidecar, HostedActors hosted, ReminderScheduler scheduler, TimeProvider time)
 {
     public async Task CreateAsync(ActorKey actor, string name, ReminderRequest request, CancellationToken cancellationToken)
     {
@@ -59,6 +59,7 @@ internal sealed class ActorReminders(SidecarContext sidecar, HostedActors hosted
             list.Add(reminder);
             return true;
         }, cancellationToken);
+        scheduler.Rescan();
     }
 
     /// <summary>The reminder as daprd's GET answers it, or ERR_ACTOR_REMINDER_NOT_FOUND.</summary>

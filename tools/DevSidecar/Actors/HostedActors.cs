@@ -27,12 +27,16 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
 
     public CancellationToken Stopping => _stopping.Token;
 
+    /// <summary>When this sidecar began asking its app for its configuration.</summary>
+    public DateTimeOffset StartedAt { get; private set; } = DateTimeOffset.UtcNow;
+
     public IEnumerable<ActiveActor> Active => _table.Values;
 
     public bool IsActive(string actorType, string actorId) => _table.ContainsKey(new ActorKey(actorType, actorId));
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        StartedAt = DateTimeOffset.UtcNow;
         _loading = Task.Run(() => LoadConfigAsync(_stopping.Token), CancellationToken.None);
         return Task.CompletedTask;
     }

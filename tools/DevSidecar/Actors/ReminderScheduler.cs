@@ -13,18 +13,23 @@ namespace ShopDapr.DevSidecar.Actors;
 internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedActors hosted, ActorPlacement placement, TimeProvider time,
     ILogger<ReminderScheduler> logger) : BackgroundService
 {
-    /// <summary>How often the store is checked for due reminders.</summary>
+    /// <summary>How often the store is checked for new or changed reminders (a known one is fired at its due time).</summary>
     internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    private static readonly TimeSpan MinDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly ConcurrentDictionary<string, Task> _firing = new(StringComparer.Ordinal);
+    private volatile TaskCompletionSource _rescan = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Looks at the store again now: a reminder was registered, removed, or re-armed after firing.</summary>
+    public void Rescan() => _rescan.TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = await hosted.Config.WaitAsync(stoppingToken);
         if (config.Entities.Count == 0)
             return;
-        using var ticks = new PeriodicTimer(PollInterval, time);
-        while (await ticks.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
             ReminderStore store;
             try
@@ -36,17 +41,25 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
                 LogNoStore(sidecar.AppId, e.Message);
                 return;
             }
+            var wake = time.GetUtcNow() + PollInterval;
             foreach (var type in config.Entities)
             {
                 try
                 {
-                    await FireDueAsync(store, type, stoppingToken);
+                    var next = await FireDueAsync(store, type, stoppingToken);
+                    if (next < wake)
+                        wake = next;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     LogScanFailed(type, e);
                 }
             }
+            var delay = wake - time.GetUtcNow();
+            var rescan = _rescan.Task;
+            await Task.WhenAny(Task.Delay(delay < MinDelay ? MinDelay : delay, time, stoppingToken), rescan);
+            if (rescan.IsCompleted)
+                _rescan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -56,15 +69,22 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
         await Task.WhenAll(_firing.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    private async Task FireDueAsync(ReminderStore store, string type, CancellationToken ct)
+    /// <summary>Starts every due reminder of the type placed here; returns when the next one of them falls due.</summary>
+    private async Task<DateTimeOffset> FireDueAsync(ReminderStore store, string type, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var next = DateTimeOffset.MaxValue;
         foreach (var reminder in await store.ListAsync(type, ct))
         {
             var actor = new ActorKey(type, reminder.ActorId);
             var id = $"{actor}||{reminder.Name}";
-            if (reminder.NextDue > now || _firing.ContainsKey(id) || !placement.IsLocal(actor))
+            if (_firing.ContainsKey(id) || !placement.IsLocal(actor))
                 continue;
+            if (reminder.NextDue > now)
+            {
+                next = reminder.NextDue < next ? reminder.NextDue : next;
+                continue;
+            }
             _firing[id] = Task.Run(async () =>
             {
                 try
@@ -78,9 +98,11 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
                 finally
                 {
                     _firing.TryRemove(id, out _);
+                    Rescan();
                 }
             }, CancellationToken.None);
         }
+        return next;
     }
 
     private async Task FireAsync(ReminderStore store, ActorKey actor, StoredReminder reminder, CancellationToken ct)
