@@ -1,3 +1,5 @@
+using ShopDapr.DevSidecar.MetadataApi;
+
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>Registers the actor building block in one sidecar: hosting, placement, reminders, timers, idle deactivation, HTTP API.</summary>
@@ -13,5 +15,6 @@ internal static class ActorFeature
         services.AddSingleton<ReminderScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());
         services.AddHostedService<IdleActorScanner>();
+        services.AddSingleton<IMetadataContributor, ActorMetadata>();
     }
 }

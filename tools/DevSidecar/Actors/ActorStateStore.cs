@@ -13,6 +13,9 @@ internal static class ActorStateStore
             .FirstOrDefault(s => s is IStateStoreInfo { IsActorStateStore: true })
         ?? throw ActorErrors.RuntimeNotFound();
 
+    public static bool Exists(SidecarContext sidecar) =>
+        sidecar.Components.OfType<IStateStore>().Any(c => c.Component is IStateStoreInfo { IsActorStateStore: true });
+
     /// <summary>daprd's actor state key: <c>appid||type||id||key</c> (the store's keyPrefix does not apply).</summary>
     public static string StateKey(string appId, ActorKey actor, string key) => $"{appId}||{actor.Type}||{actor.Id}||{key}";
 

@@ -52,6 +52,13 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
 
     private async Task LoadConfigAsync(CancellationToken cancellationToken)
     {
+        if (!ActorStateStore.Exists(sidecar))
+        {
+            // As daprd: without an actor state store the actor runtime is off and the app hosts nothing.
+            LogRuntimeDisabled(sidecar.AppId);
+            _config.TrySetResult(ActorHostConfig.None);
+            return;
+        }
         var deadline = time.GetUtcNow() + ConfigDeadline;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -157,6 +164,9 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Actor runtime of {AppId} is off: no state store is marked actorStateStore")]
+    private partial void LogRuntimeDisabled(string appId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} hosts actor types {Types}")]
     private partial void LogHosting(string appId, string types);
