@@ -11,12 +11,15 @@ namespace ShopDapr.DevSidecar.Tests.Actors;
 /// </summary>
 public sealed class ActorCluster : IAsyncDisposable
 {
-    private readonly List<IAsyncDisposable> _owned = [];
+    private readonly List<Sidecar> _sidecars = [];
+    private readonly List<IAsyncDisposable> _apps = [];
 
-    public ActorCluster(bool actorStateStore = true)
+    public ActorCluster(bool actorStateStore = true, IReadOnlyDictionary<string, string>? resources = null)
     {
         var metadata = actorStateStore ? [("actorStateStore", "true")] : Array.Empty<(string, string)>();
         File.WriteAllText(Dir.File("statestore.yaml"), Yaml.Component("statestore", "state.in-memory", metadata));
+        foreach (var (name, yaml) in resources ?? new Dictionary<string, string>())
+            File.WriteAllText(Dir.File(name), yaml);
     }
 
     public TempDir Dir { get; } = new();
@@ -29,7 +32,7 @@ public sealed class ActorCluster : IAsyncDisposable
         var line = new DeferredAppHandler();
         var sidecar = await StartSidecarAsync(appId, new AppChannelOptions { Handler = line, BaseAddress = new Uri("http://app.local") });
         var app = await ActorTestApp.StartAsync(replica, sidecar.HttpEndpoint, configure);
-        _owned.Insert(0, app);
+        _apps.Add(app);
         line.Connect(app.Address);
         return (sidecar, app);
     }
@@ -43,15 +46,15 @@ public sealed class ActorCluster : IAsyncDisposable
     private async Task<Sidecar> StartSidecarAsync(string appId, AppChannelOptions? app)
     {
         var sidecar = await Sidecar.StartAsync(new SidecarOptions { AppId = appId, ResourcesPaths = [Dir.Path], AppChannel = app }, Cluster);
-        _owned.Insert(0, sidecar);
+        _sidecars.Add(sidecar);
         return sidecar;
     }
 
     /// <summary>Stops and removes a sidecar (its actors move) and its app.</summary>
     public async Task StopAsync(Sidecar sidecar, ActorTestApp app)
     {
-        _owned.Remove(sidecar);
-        _owned.Remove(app);
+        _sidecars.Remove(sidecar);
+        _apps.Remove(app);
         await sidecar.DisposeAsync();
         await app.DisposeAsync();
     }
@@ -63,8 +66,11 @@ public sealed class ActorCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var owned in _owned)
-            await owned.DisposeAsync();
+        // Sidecars first: stopping, they deactivate their actors in apps that are still listening.
+        foreach (var sidecar in Enumerable.Reverse(_sidecars))
+            await sidecar.DisposeAsync();
+        foreach (var app in _apps)
+            await app.DisposeAsync();
         await Cluster.DisposeAsync();
         Dir.Dispose();
     }

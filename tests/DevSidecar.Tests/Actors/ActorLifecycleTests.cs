@@ -28,6 +28,40 @@ public sealed class ActorLifecycleTests
     }
 
     [Fact]
+    public async Task Timer_callbacks_do_not_keep_an_actor_alive()
+    {
+        await using var cluster = new ActorCluster();
+        var (_, app) = await cluster.StartHostAsync("timer-app", "r1", o =>
+        {
+            o.ActorIdleTimeout = TimeSpan.FromSeconds(1);
+            o.ActorScanInterval = TimeSpan.FromMilliseconds(200);
+        });
+        var caller = await cluster.StartCallerAsync();
+
+        await ActorCluster.Proxy<ITimerActor>(caller, nameof(TimerActor), "ticking").StartTicking(100);
+        await Eventually.TrueAsync(() => !app.Probe.Deactivations.IsEmpty, TimeSpan.FromSeconds(10), "deactivation despite the ticking timer");
+        var ticks = app.Probe.TimerTicks.Count;
+        await Task.Delay(400, TestContext.Current.CancellationToken); // a few periods: no tick may come after deactivation
+
+        Assert.True(ticks >= 3, $"only {ticks} ticks before deactivation");
+        Assert.Equal(ticks, app.Probe.TimerTicks.Count);
+    }
+
+    [Fact]
+    public async Task Stopping_a_sidecar_deactivates_its_actors_in_the_app()
+    {
+        await using var cluster = new ActorCluster();
+        var (host, app) = await cluster.StartHostAsync("counter-app", "r1");
+        var caller = await cluster.StartCallerAsync();
+        await ActorCluster.Proxy<ICounterActor>(caller, nameof(CounterActor), "c1").Increment();
+        await ActorCluster.Proxy<ICounterActor>(caller, nameof(CounterActor), "c2").Increment();
+
+        await host.DisposeAsync();
+
+        Assert.Equal(["c1", "c2"], app.Probe.Deactivations.Select(d => d.ActorId).Order());
+    }
+
+    [Fact]
     public async Task A_busy_actor_is_not_deactivated_by_the_idle_scan()
     {
         await using var cluster = new ActorCluster();

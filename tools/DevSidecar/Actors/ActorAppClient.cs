@@ -34,7 +34,7 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
         var path = $"actors/{Uri.EscapeDataString(actorType)}/{Uri.EscapeDataString(actorId)}/method/{call.Method}";
         try
         {
-            return await policies.ForActor(actorType).ExecuteAsync(async token =>
+            return await policies.ForActor(actorType, actorId).ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(call.Body) };
                 if (call.ContentType is not null)

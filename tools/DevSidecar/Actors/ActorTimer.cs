@@ -97,7 +97,7 @@ internal sealed partial class ActorTimer
                     break;
                 try
                 {
-                    if (await host.InvokeOnAsync(actor, ActorCall.Callback($"timer/{name}", body), reentrancy, ct) is null)
+                    if (await host.InvokeOnAsync(actor, ActorCall.Callback($"timer/{name}", body), reentrancy, ct, keepsAlive: false) is null)
                         break;
                 }
                 catch (ActorApiException e)

@@ -8,7 +8,7 @@ namespace ShopDapr.DevSidecar.Actors;
 /// app answers), the table of active actors with their turn locks, calls into the app, and deactivation.
 /// </summary>
 internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClient app, TimeProvider time, ILogger<HostedActors> logger)
-    : IHostedService
+    : IHostedService, IAsyncDisposable
 {
     /// <summary>How long the sidecar keeps asking an app that does not answer yet for its actor configuration.</summary>
     internal static TimeSpan ConfigDeadline { get; set; } = TimeSpan.FromMinutes(2);
@@ -19,6 +19,7 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     private readonly ConcurrentDictionary<ActorKey, ActiveActor> _table = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loading = Task.CompletedTask;
+    private int _stopped;
 
     public SidecarContext Sidecar => sidecar;
 
@@ -41,14 +42,38 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stops the timers and, as daprd does when it shuts down, deactivates the active actors in the app, waiting for
+    /// ongoing calls at most drainOngoingCallTimeout (and never longer than <see cref="MaxDrain"/>).
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            return;
         await _stopping.CancelAsync();
         foreach (var actor in _table.Values)
             actor.StopTimers();
         _config.TrySetResult(ActorHostConfig.None);
         await _loading.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+        var config = await Config;
+        using var drain = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        drain.CancelAfter(config.DrainOngoingCallTimeout < MaxDrain ? config.DrainOngoingCallTimeout : MaxDrain);
+        var deactivations = _table.Values.ToList().Select(a => DeactivateAsync(a, "sidecar stopping", drain.Token));
+        await Task.WhenAll(deactivations).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!_table.IsEmpty)
+            LogDrainTimedOut(sidecar.AppId, _table.Count);
     }
+
+    /// <summary>A sidecar disposed without being stopped first still stops its timers and drains its actors.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stopping.Dispose();
+    }
+
+    /// <summary>The longest a stopping sidecar waits for its actors to finish their calls.</summary>
+    internal static TimeSpan MaxDrain { get; set; } = TimeSpan.FromSeconds(5);
 
     private async Task LoadConfigAsync(CancellationToken cancellationToken)
     {
@@ -117,13 +142,18 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         }
     }
 
-    /// <summary>A call on one particular activation (timers use it); null when that activation was deactivated meanwhile.</summary>
-    public async Task<ActorCallResult?> InvokeOnAsync(ActiveActor actor, ActorCall call, ReentrancyConfig reentrancy, CancellationToken cancellationToken)
+    /// <summary>
+    /// A call on one particular activation; null when that activation was deactivated meanwhile. Timers pass
+    /// <paramref name="keepsAlive"/> false: as in daprd, timer callbacks do not reset the idle timeout (calls and reminders do).
+    /// </summary>
+    public async Task<ActorCallResult?> InvokeOnAsync(ActiveActor actor, ActorCall call, ReentrancyConfig reentrancy, CancellationToken cancellationToken,
+        bool keepsAlive = true)
     {
         using var turn = await actor.Lock.EnterAsync(call.ReentrancyId, reentrancy, cancellationToken);
         if (actor.Deactivated)
             return null;
-        actor.Touch(time.GetUtcNow());
+        if (keepsAlive)
+            actor.Touch(time.GetUtcNow());
         try
         {
             var result = await app.InvokeAsync(actor.Key.Type, actor.Key.Id, call, cancellationToken);
@@ -133,7 +163,8 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         }
         finally
         {
-            actor.Touch(time.GetUtcNow());
+            if (keepsAlive)
+                actor.Touch(time.GetUtcNow());
         }
     }
 
@@ -164,6 +195,9 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId} still had {Count} actors busy when the drain timeout ran out; they were not deactivated")]
+    private partial void LogDrainTimedOut(string appId, int count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Actor runtime of {AppId} is off: no state store is marked actorStateStore")]
     private partial void LogRuntimeDisabled(string appId);
