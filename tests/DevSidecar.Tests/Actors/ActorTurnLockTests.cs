@@ -10,7 +10,7 @@ namespace ShopDapr.DevSidecar.Tests.Actors;
 /// </summary>
 public sealed class ActorTurnLockTests
 {
-    private const string NoReentrancy = """{"entities":["RawActor"],"actorIdleTimeout":"1h0m0s0ms","reentrancy":{"enabled":false}}""";
+    internal const string NoReentrancy = """{"entities":["RawActor"],"actorIdleTimeout":"1h0m0s0ms","reentrancy":{"enabled":false}}""";
     private const string Reentrant = """{"entities":["RawActor"],"reentrancy":{"enabled":true,"maxStackDepth":4}}""";
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class ActorTurnLockTests
     }
 
     /// <summary>A sidecar hosting <see cref="RawActorApp"/> and a caller sidecar.</summary>
-    private sealed class RawEnv(ActorCluster cluster, RawActorApp app, Sidecar host, Sidecar caller) : IAsyncDisposable
+    internal sealed class RawEnv(ActorCluster cluster, RawActorApp app, Sidecar host, Sidecar caller) : IAsyncDisposable
     {
         public RawActorApp App { get; } = app;
 
@@ -110,9 +110,9 @@ public sealed class ActorTurnLockTests
 
         public Sidecar Caller { get; } = caller;
 
-        public static async Task<RawEnv> StartAsync(string config)
+        public static async Task<RawEnv> StartAsync(string config, IReadOnlyDictionary<string, string>? resources = null)
         {
-            var cluster = new ActorCluster();
+            var cluster = new ActorCluster(resources: resources);
             var app = await RawActorApp.StartAsync(config);
             var host = await cluster.StartSidecarForAsync("raw-app", app.Address);
             app.Sidecar = host.HttpEndpoint;

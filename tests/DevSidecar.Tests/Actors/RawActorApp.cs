@@ -17,6 +17,7 @@ public sealed class RawActorApp : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _inside = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
     private int _maxInside;
     private int _maxAcrossActors;
     private int _allInside;
@@ -35,6 +36,9 @@ public sealed class RawActorApp : IAsyncDisposable
     public ConcurrentQueue<(string ActorId, string Method, DateTimeOffset Start, DateTimeOffset End)> Turns { get; } = new();
 
     public ConcurrentQueue<string?> ReentrancyIds { get; } = new();
+
+    /// <summary>Calls of method <c>flaky</c> per actor id: the first two fail with 500.</summary>
+    public int Attempts(string actorId) => _attempts.GetValueOrDefault(actorId);
 
     public static async Task<RawActorApp> StartAsync(string configJson)
     {
@@ -61,6 +65,8 @@ public sealed class RawActorApp : IAsyncDisposable
         {
             if (method == "recurse")
                 return await RecurseAsync(request, id, reentrancyId);
+            if (method == "flaky")
+                return _attempts.AddOrUpdate(id, 1, (_, n) => n + 1) <= 2 ? Results.Text("not yet", statusCode: 500) : Results.Text("done");
             await Task.Delay(method.StartsWith("timer/", StringComparison.Ordinal) ? 5 : 30);
             return Results.Ok();
         }
