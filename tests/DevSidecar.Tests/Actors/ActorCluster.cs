@@ -14,15 +14,22 @@ public sealed class ActorCluster : IAsyncDisposable
     private readonly List<Sidecar> _sidecars = [];
     private readonly List<IAsyncDisposable> _apps = [];
 
+    private readonly bool _ownsDir;
+
     public ActorCluster(bool actorStateStore = true, IReadOnlyDictionary<string, string>? resources = null)
     {
+        Dir = new TempDir();
+        _ownsDir = true;
         var metadata = actorStateStore ? [("actorStateStore", "true")] : Array.Empty<(string, string)>();
         File.WriteAllText(Dir.File("statestore.yaml"), Yaml.Component("statestore", "state.in-memory", metadata));
         foreach (var (name, yaml) in resources ?? new Dictionary<string, string>())
             File.WriteAllText(Dir.File(name), yaml);
     }
 
-    public TempDir Dir { get; } = new();
+    /// <summary>Over a resources folder the caller owns (and may reuse for a second cluster, as after a process restart).</summary>
+    public ActorCluster(TempDir resources) => Dir = resources;
+
+    public TempDir Dir { get; }
 
     public SidecarCluster Cluster { get; } = new();
 
@@ -72,6 +79,7 @@ public sealed class ActorCluster : IAsyncDisposable
         foreach (var app in _apps)
             await app.DisposeAsync();
         await Cluster.DisposeAsync();
-        Dir.Dispose();
+        if (_ownsDir)
+            Dir.Dispose();
     }
 }

@@ -52,7 +52,7 @@ public sealed class ActorTimerReminderTests
     }
 
     [Fact]
-    public async Task A_reminder_survives_a_restart_of_its_sidecar_over_the_same_store()
+    public async Task A_reminder_survives_a_restart_of_its_sidecar_over_the_same_in_memory_store()
     {
         await using var cluster = new ActorCluster();
         var (host, app) = await cluster.StartHostAsync("reminder-app", "before");
@@ -64,6 +64,27 @@ public sealed class ActorTimerReminderTests
 
         await Eventually.TrueAsync(() => !restarted.Probe.Reminders.IsEmpty, Deadline, "the reminder firing after the restart");
         Assert.Empty(app.Probe.Reminders);
+        Assert.Equal(("durable", "wake", "later"), restarted.Probe.Reminders.Select(r => (r.ActorId, r.Reminder, r.Data)).Single());
+    }
+
+    [Fact]
+    public async Task A_reminder_survives_a_restart_of_the_whole_process_over_the_same_sqlite_file()
+    {
+        if (!ShopDapr.DevSidecar.Components.ComponentCatalog.KnowsType("state.sqlite"))
+            Assert.Skip("state.sqlite is not in this build yet (it comes with the state branch)");
+        using var dir = new TempDir();
+        var db = dir.File("actors.db");
+        File.WriteAllText(dir.File("statestore.yaml"), Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")));
+
+        await using (var before = new ActorCluster(dir))
+        {
+            var (host, _) = await before.StartHostAsync("reminder-app", "before");
+            await ActorCluster.Proxy<IReminderActor>(host, nameof(ReminderActor), "durable").RemindOnce("wake", "later", TimeSpan.FromSeconds(2));
+        }
+        await using var after = new ActorCluster(dir);
+        var (_, restarted) = await after.StartHostAsync("reminder-app", "after");
+
+        await Eventually.TrueAsync(() => !restarted.Probe.Reminders.IsEmpty, Deadline, "the reminder firing after the restart");
         Assert.Equal(("durable", "wake", "later"), restarted.Probe.Reminders.Select(r => (r.ActorId, r.Reminder, r.Data)).Single());
     }
 

@@ -56,6 +56,16 @@ public static class ActorErrors
     public static ActorApiException NoAddress(string actorKey) =>
         new(StatusCodes.Status404NotFound, "ERR_ACTOR_NO_ADDRESS", $"did not find address for actor '{actorKey}'");
 
+    /// <summary>daprd keeps <c>dapr.internal.*</c> types (workflow actors) away from the user-facing state, reminder and timer APIs.</summary>
+    public static void RejectReserved(string actorType)
+    {
+        if (actorType.StartsWith("dapr.internal.", StringComparison.Ordinal))
+        {
+            throw new ActorApiException(StatusCodes.Status403Forbidden, "ERR_ACTOR_TYPE_RESERVED",
+                $"actor type \"{actorType}\" is reserved for the Dapr workflow runtime; direct actor API access is not permitted");
+        }
+    }
+
     public static ActorApiException MalformedRequest(string detail) =>
         new(StatusCodes.Status400BadRequest, "ERR_MALFORMED_REQUEST", $"failed deserializing HTTP body: {detail}");
 

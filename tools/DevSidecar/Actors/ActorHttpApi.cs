@@ -45,6 +45,7 @@ internal static class ActorHttpApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             var body = await ReadAsync<ReminderRequest>(request);
             await reminders.CreateAsync(new ActorKey(actorType, actorId), name, body, request.HttpContext.RequestAborted);
             return Results.NoContent();
@@ -59,6 +60,7 @@ internal static class ActorHttpApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             return Results.Json(await reminders.GetAsync(new ActorKey(actorType, actorId), name, ct));
         }
         catch (ActorApiException e)
@@ -71,6 +73,7 @@ internal static class ActorHttpApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             await reminders.DeleteAsync(new ActorKey(actorType, actorId), name, ct);
             return Results.NoContent();
         }
@@ -85,6 +88,7 @@ internal static class ActorHttpApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             var body = await ReadAsync<TimerRequest>(request);
             var config = await hosted.Config.WaitAsync(request.HttpContext.RequestAborted);
             if (!config.Hosts(actorType))

@@ -23,6 +23,7 @@ internal static class ActorStateApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             var store = ActorStateStore.Get(sidecar);
             StateEntry? entry;
             try
@@ -49,6 +50,7 @@ internal static class ActorStateApi
     {
         try
         {
+            ActorErrors.RejectReserved(actorType);
             var ops = await ActorHttpApi.ReadAsync<List<JsonElement>>(request);
             var store = ActorStateStore.Get(sidecar);
             var actor = new ActorKey(actorType, actorId);
