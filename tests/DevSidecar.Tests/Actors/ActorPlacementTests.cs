@@ -50,6 +50,23 @@ public sealed class ActorPlacementTests
         Assert.All(before.Where(b => b.Value == "r2"), b => Assert.Equal("r2", after[b.Key]));
     }
 
+    [Fact]
+    public async Task When_a_replica_joins_the_actors_that_move_to_it_are_deactivated_on_the_old_one()
+    {
+        await using var cluster = new ActorCluster();
+        var (_, a1) = await cluster.StartHostAsync("counter-app", "r1");
+        var caller = await cluster.StartCallerAsync();
+        Assert.All((await WhereAsync(caller)).Values, r => Assert.Equal("r1", r));
+
+        await cluster.StartHostAsync("counter-app", "r2");
+        var after = await WhereAsync(caller);
+        var moved = after.Where(a => a.Value == "r2").Select(a => a.Key).Order().ToList();
+
+        Assert.InRange(moved.Count, 8, 32);
+        await Eventually.TrueAsync(() => a1.Probe.Deactivations.Count >= moved.Count, TimeSpan.FromSeconds(10), "the moved actors deactivated on r1");
+        Assert.Equal(moved, a1.Probe.Deactivations.Select(d => d.ActorId).Order());
+    }
+
     private static async Task<Dictionary<string, string>> WhereAsync(ShopDapr.DevSidecar.Hosting.Sidecar via)
     {
         var answers = await Task.WhenAll(Ids.Select(id => ActorCluster.Proxy<ICounterActor>(via, nameof(CounterActor), id).WhereAmI()));

@@ -1,26 +1,34 @@
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>
-/// Every actorScanInterval, deactivates actors whose last call is older than their type's actorIdleTimeout and actors
-/// whose placement moved to another replica (daprd's drainRebalancedActors), unless a call holds or waits for them.
+/// Every actorScanInterval, deactivates actors whose last call is older than their type's actorIdleTimeout; and within a
+/// second of a placement change (a replica joined), actors now placed on another replica, as daprd drains rebalanced
+/// actors. An actor a call holds or waits for is left alone until the next pass.
 /// </summary>
 internal sealed partial class IdleActorScanner(HostedActors hosted, ActorPlacement placement, TimeProvider time, ILogger<IdleActorScanner> logger)
     : BackgroundService
 {
+    /// <summary>How often placement is checked for actors that moved away.</summary>
+    internal static TimeSpan RebalanceCheck { get; set; } = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var config = await hosted.Config.WaitAsync(stoppingToken);
         if (config.Entities.Count == 0)
             return;
-        using var ticks = new PeriodicTimer(config.ScanInterval, time);
+        using var ticks = new PeriodicTimer(config.ScanInterval < RebalanceCheck ? config.ScanInterval : RebalanceCheck, time);
+        var lastIdleScan = time.GetUtcNow();
         while (await ticks.WaitForNextTickAsync(stoppingToken))
         {
             var now = time.GetUtcNow();
+            var idleScan = now - lastIdleScan >= config.ScanInterval;
+            if (idleScan)
+                lastIdleScan = now;
             foreach (var actor in hosted.Active.ToList())
             {
                 if (!actor.Lock.IsIdle)
                     continue;
-                var reason = now - actor.LastUsed >= config.For(actor.Key.Type).IdleTimeout ? "idle"
+                var reason = idleScan && now - actor.LastUsed >= config.For(actor.Key.Type).IdleTimeout ? "idle"
                     : !placement.IsLocal(actor.Key) ? "rebalanced"
                     : null;
                 if (reason is null)
