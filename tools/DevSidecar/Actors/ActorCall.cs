@@ -11,7 +11,7 @@ public sealed record ActorCall(string Method, byte[] Body, string? ContentType, 
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Expect", "TE",
-        "Proxy-Connection", "dapr-api-token", "traceparent", "tracestate",
+        "Proxy-Connection", "dapr-api-token",
     };
 
     public string? ReentrancyId =>

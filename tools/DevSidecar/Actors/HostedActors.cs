@@ -123,7 +123,7 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
 
     /// <summary>
     /// Runs one call on an actor of this sidecar: waits for its turn (joining the running call when reentrancy is on and the
-    /// call carries its reentrancy id), then calls the app. Reentrancy ids are minted here when the app enables reentrancy.
+    /// call carries its reentrancy id), then calls the app.
     /// </summary>
     public async Task<ActorCallResult> InvokeAsync(ActorKey key, ActorCall call, CancellationToken cancellationToken)
     {
@@ -131,8 +131,6 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         if (!config.Hosts(key.Type))
             throw ActorErrors.NoAddress(key.ToString());
         var reentrancy = config.For(key.Type).Reentrancy;
-        if (reentrancy.Enabled && call.ReentrancyId is null)
-            call = call.WithReentrancyId(Guid.NewGuid().ToString());
         while (true)
         {
             var actor = Activate(key);
@@ -143,12 +141,15 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     }
 
     /// <summary>
-    /// A call on one particular activation; null when that activation was deactivated meanwhile. Timers pass
+    /// A call on one particular activation; null when that activation was deactivated meanwhile. When the type is
+    /// reentrant, a call without a reentrancy id gets a fresh one here (as daprd), which the app passes on. Timers pass
     /// <paramref name="keepsAlive"/> false: as in daprd, timer callbacks do not reset the idle timeout (calls and reminders do).
     /// </summary>
     public async Task<ActorCallResult?> InvokeOnAsync(ActiveActor actor, ActorCall call, ReentrancyConfig reentrancy, CancellationToken cancellationToken,
         bool keepsAlive = true)
     {
+        if (reentrancy.Enabled && call.ReentrancyId is null)
+            call = call.WithReentrancyId(Guid.NewGuid().ToString());
         using var turn = await actor.Lock.EnterAsync(call.ReentrancyId, reentrancy, cancellationToken);
         if (actor.Deactivated)
             return null;
@@ -181,17 +182,21 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
             if (actor.Deactivated)
                 return;
             actor.Deactivated = true;
-            _table.TryRemove(new KeyValuePair<ActorKey, ActiveActor>(actor.Key, actor));
             actor.StopTimers();
             LogDeactivating(actor.Key.ToString(), reason);
             try
             {
+                // Still in the table while the app deactivates it, so state it saves on the way out is accepted.
                 if (await app.DeactivateAsync(actor.Key.Type, actor.Key.Id, cancellationToken) is { } error)
                     LogDeactivateFailed(actor.Key.ToString(), error);
             }
             catch (HttpRequestException e)
             {
                 LogDeactivateFailed(actor.Key.ToString(), e.Message);
+            }
+            finally
+            {
+                _table.TryRemove(new KeyValuePair<ActorKey, ActiveActor>(actor.Key, actor));
             }
         }
     }
