@@ -175,11 +175,12 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     public ActiveActor? Find(ActorKey key) => _table.GetValueOrDefault(key);
 
     /// <summary>Takes the actor's turn, removes it from the table, stops its timers and tells the app (DELETE actors/{type}/{id}).</summary>
-    public async Task DeactivateAsync(ActiveActor actor, string reason, CancellationToken cancellationToken)
+    /// <param name="stillDue">Checked once the turn is ours: a call that slipped in first may have made the actor busy again.</param>
+    public async Task DeactivateAsync(ActiveActor actor, string reason, CancellationToken cancellationToken, Func<ActiveActor, bool>? stillDue = null)
     {
         using (await actor.Lock.EnterAsync(null, ReentrancyConfig.Disabled, cancellationToken))
         {
-            if (actor.Deactivated)
+            if (actor.Deactivated || stillDue?.Invoke(actor) == false)
                 return;
             actor.Deactivated = true;
             actor.StopTimers();

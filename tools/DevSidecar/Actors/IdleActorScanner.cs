@@ -28,14 +28,15 @@ internal sealed partial class IdleActorScanner(HostedActors hosted, ActorPlaceme
             {
                 if (!actor.Lock.IsIdle)
                     continue;
-                var reason = idleScan && now - actor.LastUsed >= config.For(actor.Key.Type).IdleTimeout ? "idle"
-                    : !placement.IsLocal(actor.Key) ? "rebalanced"
-                    : null;
+                var idleTimeout = config.For(actor.Key.Type).IdleTimeout;
+                bool Idle(ActiveActor a) => time.GetUtcNow() - a.LastUsed >= idleTimeout;
+                bool Moved(ActiveActor a) => !placement.IsLocal(a.Key);
+                var reason = idleScan && Idle(actor) ? "idle" : Moved(actor) ? "rebalanced" : null;
                 if (reason is null)
                     continue;
                 try
                 {
-                    await hosted.DeactivateAsync(actor, reason, stoppingToken);
+                    await hosted.DeactivateAsync(actor, reason, stoppingToken, reason == "idle" ? Idle : Moved);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
