@@ -95,12 +95,12 @@ public sealed class ActorTimerReminderTests
         var (host, app) = await cluster.StartHostAsync("reminder-app", "r1");
         var actor = ActorCluster.Proxy<IReminderActor>(host, nameof(ReminderActor), "f");
 
-        await actor.RemindOnce("soon", "x", TimeSpan.FromSeconds(1));
+        await actor.RemindOnce("soon", "x", TimeSpan.FromSeconds(4));
         using var http = ActorCluster.Http(host);
         using (var before = await http.GetAsync("v1.0/actors/ReminderActor/f/reminders/soon", TestContext.Current.CancellationToken))
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         await actor.Forget("soon");
-        await actor.RemindOnce("marker", "m", TimeSpan.FromSeconds(1.5));
+        await actor.RemindOnce("marker", "m", TimeSpan.FromSeconds(4.5)); // due after "soon" would have been
 
         await Eventually.TrueAsync(() => !app.Probe.Reminders.IsEmpty, Deadline, "the marker reminder");
         Assert.Equal("marker", app.Probe.Reminders.Single().Reminder);

@@ -51,7 +51,9 @@ public static class DevSidecarCommand
             {
                 await using var sidecar = await Sidecar.StartAsync(options, cancellationToken: signal.Token);
                 output.WriteLine($"== dev sidecar for '{options.AppId}': HTTP {sidecar.HttpEndpoint} gRPC {sidecar.GrpcEndpoint}");
-                await Task.Delay(Timeout.Infinite, signal.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                // Serve until Ctrl+C / SIGTERM, or until the app asks its sidecar to shut down (POST /v1.0/shutdown).
+                using var either = CancellationTokenSource.CreateLinkedTokenSource(signal.Token, sidecar.Context.ShutdownRequested);
+                await Task.Delay(Timeout.Infinite, either.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 return 0;
             }
             catch (ResourceException e)

@@ -10,6 +10,9 @@ public static class ComponentCatalog
     static ComponentCatalog()
     {
         State.StateComponents.Register(Add);
+        Secrets.SecretComponents.Register(Add);
+        Bindings.BindingComponents.Register(Add);
+        PubSub.PubSubComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

@@ -1,9 +1,12 @@
 using ShopDapr.DevSidecar.Actors;
+using ShopDapr.DevSidecar.Bindings;
 using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Invocation;
 using ShopDapr.DevSidecar.MetadataApi;
+using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Resiliency;
+using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Hosting;
@@ -14,10 +17,17 @@ internal static class SidecarFeatures
     public static void AddServices(IServiceCollection services)
     {
         services.AddResiliency();
-        services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
         services.AddSidecarConfiguration();
         services.AddInvocation();
         services.AddMetadata();
+        services.AddSingleton<StateService>();
+        services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddSingleton<SecretService>();
+        services.AddSingleton<IDaprGrpcApi, SecretsGrpcApi>();
+        services.AddSingleton<BindingService>();
+        services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
+        services.AddHostedService<CronBindingService>();
+        PubSubFeature.AddServices(services);
         services.AddActors();
     }
 
@@ -29,6 +39,10 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        v1.MapStateApi();
+        v1.MapSecretsApi();
+        v1.MapBindingsApi();
+        PubSubFeature.Map(app);
         v1.MapActorApi();
     }
 }
