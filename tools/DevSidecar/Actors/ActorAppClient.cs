@@ -2,6 +2,8 @@ using System.Net;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.DevSidecar.Resiliency;
 
+using ShopDapr.DevSidecar.State;
+
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>
@@ -26,7 +28,7 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
 
     /// <summary>
     /// Calls an actor method in the app under the actor type's resiliency policy. A failed answer (not 200 and not an
-    /// actor error carried in <c>X-DaprErrorResponseHeader</c>) throws <see cref="ActorApiException"/> as daprd words it.
+    /// actor error carried in <c>X-DaprErrorResponseHeader</c>) throws <see cref="DaprApiException"/> as daprd words it.
     /// </summary>
     public async Task<ActorCallResult> InvokeAsync(string actorType, string actorId, ActorCall call, CancellationToken cancellationToken)
     {

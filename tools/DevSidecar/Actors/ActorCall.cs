@@ -38,7 +38,7 @@ public sealed record ActorCall(string Method, byte[] Body, string? ContentType, 
 }
 
 /// <summary>What the hosting app answered: status, headers (including <c>X-DaprErrorResponseHeader</c>) and body.</summary>
-public sealed record ActorCallResult(int Status, string? ContentType, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body)
+public sealed record ActorCallResult(int Status, string? ContentType, IReadOnlyList<KeyValuePair<string, string[]>> Headers, byte[] Body) : IResult
 {
     public const string ErrorResponseHeader = "X-DaprErrorResponseHeader";
     public const string ReminderCancelHeader = "X-DaprReminderCancel";
@@ -61,8 +61,10 @@ public sealed record ActorCallResult(int Status, string? ContentType, IReadOnlyL
         headers.Where(h => !HopHeaders.Contains(h.Key)).Select(h => new KeyValuePair<string, string[]>(h.Key, h.Value.ToArray()));
 
     /// <summary>Writes the answer to the caller as daprd does: the app's status, headers and body.</summary>
-    public async Task WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    public async Task ExecuteAsync(HttpContext httpContext)
     {
+        var response = httpContext.Response;
+        var cancellationToken = httpContext.RequestAborted;
         response.StatusCode = Status;
         foreach (var (name, values) in Headers)
             response.Headers.Append(name, values);

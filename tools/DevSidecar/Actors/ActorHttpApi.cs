@@ -1,11 +1,12 @@
 using System.Text.Json;
-using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>
 /// The actor half of the sidecar HTTP API (dapr <c>pkg/api/http/actors.go</c>), which the SDK's actor proxy, state
 /// provider and timer/reminder managers call: method invocation, reminders and timers. State is in <see cref="ActorStateApi"/>.
+/// Errors are <see cref="DaprApiException"/>s, answered as daprd's JSON by the group's filter.
 /// </summary>
 internal static class ActorHttpApi
 {
@@ -13,7 +14,7 @@ internal static class ActorHttpApi
 
     public static void MapActorApi(this IEndpointRouteBuilder v1)
     {
-        var actors = v1.MapGroup("/actors/{actorType}/{actorId}");
+        var actors = v1.MapGroup("/actors/{actorType}/{actorId}").WithDaprErrors();
         actors.MapMethods("/method/{method}", ["GET", "POST", "PUT", "DELETE"], InvokeMethod);
         actors.MapMethods("/reminders/{name}", ["PUT", "POST"], CreateReminder);
         actors.MapGet("/reminders/{name}", GetReminder);
@@ -24,83 +25,48 @@ internal static class ActorHttpApi
     }
 
     /// <summary>Finds the replica hosting the actor (from any app's sidecar) and forwards the call through its turn lock.</summary>
-    private static async Task InvokeMethod(HttpContext http, string actorType, string actorId, string method, ActorPlacement placement)
+    private static async Task<IResult> InvokeMethod(HttpRequest request, string actorType, string actorId, string method, ActorPlacement placement,
+        CancellationToken ct)
     {
-        var ct = http.RequestAborted;
-        try
-        {
-            var call = await ActorCall.FromRequestAsync(http.Request, method, ct);
-            var key = new ActorKey(actorType, actorId);
-            var host = await placement.LocateAsync(key, ct) ?? throw ActorErrors.NoAddress(key.ToString());
-            var result = await host.InvokeAsync(key, call, ct);
-            await result.WriteAsync(http.Response, ct);
-        }
-        catch (ActorApiException e)
-        {
-            await e.ToResult().ExecuteAsync(http);
-        }
+        var call = await ActorCall.FromRequestAsync(request, method, ct);
+        var key = new ActorKey(actorType, actorId);
+        var host = await placement.LocateAsync(key, ct) ?? throw ActorErrors.NoAddress(key.ToString());
+        return await host.InvokeAsync(key, call, ct);
     }
 
-    private static async Task<IResult> CreateReminder(HttpRequest request, string actorType, string actorId, string name, ActorReminders reminders)
+    private static async Task<IResult> CreateReminder(HttpRequest request, string actorType, string actorId, string name, ActorReminders reminders,
+        CancellationToken ct)
     {
-        try
-        {
-            ActorErrors.RejectReserved(actorType);
-            var body = await ReadAsync<ReminderRequest>(request);
-            await reminders.CreateAsync(new ActorKey(actorType, actorId), name, body, request.HttpContext.RequestAborted);
-            return Results.NoContent();
-        }
-        catch (ActorApiException e)
-        {
-            return e.ToResult();
-        }
+        ActorErrors.RejectReserved(actorType);
+        var body = await ReadAsync<ReminderRequest>(request);
+        await reminders.CreateAsync(new ActorKey(actorType, actorId), name, body, ct);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> GetReminder(string actorType, string actorId, string name, ActorReminders reminders, CancellationToken ct)
     {
-        try
-        {
-            ActorErrors.RejectReserved(actorType);
-            return Results.Json(await reminders.GetAsync(new ActorKey(actorType, actorId), name, ct));
-        }
-        catch (ActorApiException e)
-        {
-            return e.ToResult();
-        }
+        ActorErrors.RejectReserved(actorType);
+        return Results.Json(await reminders.GetAsync(new ActorKey(actorType, actorId), name, ct));
     }
 
     private static async Task<IResult> DeleteReminder(string actorType, string actorId, string name, ActorReminders reminders, CancellationToken ct)
     {
-        try
-        {
-            ActorErrors.RejectReserved(actorType);
-            await reminders.DeleteAsync(new ActorKey(actorType, actorId), name, ct);
-            return Results.NoContent();
-        }
-        catch (ActorApiException e)
-        {
-            return e.ToResult();
-        }
+        ActorErrors.RejectReserved(actorType);
+        await reminders.DeleteAsync(new ActorKey(actorType, actorId), name, ct);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> CreateTimer(HttpRequest request, string actorType, string actorId, string name, HostedActors hosted,
-        TimeProvider time, ILogger<ActorTimer> logger)
+        TimeProvider time, ILogger<ActorTimer> logger, CancellationToken ct)
     {
-        try
-        {
-            ActorErrors.RejectReserved(actorType);
-            var body = await ReadAsync<TimerRequest>(request);
-            var config = await hosted.Config.WaitAsync(request.HttpContext.RequestAborted);
-            if (!config.Hosts(actorType))
-                throw ActorErrors.TimerCreate($"actor type {actorType} is not hosted by app {hosted.Sidecar.AppId}");
-            var actor = hosted.Activate(new ActorKey(actorType, actorId));
-            ActorTimer.Start(hosted, actor, config.For(actorType).Reentrancy, name, body, time, logger);
-            return Results.NoContent();
-        }
-        catch (ActorApiException e)
-        {
-            return e.ToResult();
-        }
+        ActorErrors.RejectReserved(actorType);
+        var body = await ReadAsync<TimerRequest>(request);
+        var config = await hosted.Config.WaitAsync(ct);
+        if (!config.Hosts(actorType))
+            throw ActorErrors.TimerCreate($"actor type {actorType} is not hosted by app {hosted.Sidecar.AppId}");
+        var actor = hosted.Activate(new ActorKey(actorType, actorId));
+        ActorTimer.Start(hosted, actor, config.For(actorType).Reentrancy, name, body, time, logger);
+        return Results.NoContent();
     }
 
     private static IResult DeleteTimer(string actorType, string actorId, string name, HostedActors hosted)

@@ -21,56 +21,42 @@ internal static class ActorStateApi
 
     private static async Task<IResult> GetState(HttpContext http, string actorType, string actorId, string key, SidecarContext sidecar)
     {
+        ActorErrors.RejectReserved(actorType);
+        var store = ActorStateStore.Get(sidecar);
+        StateEntry? entry;
         try
         {
-            ActorErrors.RejectReserved(actorType);
-            var store = ActorStateStore.Get(sidecar);
-            StateEntry? entry;
-            try
-            {
-                entry = await store.GetAsync(ActorStateStore.StateKey(sidecar.AppId, new ActorKey(actorType, actorId), key), http.RequestAborted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException and not ActorApiException)
-            {
-                throw ActorErrors.StateGet(e.Message);
-            }
-            if (entry is null || entry.Value.Length == 0)
-                return Results.NoContent();
-            if (entry.ExpiresAt is { } expires)
-                http.Response.Headers[TtlHeader] = expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-            return Results.Bytes(entry.Value, "application/json");
+            entry = await store.GetAsync(ActorStateStore.StateKey(sidecar.AppId, new ActorKey(actorType, actorId), key), http.RequestAborted);
         }
-        catch (ActorApiException e)
+        catch (Exception e) when (e is not OperationCanceledException and not DaprApiException)
         {
-            return e.ToResult();
+            throw ActorErrors.StateGet(e.Message);
         }
+        if (entry is null || entry.Value.Length == 0)
+            return Results.NoContent();
+        if (entry.ExpiresAt is { } expires)
+            http.Response.Headers[TtlHeader] = expires.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return Results.Bytes(entry.Value, "application/json");
     }
 
     private static async Task<IResult> Transact(HttpRequest request, string actorType, string actorId, SidecarContext sidecar, HostedActors hosted)
     {
+        ActorErrors.RejectReserved(actorType);
+        var ops = await ActorHttpApi.ReadAsync<List<JsonElement>>(request);
+        var store = ActorStateStore.Get(sidecar);
+        var actor = new ActorKey(actorType, actorId);
+        if (!hosted.IsActive(actorType, actorId))
+            throw ActorErrors.InstanceMissing();
+        var operations = ops.Select(op => ToOperation(sidecar.AppId, actor, op)).ToList();
         try
         {
-            ActorErrors.RejectReserved(actorType);
-            var ops = await ActorHttpApi.ReadAsync<List<JsonElement>>(request);
-            var store = ActorStateStore.Get(sidecar);
-            var actor = new ActorKey(actorType, actorId);
-            if (!hosted.IsActive(actorType, actorId))
-                throw ActorErrors.InstanceMissing();
-            var operations = ops.Select(op => ToOperation(sidecar.AppId, actor, op)).ToList();
-            try
-            {
-                await store.TransactAsync(operations, request.HttpContext.RequestAborted);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                throw ActorErrors.StateTransactionSave(e.Message);
-            }
-            return Results.NoContent();
+            await store.TransactAsync(operations, request.HttpContext.RequestAborted);
         }
-        catch (ActorApiException e)
+        catch (Exception e) when (e is not OperationCanceledException and not DaprApiException)
         {
-            return e.ToResult();
+            throw ActorErrors.StateTransactionSave(e.Message);
         }
+        return Results.NoContent();
     }
 
     /// <summary>One <c>{"operation":"upsert"|"delete","request":{key,value,etag,metadata}}</c>, checked as daprd checks it.</summary>

@@ -1,5 +1,7 @@
 using System.Text.Json;
 
+using ShopDapr.DevSidecar.State;
+
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>The body of <c>PUT /v1.0/actors/{type}/{id}/timers/{name}</c> (dapr <c>CreateTimerRequest</c>).</summary>
@@ -28,7 +30,7 @@ internal sealed partial class ActorTimer
         }
     }
 
-    /// <summary>Parses the request (throws <see cref="ActorApiException"/> as daprd words it) and starts the timer, replacing one of the same name.</summary>
+    /// <summary>Parses the request (throws <see cref="DaprApiException"/> as daprd words it) and starts the timer, replacing one of the same name.</summary>
     public static ActorTimer Start(HostedActors host, ActiveActor actor, ReentrancyConfig reentrancy, string name, TimerRequest request,
         TimeProvider time, ILogger logger)
     {
@@ -100,7 +102,7 @@ internal sealed partial class ActorTimer
                     if (await host.InvokeOnAsync(actor, ActorCall.Callback($"timer/{name}", body), reentrancy, ct, keepsAlive: false) is null)
                         break;
                 }
-                catch (ActorApiException e)
+                catch (DaprApiException e)
                 {
                     LogTimerFailed(logger, actor.Key.ToString(), name, e.Message);
                 }

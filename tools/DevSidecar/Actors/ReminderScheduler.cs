@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using ShopDapr.DevSidecar.Hosting;
 
+using ShopDapr.DevSidecar.State;
+
 namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>
@@ -36,7 +38,7 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
             {
                 store = new ReminderStore(ActorStateStore.Get(sidecar));
             }
-            catch (ActorApiException e)
+            catch (DaprApiException e)
             {
                 LogNoStore(sidecar.AppId, e.Message);
                 return;
@@ -122,7 +124,7 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
                 cancelled = result.Headers.Any(h => string.Equals(h.Key, ActorCallResult.ReminderCancelHeader, StringComparison.OrdinalIgnoreCase)
                     && h.Value.Any(v => bool.TryParse(v, out var b) && b));
             }
-            catch (ActorApiException e)
+            catch (DaprApiException e)
             {
                 LogCallbackFailed($"{actor}||{reminder.Name}", e.Message);
             }
