@@ -82,6 +82,25 @@ public sealed class ActorLifecycleTests
     }
 
     [Fact]
+    public async Task Metadata_shows_the_actor_runtime_running_with_its_active_actors()
+    {
+        await using var cluster = new ActorCluster();
+        var (host, _) = await cluster.StartHostAsync("counter-app", "r1");
+        var caller = await cluster.StartCallerAsync();
+        await ActorCluster.Proxy<ICounterActor>(caller, nameof(CounterActor), "m1").Increment();
+        await ActorCluster.Proxy<ICounterActor>(caller, nameof(CounterActor), "m2").Increment();
+        using var http = ActorCluster.Http(host);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1.0/metadata", TestContext.Current.CancellationToken));
+
+        var runtime = doc.RootElement.GetProperty("actorRuntime");
+        Assert.Equal("RUNNING", runtime.GetProperty("runtimeStatus").GetString());
+        Assert.True(runtime.GetProperty("hostReady").GetBoolean());
+        var active = runtime.GetProperty("activeActors").EnumerateArray().Single();
+        Assert.Equal(("CounterActor", 2), (active.GetProperty("type").GetString(), active.GetProperty("count").GetInt32()));
+    }
+
+    [Fact]
     public async Task State_written_with_a_ttl_reads_back_with_the_ttl_header()
     {
         await using var cluster = new ActorCluster();
