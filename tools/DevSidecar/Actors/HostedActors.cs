@@ -39,6 +39,7 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     {
         StartedAt = DateTimeOffset.UtcNow;
         _loading = Task.Run(() => LoadConfigAsync(_stopping.Token), CancellationToken.None);
+        sidecar.AddStartupGate("actor types", Config); // daprd is ready once it knows the app's actor types
         return Task.CompletedTask;
     }
 
