@@ -1,3 +1,4 @@
+using ShopDapr.DevSidecar.Actors;
 using ShopDapr.DevSidecar.Bindings;
 using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Grpc;
@@ -29,6 +30,7 @@ internal static class SidecarFeatures
         services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
         services.AddHostedService<CronBindingService>();
         PubSubFeature.AddServices(services);
+        services.AddActors();
     }
 
     public static void Map(WebApplication app)
@@ -46,5 +48,6 @@ internal static class SidecarFeatures
         v1.MapBindingsApi();
         app.MapWorkflows(v1);
         PubSubFeature.Map(app);
+        v1.MapActorApi();
     }
 }
