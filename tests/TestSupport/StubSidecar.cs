@@ -46,6 +46,25 @@ public sealed class StubSidecar : IAsyncDisposable
             }
         });
         app.MapGet("/v1.0/healthz", () => Results.NoContent());
+        // daprd also invokes on any path when the request names the app in a dapr-app-id header.
+        app.MapFallback(async (HttpContext http) =>
+        {
+            var appId = http.Request.Headers["dapr-app-id"].ToString();
+            if (appId.Length == 0)
+            {
+                http.Response.StatusCode = 404;
+                return;
+            }
+            var path = http.Request.Path + http.Request.QueryString;
+            stub.Calls.Enqueue((appId, path, new HeaderDictionary(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value))));
+            var (status, json) = stub.Handler(appId, http.Request.Path);
+            http.Response.StatusCode = (int)status;
+            if (json is not null)
+            {
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync(json, http.RequestAborted);
+            }
+        });
         await app.StartAsync(cancellationToken);
         return stub;
     }
