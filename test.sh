@@ -26,10 +26,15 @@ if [ $build -ne 0 ]; then
   exit 1
 fi
 
-dotnet test ShopDapr.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=minimal" \
-  --results-directory "$results" -- RunConfiguration.TestSessionTimeout=3000000
-status=$?
+status=0
+for proj in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$proj" .csproj)
+  echo "== $name"
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" || status=1
+  [ -e "$results/$name.trx" ] || missing=1
+done
 
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do
@@ -42,7 +47,7 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
-if [ $files -eq 0 ] || { [ $status -ne 0 ] && [ $failed -eq 0 ]; }; then
+if [ $files -eq 0 ] || [ "${missing:-0}" -eq 1 ] || { [ $status -ne 0 ] && [ $failed -eq 0 ]; }; then
   failed=$((failed + 1))   # the runner failed without a result file (crash, hang): count it
 fi
 echo "$passed passed, $failed failed, $skipped skipped"

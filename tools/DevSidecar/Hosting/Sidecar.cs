@@ -94,7 +94,25 @@ public sealed class Sidecar : IAsyncDisposable
 
         var sidecar = new Sidecar(web, context, ownsCluster);
         cluster.Register(sidecar);
+        context.ShutdownRequested.Register(() => _ = sidecar.StopOnRequestAsync(logger));
         return sidecar;
+    }
+
+    private async Task StopOnRequestAsync(ILogger logger)
+    {
+        await Task.Yield(); // off the request that asked, so it can finish while the host drains
+        try
+        {
+            await StopAsync();
+        }
+        catch (ObjectDisposedException e)
+        {
+            logger.LogDebug(e, "Sidecar for {AppId} was disposed before the requested shutdown ran", AppId);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sidecar for {AppId} failed to stop on request", AppId);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken = default)

@@ -23,4 +23,11 @@ public sealed class SidecarContext(SidecarOptions options, ResourceSet resources
     public Uri HttpEndpoint { get; internal set; } = null!;
 
     public Uri GrpcEndpoint { get; internal set; } = null!;
+
+    private readonly CancellationTokenSource _shutdown = new();
+
+    /// <summary>Cancelled when the app asks this sidecar to stop (POST /v1.0/shutdown, gRPC Shutdown); the sidecar then stops gracefully.</summary>
+    public CancellationToken ShutdownRequested => _shutdown.Token;
+
+    public void RequestShutdown() => _shutdown.Cancel();
 }

@@ -1,4 +1,7 @@
+using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Grpc;
+using ShopDapr.DevSidecar.Invocation;
+using ShopDapr.DevSidecar.MetadataApi;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
 
@@ -9,12 +12,18 @@ internal static class SidecarFeatures
 {
     public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IResiliencyPolicies>(NoResiliencyPolicies.Instance);
+        services.AddResiliency();
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddSidecarConfiguration();
+        services.AddInvocation();
+        services.AddMetadata();
     }
 
     public static void Map(WebApplication app)
     {
+        app.UseSidecarConfiguration(); // first: loads the Configuration and checks dapr-api-token before any API
+        app.MapInvocation();
+        app.MapMetadata();
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());

@@ -6,8 +6,8 @@ namespace ShopDapr.DevSidecar.Resiliency;
 public enum ComponentDirection { Outbound, Inbound }
 
 /// <summary>
-/// The policies of the Resiliency resources, per target, as Polly pipelines (timeout inside retry inside circuit breaker,
-/// as daprd nests them). A call fails a pipeline by throwing; callers turn a failed answer (RETRY, 5xx) into an exception.
+/// The policies of the Resiliency resources, per target, as Polly pipelines nested as daprd nests them
+/// (pkg/resiliency/policy.go): the retry outermost, the circuit breaker around each attempt, the timeout bounding each attempt. A call fails a pipeline by throwing; callers turn a failed answer (RETRY, 5xx) into an exception.
 /// A target without a policy gets daprd's built-in behaviour (e.g. default retries for invocation), or none.
 /// </summary>
 public interface IResiliencyPolicies
@@ -20,6 +20,9 @@ public interface IResiliencyPolicies
 
     /// <summary>An actor type (<c>targets.actors</c>).</summary>
     ResiliencePipeline ForActor(string actorType);
+
+    /// <summary>An actor call to one id: with <c>circuitBreakerScope: id</c> each id has its own circuit breaker.</summary>
+    ResiliencePipeline ForActor(string actorType, string actorId) => ForActor(actorType);
 }
 
 /// <summary>No policies at all: each call runs once.</summary>

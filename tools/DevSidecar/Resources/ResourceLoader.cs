@@ -15,6 +15,8 @@ public static class ResourceLoader
     private static readonly Dictionary<string, Type> Kinds = new(StringComparer.Ordinal)
     {
         ["Component"] = typeof(ComponentResource),
+        ["Resiliency"] = typeof(Resiliency.ResiliencyResource),
+        ["Configuration"] = typeof(Config.ConfigurationResource),
     };
 
     /// <summary>Kinds daprd accepts in a resources path that this sidecar skips (with a log line).</summary>

@@ -1,0 +1,18 @@
+using ShopDapr.Bench;
+
+// In-process figures for the dev sidecar: state round trips, pub/sub delivery, idle footprint.
+//   dotnet run -c Release --project bench/Sidecar.Bench -- state|pubsub|footprint [seconds]
+var seconds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+return args.FirstOrDefault() switch
+{
+    "state" => await StateBench.RunAsync(seconds),
+    "pubsub" => await PubSubBench.RunAsync(seconds),
+    "footprint" => await FootprintBench.RunAsync(),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Sidecar.Bench state|pubsub|footprint [seconds]");
+    return 2;
+}

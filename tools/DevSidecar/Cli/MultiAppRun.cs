@@ -1,0 +1,209 @@
+using System.ComponentModel;
+using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Resources;
+
+namespace ShopDapr.DevSidecar.Cli;
+
+/// <summary>
+/// <c>run -f</c>: one <see cref="SidecarCluster"/>, one sidecar per app, then each app's command with the Dapr environment.
+/// As the dapr CLI: the first app or sidecar that cannot start stops the run; an app that exits later is reported and the
+/// others keep running until Ctrl+C / SIGTERM (or until every app command has exited, when no app is sidecar-only).
+/// Stopping sends SIGTERM to each app, kills its process tree after the grace period, then stops the sidecars.
+/// Exit code: 0, 1 when an app crashed or failed to start, 2 for a broken run file or resource.
+/// </summary>
+public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, TimeSpan stopGrace)
+{
+    private sealed record Running(RunApp App, Sidecar Sidecar, LineSink Daprd, LineSink? AppLog, AppProcess? Process, Task? Watch);
+
+    private volatile bool _crashed;
+
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        var running = new List<Running>();
+        await using var cluster = new SidecarCluster();
+        try
+        {
+            foreach (var app in apps)
+            {
+                var started = await StartAsync(app, cluster, stop);
+                if (started is null)
+                    return 1;
+                running.Add(started);
+            }
+            await Task.WhenAll(running.Select(r => AppReadiness.WaitAsync(r.App, r.Process?.Exited ?? Task.CompletedTask, stop)));
+            PrintSummary(running);
+
+            var allExited = running.All(r => r.Watch is not null)
+                ? Task.WhenAll(running.Select(r => r.Watch!))
+                : Task.Delay(Timeout.Infinite, stop);
+            await Task.WhenAny(allExited, Task.Delay(Timeout.Infinite, stop));
+            if (stop.IsCancellationRequested)
+                output.Line("Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.");
+            else
+                output.Line("Every app has exited. Shutting down Dapr.");
+        }
+        catch (ResourceException e)
+        {
+            output.Error($"error: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            output.Line("Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.");
+        }
+        finally
+        {
+            await StopAllAsync(running);
+        }
+        return _crashed ? 1 : 0;
+    }
+
+    private async Task<Running?> StartAsync(RunApp app, SidecarCluster cluster, CancellationToken stop)
+    {
+        var stamp = DateTime.Now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var daprd = new LineSink(output, $"== DAPR - {app.AppId} == ", app.DaprdLogDestination, app.LogsDir, $"{app.AppId}_daprd_{stamp}.log");
+        var options = new SidecarOptions
+        {
+            AppId = app.AppId,
+            ResourcesPaths = app.ResourcesPaths,
+            ConfigFile = app.ConfigFile,
+            AppChannel = app.AppPort is { } port ? AppChannelOptions.FromPort(port) : null,
+            HttpPort = app.DaprHttpPort,
+            GrpcPort = app.DaprGrpcPort,
+            ApiToken = Setting(app, "DAPR_API_TOKEN"),
+            AppApiToken = Setting(app, "APP_API_TOKEN"),
+        };
+        Sidecar sidecar;
+        try
+        {
+            sidecar = await Sidecar.StartAsync(options, cluster, logging => logging
+                .AddProvider(new LineSinkLoggerProvider(daprd))
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning)
+                .AddFilter("Grpc", LogLevel.Warning), stop);
+        }
+        catch (ResourceException)
+        {
+            daprd.Dispose();
+            throw;
+        }
+        catch (IOException e)
+        {
+            output.Error($"error: the sidecar of app \"{app.AppId}\" cannot listen: {e.Message}");
+            _crashed = true;
+            daprd.Dispose();
+            return null;
+        }
+        output.Line($"Started Dapr with app id \"{app.AppId}\". HTTP Port: {sidecar.HttpEndpoint.Port}. gRPC Port: {sidecar.GrpcEndpoint.Port}");
+        if (app.AppPort is not null && app.AppProtocol is not ("http" or "h2c"))
+            output.Error($"warning: app \"{app.AppId}\": appProtocol {app.AppProtocol} is not supported by the dev sidecar yet; it calls the app over plain HTTP");
+        if (app.Command.Count == 0)
+        {
+            output.Line($"No application command found for app \"{app.AppId}\"; its sidecar runs alone.");
+            return new Running(app, sidecar, daprd, null, null, null);
+        }
+
+        var appLog = new LineSink(output, $"== APP - {app.AppId} == ", app.AppLogDestination, app.LogsDir, $"{app.AppId}_app_{stamp}.log");
+        try
+        {
+            var process = AppProcess.Start(app, Environment(app, sidecar), appLog);
+            return new Running(app, sidecar, daprd, appLog, process, WatchAsync(app, process));
+        }
+        catch (Win32Exception e)
+        {
+            output.Error($"error: app \"{app.AppId}\": cannot start '{app.Command[0]}' in {app.AppDirPath}: {e.Message}");
+            _crashed = true;
+            await sidecar.DisposeAsync();
+            appLog.Dispose();
+            daprd.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The variables the dapr CLI gives an app (APP_ID, APP_PORT, APP_PROTOCOL, the sidecar's ports) plus the endpoints the
+    /// SDKs read and the API tokens; then, as in the dapr CLI, the app's own <c>env</c> (common merged in) last, so it wins.
+    /// </summary>
+    private static Dictionary<string, string> Environment(RunApp app, Sidecar sidecar)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["APP_ID"] = app.AppId,
+            ["APP_PROTOCOL"] = app.AppProtocol,
+            ["DAPR_HTTP_PORT"] = sidecar.HttpEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DAPR_GRPC_PORT"] = sidecar.GrpcEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{sidecar.HttpEndpoint.Port}",
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{sidecar.GrpcEndpoint.Port}",
+        };
+        if (app.AppPort is { } port)
+            env["APP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var token in new[] { "DAPR_API_TOKEN", "APP_API_TOKEN" })
+        {
+            if (Setting(app, token) is { } value)
+                env[token] = value;
+        }
+        foreach (var (key, value) in app.Env)
+            env[key] = value;
+        return env;
+    }
+
+    private static string? Setting(RunApp app, string name) =>
+        app.Env.TryGetValue(name, out var value) && value.Length > 0 ? value : System.Environment.GetEnvironmentVariable(name);
+
+    private async Task WatchAsync(RunApp app, AppProcess process)
+    {
+        var code = await process.Exited;
+        await process.DrainAsync();
+        if (process.StopRequested)
+            return;
+        if (code == 0)
+        {
+            output.Line($"Exited App \"{app.AppId}\" successfully");
+            return;
+        }
+        if (code is 130 or 143)
+        {
+            // SIGINT/SIGTERM from elsewhere: Ctrl+C in a terminal reaches the whole process group, the apps too.
+            output.Line($"The app \"{app.AppId}\" was stopped by a signal");
+            return;
+        }
+        _crashed = true;
+        output.Error($"error: the app \"{app.AppId}\" exited with code {code}");
+    }
+
+    private void PrintSummary(List<Running> running)
+    {
+        var rows = running.Select(r => new[]
+        {
+            r.App.AppId,
+            r.App.AppPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",
+            r.Sidecar.HttpEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            r.Sidecar.GrpcEndpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            r.Process is null ? "(sidecar only)" : string.Join(' ', r.App.Command),
+        }).Prepend(["APP ID", "APP PORT", "DAPR HTTP", "DAPR GRPC", "COMMAND"]).ToList();
+        var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length) + 2).ToArray();
+        output.Line("You're up and running! Every app is ready:");
+        foreach (var row in rows)
+            output.Line(string.Concat(row.Take(4).Select((cell, c) => cell.PadRight(widths[c]))) + row[4]);
+    }
+
+    private async Task StopAllAsync(List<Running> running)
+    {
+        await Task.WhenAll(running.Where(r => r.Process is { Exited.IsCompleted: false }).Select(async r =>
+        {
+            var graceful = await r.Process!.StopAsync(stopGrace);
+            await r.Process.DrainAsync();
+            output.Line(graceful
+                ? $"Exited App \"{r.App.AppId}\" successfully"
+                : $"The app \"{r.App.AppId}\" did not stop within {stopGrace.TotalSeconds:0.#}s after SIGTERM; killed it");
+        }));
+        foreach (var r in running)
+        {
+            await r.Sidecar.DisposeAsync();
+            output.Line($"Exited Dapr \"{r.App.AppId}\" successfully");
+            r.Process?.Dispose();
+            r.AppLog?.Dispose();
+            r.Daprd.Dispose();
+        }
+    }
+}
