@@ -14,14 +14,22 @@ namespace ShopDapr.Testing;
 /// </summary>
 public sealed class TestTokens : IJwksHttpClientFactory, IDisposable
 {
-    private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly ECDsaSecurityKey _securityKey;
+    private readonly List<ECDsaSecurityKey> _published = [];
+    private ECDsaSecurityKey _securityKey;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
     private int _jwksFetches;
 
     public TestTokens(string kid = "test-key")
     {
-        _securityKey = new ECDsaSecurityKey(_key) { KeyId = kid };
+        _securityKey = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = kid };
+        _published.Add(_securityKey);
+    }
+
+    /// <summary>Signs with a new key from now on; the JWKS lists the old keys too (as during a rotation).</summary>
+    public void Rotate(string kid)
+    {
+        _securityKey = new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = kid };
+        _published.Add(_securityKey);
     }
 
     public string Issuer { get; init; } = "shopdapr-identity";
@@ -61,15 +69,21 @@ public sealed class TestTokens : IJwksHttpClientFactory, IDisposable
         return Create(subject, [ShopNames.Roles.Admin], signWith: new ECDsaSecurityKey(ECDsa.Create(other.ExportParameters(true))) { KeyId = "test-key" });
     }
 
-    public string Jwks()
+    public string Jwks() => $$"""{"keys":[{{string.Join(",", _published.Select(Jwk))}}]}""";
+
+    private static string Jwk(ECDsaSecurityKey key)
     {
-        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(_key.ExportParameters(false))));
-        return $$"""{"keys":[{"kty":"EC","use":"sig","alg":"ES256","kid":"{{_securityKey.KeyId}}","crv":"{{jwk.Crv}}","x":"{{jwk.X}}","y":"{{jwk.Y}}"}]}""";
+        var jwk = JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new ECDsaSecurityKey(ECDsa.Create(key.ECDsa.ExportParameters(false))));
+        return $$"""{"kty":"EC","use":"sig","alg":"ES256","kid":"{{key.KeyId}}","crv":"{{jwk.Crv}}","x":"{{jwk.X}}","y":"{{jwk.Y}}"}""";
     }
 
     public HttpClient Create(string appId) => new(new JwksHandler(this)) { BaseAddress = new Uri($"http://{appId}") };
 
-    public void Dispose() => _key.Dispose();
+    public void Dispose()
+    {
+        foreach (var key in _published)
+            key.ECDsa.Dispose();
+    }
 
     private sealed class JwksHandler(TestTokens tokens) : HttpMessageHandler
     {
