@@ -77,6 +77,25 @@ public sealed class IdentityBadInputTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Me_with_a_token_signed_by_another_key_is_401_even_claiming_admin()
+    {
+        var response = await _app.ClientWith(_app.Tokens.Admin("mallory")).GetAsync("/api/identity/me", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_register_itself_as_admin()
+    {
+        var body = """{"email": "sneaky@example.com", "password": "Secret-pass-1", "name": "S", "roles": ["admin"], "role": "admin"}""";
+        Assert.Equal(HttpStatusCode.Created, (await _app.ClientWith(null).PostAsync("/api/identity/register", new StringContent(body, Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        var login = await _app.ClientWith(null).PostAsync("/api/identity/login",
+            new StringContent("""{"email": "sneaky@example.com", "password": "Secret-pass-1"}""", Encoding.UTF8, "application/json"), Ct);
+        var token = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<System.Text.Json.JsonElement>(login.Content, Ct)).GetProperty("accessToken").GetString();
+        Assert.Equal(["customer"], new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).Claims.Where(c => c.Type == "role").Select(c => c.Value));
+    }
+
+    [Fact]
     public async Task Unknown_route_and_wrong_method_are_problems()
     {
         var notFound = await _app.ClientWith(null).GetAsync("/api/identity/nothing-here", Ct);
