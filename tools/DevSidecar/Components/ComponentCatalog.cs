@@ -10,6 +10,8 @@ public static class ComponentCatalog
     static ComponentCatalog()
     {
         State.StateComponents.Register(Add);
+        Secrets.SecretComponents.Register(Add);
+        Bindings.BindingComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

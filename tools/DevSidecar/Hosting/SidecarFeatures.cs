@@ -1,8 +1,10 @@
+using ShopDapr.DevSidecar.Bindings;
 using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Invocation;
 using ShopDapr.DevSidecar.MetadataApi;
 using ShopDapr.DevSidecar.Resiliency;
+using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Hosting;
@@ -13,10 +15,16 @@ internal static class SidecarFeatures
     public static void AddServices(IServiceCollection services)
     {
         services.AddResiliency();
-        services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
         services.AddSidecarConfiguration();
         services.AddInvocation();
         services.AddMetadata();
+        services.AddSingleton<StateService>();
+        services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
+        services.AddSingleton<SecretService>();
+        services.AddSingleton<IDaprGrpcApi, SecretsGrpcApi>();
+        services.AddSingleton<BindingService>();
+        services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
+        services.AddHostedService<CronBindingService>();
     }
 
     public static void Map(WebApplication app)
@@ -27,5 +35,8 @@ internal static class SidecarFeatures
         var v1 = app.MapGroup("/v1.0");
         v1.MapGet("/healthz", () => Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        v1.MapStateApi();
+        v1.MapSecretsApi();
+        v1.MapBindingsApi();
     }
 }

@@ -2,7 +2,7 @@ using ShopDapr.DevSidecar.Components;
 
 namespace ShopDapr.DevSidecar.State;
 
-/// <summary><c>state.in-memory</c>: a dictionary behind one lock, with ETags and TTL like the SQLite store.</summary>
+/// <summary><c>state.in-memory</c>: a dictionary behind one lock, with the ETag and TTL rules of <see cref="StateRules"/>.</summary>
 public sealed class InMemoryStateStore(ComponentContext context, TimeProvider time) : IStateStore, IStateStoreInfo
 {
     private readonly Dictionary<string, StateEntry> _entries = new(StringComparer.Ordinal);
@@ -22,15 +22,23 @@ public sealed class InMemoryStateStore(ComponentContext context, TimeProvider ti
     {
         lock (_gate)
         {
-            foreach (var op in operations)
-                Check(op, Live(op.Key));
+            // Checked against the state as the earlier operations of the same transaction leave it.
+            var staged = new Dictionary<string, StateEntry?>(StringComparer.Ordinal);
             var now = time.GetUtcNow();
             foreach (var op in operations)
             {
-                if (op is StateUpsert u)
-                    _entries[u.Key] = new StateEntry(u.Key, u.Value, Guid.NewGuid().ToString(), u.Ttl is { } ttl ? now + ttl : null);
+                var current = staged.TryGetValue(op.Key, out var s) ? s : Live(op.Key);
+                StateRules.Check(op, current);
+                staged[op.Key] = op is StateUpsert u
+                    ? new StateEntry(u.Key, u.Value, StateRules.NewETag(), StateRules.ExpiresAt(u, now))
+                    : null;
+            }
+            foreach (var (key, entry) in staged)
+            {
+                if (entry is null)
+                    _entries.Remove(key);
                 else
-                    _entries.Remove(op.Key);
+                    _entries[key] = entry;
             }
         }
         return Task.CompletedTask;
@@ -40,25 +48,11 @@ public sealed class InMemoryStateStore(ComponentContext context, TimeProvider ti
     {
         if (!_entries.TryGetValue(key, out var e))
             return null;
-        if (e.ExpiresAt is { } at && at <= time.GetUtcNow())
+        if (StateRules.IsExpired(e.ExpiresAt, time.GetUtcNow()))
         {
             _entries.Remove(key);
             return null;
         }
         return e;
-    }
-
-    /// <summary>ETag rules shared with daprd's stores: a given ETag must match; first-write needs none to exist.</summary>
-    internal static void Check(StateOperation op, StateEntry? current)
-    {
-        if (!string.IsNullOrEmpty(op.ETag))
-        {
-            if (current is null || !string.Equals(current.ETag, op.ETag, StringComparison.Ordinal))
-                throw new ETagMismatchException(op.Key);
-        }
-        else if (op.Concurrency == Concurrency.FirstWrite && op is StateUpsert && current is not null)
-        {
-            throw new ETagMismatchException(op.Key);
-        }
     }
 }
