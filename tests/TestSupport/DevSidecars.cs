@@ -11,8 +11,11 @@ public sealed class DevSidecars : IAsyncDisposable
     private readonly string _resources = Directory.CreateTempSubdirectory("shop-sidecars-").FullName;
     private readonly List<Sidecar> _sidecars = [];
 
-    public DevSidecars()
+    /// <param name="resources">More resource files (name → YAML) beside the in-memory state store.</param>
+    public DevSidecars(IReadOnlyDictionary<string, string>? resources = null)
     {
+        foreach (var (name, yaml) in resources ?? new Dictionary<string, string>())
+            File.WriteAllText(Path.Combine(_resources, name), yaml);
         File.WriteAllText(Path.Combine(_resources, "statestore.yaml"), """
             apiVersion: dapr.io/v1alpha1
             kind: Component
@@ -26,6 +29,11 @@ public sealed class DevSidecars : IAsyncDisposable
     }
 
     public SidecarCluster Cluster { get; } = new();
+
+    public string ResourcesPath => _resources;
+
+    /// <summary>Whether the dev sidecar implements a component type yet (features land on main one by one).</summary>
+    public static bool Supports(string componentType) => ShopDapr.DevSidecar.Components.ComponentCatalog.KnowsType(componentType);
 
     public static string RepoConfig { get; } = Path.Combine(RepoRoot(), "components", "local", "config.yaml");
 

@@ -22,6 +22,9 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
 
     public Dictionary<string, string?> Settings { get; } = new();
 
+    /// <summary>False: the app keeps its real DaprClient (pointed at a sidecar through <see cref="Settings"/>).</summary>
+    public bool UseFakeDapr { get; set; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -29,7 +32,8 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            services.AddSingleton(Dapr.Client);
+            if (UseFakeDapr)
+                services.AddSingleton(Dapr.Client);
             services.AddSingleton<IJwksHttpClientFactory>(Tokens);
             ConfigureServices?.Invoke(services);
         });
