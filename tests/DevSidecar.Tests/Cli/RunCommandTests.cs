@@ -65,7 +65,7 @@ public sealed class RunCommandTests : IDisposable
     [Fact]
     public async Task Two_apps_get_the_dapr_environment_prefixed_output_and_a_graceful_stop()
     {
-        App("catalog", Serving, "apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata:\n  name: s\n");
+        App("catalog", Serving, "apiVersion: dapr.io/v1alpha1\nkind: HTTPEndpoint\nmetadata:\n  name: s\n");
         App("cart", Serving);
         var cartPort = FreePort();
         RunFile($"""
@@ -104,7 +104,7 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains($"APP_PORT={cartPort} APP_PROTOCOL=http DAPR_API_TOKEN=unset GREETING=hello from cart", cartEnv);
         Assert.Contains("== APP - catalog == catalog writes to stderr", _output.Lines);
         Assert.Contains("== APP - cart == sidecar answered: HTTP/1.1 204 No Content", _output.Lines);
-        Assert.Contains(_output.Lines, l => l.StartsWith("== DAPR - catalog == level=warning", StringComparison.Ordinal) && l.Contains("Subscription", StringComparison.Ordinal));
+        Assert.Contains(_output.Lines, l => l.StartsWith("== DAPR - catalog == level=warning", StringComparison.Ordinal) && l.Contains("HTTPEndpoint", StringComparison.Ordinal));
         Assert.True(_output.Text.IndexOf("test: cart's port opens now", StringComparison.Ordinal) < _output.Text.IndexOf("You're up and running", StringComparison.Ordinal),
             "the summary came before cart's port was open");
         Assert.Contains(_output.Lines, l => l.StartsWith("catalog ", StringComparison.Ordinal) && l.Contains($"{catalogHttp}", StringComparison.Ordinal) && l.Contains("bash app.sh", StringComparison.Ordinal));

@@ -12,6 +12,7 @@ public static class ComponentCatalog
         State.StateComponents.Register(Add);
         Secrets.SecretComponents.Register(Add);
         Bindings.BindingComponents.Register(Add);
+        PubSub.PubSubComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

@@ -3,6 +3,7 @@ using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Invocation;
 using ShopDapr.DevSidecar.MetadataApi;
+using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
@@ -25,6 +26,7 @@ internal static class SidecarFeatures
         services.AddSingleton<BindingService>();
         services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
         services.AddHostedService<CronBindingService>();
+        PubSubFeature.AddServices(services);
     }
 
     public static void Map(WebApplication app)
@@ -38,5 +40,6 @@ internal static class SidecarFeatures
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapBindingsApi();
+        PubSubFeature.Map(app);
     }
 }

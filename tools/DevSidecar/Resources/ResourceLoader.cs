@@ -15,6 +15,7 @@ public static class ResourceLoader
     private static readonly Dictionary<string, Type> Kinds = new(StringComparer.Ordinal)
     {
         ["Component"] = typeof(ComponentResource),
+        ["Subscription"] = typeof(PubSub.Subscriptions.SubscriptionResource),
         ["Resiliency"] = typeof(Resiliency.ResiliencyResource),
         ["Configuration"] = typeof(Config.ConfigurationResource),
     };

@@ -1,0 +1,22 @@
+namespace ShopDapr.DevSidecar.PubSub;
+
+/// <summary>One message on a topic: the bytes daprd hands the broker (usually a CloudEvent) and its metadata.</summary>
+public sealed record PubSubMessage(string Topic, ReadOnlyMemory<byte> Data, IReadOnlyDictionary<string, string> Metadata, string? ContentType = null);
+
+/// <summary>Handles one delivered message; throwing tells the broker the message failed.</summary>
+public delegate Task PubSubHandler(PubSubMessage message, CancellationToken cancellationToken);
+
+/// <summary>
+/// The pub/sub component contract. Every consumer group (an app id) gets each message of a topic once; the handlers
+/// that join one group (replicas of an app) compete, one of them gets it.
+/// </summary>
+public interface IPubSub
+{
+    Task PublishAsync(PubSubMessage message, CancellationToken cancellationToken);
+
+    /// <summary>Joins <paramref name="consumerGroup"/> on <paramref name="topic"/>; dispose to leave.</summary>
+    IDisposable Subscribe(string topic, string consumerGroup, PubSubHandler handler);
+}
+
+/// <summary>The component is shut down; publishing to it fails.</summary>
+public sealed class PubSubClosedException() : Exception("component is closed");

@@ -1,0 +1,13 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ShopDapr.DevSidecar.Components;
+
+namespace ShopDapr.DevSidecar.PubSub;
+
+public static class PubSubComponents
+{
+    public static void Register(Action<ComponentCatalog.Entry> add)
+    {
+        add(new("pubsub.in-memory", "v1", c => new InMemoryPubSub(
+            c, (c.Services.GetService(typeof(ILoggerFactory)) as ILoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<InMemoryPubSub>())));
+    }
+}

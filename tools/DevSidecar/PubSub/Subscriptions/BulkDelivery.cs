@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Resiliency;
+
+namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
+
+/// <summary>
+/// A bulk subscription (dapr <c>pkg/runtime/subscription/bulksubscription.go</c> over the default bulk subscriber): events
+/// are batched up to <c>maxMessagesCount</c> or <c>maxAwaitDurationMs</c> after the first, grouped by route, and POSTed as
+/// <c>{id, type, topic, pubsubname, metadata, entries:[{entryId, event, contentType, metadata}]}</c>. The app answers
+/// <c>{statuses:[{entryId, status}]}</c>; an entry with RETRY, an empty or unknown status, or no answer is retried by the
+/// inbound policy, then dead-lettered or logged; DROP dead-letters; HTTP 404 drops the batch.
+/// </summary>
+internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
+{
+    private readonly Channel<PubSubMessage> _queue = Channel.CreateUnbounded<PubSubMessage>();
+    private readonly BulkSubscribeOptions _options;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public BulkDelivery(SubscriptionInfo info, IPubSub pubsub, AppChannel app, Publisher publisher, IResiliencyPolicies resiliency, TimeProvider time, ILogger logger)
+        : base(info, pubsub, app, publisher, resiliency, time, logger)
+    {
+        _options = info.BulkSubscribe!;
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public override Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryWrite(message);
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        var ct = _stop.Token;
+        var batch = new List<PubSubMessage>();
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(ct))
+            {
+                using (var timer = new CancellationTokenSource(TimeSpan.FromMilliseconds(_options.MaxAwaitDurationMs), Time))
+                using (var window = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token))
+                {
+                    try
+                    {
+                        while (batch.Count < _options.MaxMessagesCount)
+                        {
+                            if (_queue.Reader.TryRead(out var m))
+                                batch.Add(m);
+                            else if (!await _queue.Reader.WaitToReadAsync(window.Token))
+                                break;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        // maxAwaitDurationMs is up: send what we have.
+                    }
+                }
+                await DeliverBatchAsync(batch, ct);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: what is still queued goes with the in-memory broker, as in daprd.
+        }
+    }
+
+    private async Task DeliverBatchAsync(List<PubSubMessage> batch, CancellationToken ct)
+    {
+        var byPath = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
+        foreach (var message in batch)
+        {
+            if (!TryReadEvent(message, out var cloudEvent, out var problem))
+            {
+                await RejectAsync(message, null, problem, dropped: false, ct);
+                continue;
+            }
+            var id = CloudEvents.Text(cloudEvent, "id");
+            if (!RawPayload && CloudEvents.HasExpired(cloudEvent, Time.GetUtcNow()))
+            {
+                await RejectAsync(message, id, "expired", dropped: true, ct);
+                continue;
+            }
+            string? path;
+            try
+            {
+                path = Rules.Match(cloudEvent);
+            }
+            catch (RoutingException e)
+            {
+                await RejectAsync(message, id, e.Message, dropped: false, ct);
+                continue;
+            }
+            if (path is null)
+            {
+                await RejectAsync(message, id, "no routing rule matches", dropped: true, ct);
+                continue;
+            }
+            var entry = RawPayload
+                ? new Entry(Guid.NewGuid().ToString(), message, id, JsonValue.Create(Convert.ToBase64String(message.Data.Span)), ContentTypes.OctetStream)
+                : new Entry(Guid.NewGuid().ToString(), message, id, cloudEvent, message.ContentType ?? ContentTypes.CloudEventJson);
+            (byPath.TryGetValue(path, out var list) ? list : byPath[path] = []).Add(entry);
+        }
+        foreach (var (path, entries) in byPath)
+            await DeliverPathAsync(path, entries, ct);
+    }
+
+    private async Task DeliverPathAsync(string path, List<Entry> entries, CancellationToken ct)
+    {
+        var pending = entries.ToDictionary(e => e.EntryId);
+        var dropped = new List<Entry>();
+        try
+        {
+            await Resiliency.ForComponent(Info.PubsubName, ComponentDirection.Inbound).ExecuteAsync(async token =>
+            {
+                var answer = await SendAsync(path, pending.Values.ToList(), token);
+                if (answer is null)
+                {
+                    pending.Clear(); // 404: the whole batch is dropped, as daprd does
+                    return;
+                }
+                foreach (var s in answer)
+                {
+                    if (s.EntryId is null || !pending.TryGetValue(s.EntryId, out var e))
+                        continue;
+                    if (s.Status == "SUCCESS")
+                        pending.Remove(s.EntryId);
+                    else if (s.Status == "DROP")
+                    {
+                        pending.Remove(s.EntryId);
+                        dropped.Add(e);
+                    }
+                }
+                if (pending.Count > 0)
+                    throw new RetriableDeliveryException($"{pending.Count} of the bulk entries were not processed (RETRY, empty or unknown status, or no answer)");
+            }, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            foreach (var entry in pending.Values)
+                await RejectAsync(entry.Message, entry.EventId, e.Message, dropped: false, ct);
+        }
+        foreach (var entry in dropped)
+            await RejectAsync(entry.Message, entry.EventId, "the app dropped it (DROP status)", dropped: true, ct);
+    }
+
+    /// <summary>The per-entry statuses, or null when the app answered 404.</summary>
+    private async Task<List<EntryStatus>?> SendAsync(string path, List<Entry> entries, CancellationToken ct)
+    {
+        var envelope = new JsonObject
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["type"] = CloudEvents.DefaultBulkType,
+            ["topic"] = Info.Topic,
+            ["pubsubname"] = Info.PubsubName,
+            ["metadata"] = new JsonObject { ["pubsubName"] = Info.PubsubName },
+            ["entries"] = new JsonArray(entries.Select(e => (JsonNode)new JsonObject
+            {
+                ["entryId"] = e.EntryId,
+                ["event"] = e.Event.DeepClone(),
+                ["metadata"] = new JsonObject(e.Message.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+                ["contentType"] = e.ContentType,
+            }).ToArray()),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path.TrimStart('/'))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(envelope)) { Headers = { ContentType = new(ContentTypes.Json) } },
+        };
+        AppDelivery.AddMetadataHeaders(request, new Dictionary<string, string> { ["pubsubName"] = Info.PubsubName });
+        HttpResponseMessage response;
+        try
+        {
+            response = await App.Client.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RetriableDeliveryException($"error from app channel while sending bulk pub/sub event to app: {e.Message}", e);
+        }
+        using (response)
+        {
+            var code = (int)response.StatusCode;
+            if (code == 404)
+                return null;
+            if (code is < 200 or > 299)
+                throw new RetriableDeliveryException($"Retriable error returned from app while processing bulk pub/sub event, topic: {Info.Topic}. status code returned: {code}");
+            try
+            {
+                var answer = await response.Content.ReadFromJsonAsync<BulkAnswer>(PubSubJson.Options, ct);
+                return answer?.Statuses ?? [];
+            }
+            catch (JsonException e)
+            {
+                throw new RetriableDeliveryException($"failed unmarshalling app response for bulk subscribe: {e.Message}", e);
+            }
+        }
+    }
+
+    private sealed record Entry(string EntryId, PubSubMessage Message, string? EventId, JsonNode Event, string ContentType);
+
+    private sealed record BulkAnswer(List<EntryStatus>? Statuses);
+
+    private sealed record EntryStatus(string? EntryId, string? Status);
+}
