@@ -24,6 +24,32 @@ public sealed class SidecarContext(SidecarOptions options, ResourceSet resources
 
     public Uri GrpcEndpoint { get; internal set; } = null!;
 
+    private readonly List<(string Name, Task Task)> _startupGates = [];
+
+    /// <summary>
+    /// Work the sidecar must finish before it reports ready on <c>/v1.0/healthz</c>, as daprd only reports healthy once the
+    /// app channel is up and its subscriptions (and actor types) are loaded. Features add theirs while starting.
+    /// </summary>
+    public void AddStartupGate(string name, Task task)
+    {
+        lock (_startupGates)
+            _startupGates.Add((name, task));
+    }
+
+    /// <summary>The names of the start-up gates still open; empty once the sidecar is ready.</summary>
+    public IReadOnlyList<string> PendingStartup()
+    {
+        lock (_startupGates)
+            return [.. _startupGates.Where(g => !g.Task.IsCompleted).Select(g => g.Name)];
+    }
+
+    /// <summary>Completes when every start-up gate is done.</summary>
+    public Task Ready()
+    {
+        lock (_startupGates)
+            return Task.WhenAll(_startupGates.Select(g => g.Task));
+    }
+
     private readonly CancellationTokenSource _shutdown = new();
 
     /// <summary>Cancelled when the app asks this sidecar to stop (POST /v1.0/shutdown, gRPC Shutdown); the sidecar then stops gracefully.</summary>

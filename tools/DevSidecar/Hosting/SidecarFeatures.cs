@@ -7,6 +7,7 @@ using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.Secrets;
 using ShopDapr.DevSidecar.State;
+using ShopDapr.DevSidecar.Workflows;
 
 namespace ShopDapr.DevSidecar.Hosting;
 
@@ -16,6 +17,7 @@ internal static class SidecarFeatures
     public static void AddServices(IServiceCollection services)
     {
         services.AddResiliency();
+        services.AddWorkflows();
         services.AddSidecarConfiguration();
         services.AddInvocation();
         services.AddMetadata();
@@ -35,11 +37,14 @@ internal static class SidecarFeatures
         app.MapInvocation();
         app.MapMetadata();
         var v1 = app.MapGroup("/v1.0");
-        v1.MapGet("/healthz", () => Results.NoContent());
+        v1.MapGet("/healthz", (SidecarContext sidecar) => sidecar.PendingStartup() is { Count: > 0 } pending
+            ? Results.Json(new { errorCode = "ERR_HEALTH_NOT_READY", message = $"dapr is not ready: [{string.Join(" ", pending)}]" }, statusCode: 500)
+            : Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapBindingsApi();
+        app.MapWorkflows(v1);
         PubSubFeature.Map(app);
     }
 }

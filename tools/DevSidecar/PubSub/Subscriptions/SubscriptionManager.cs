@@ -53,6 +53,7 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
         foreach (var s in _declarative)
             Add(s, app); // declarative ones never replace another
         _discovery = Task.Run(() => DiscoverAsync(app, _stop.Token), CancellationToken.None);
+        _sidecar.AddStartupGate("pub/sub subscriptions", _discovered.Task);
         return Task.CompletedTask;
     }
 
