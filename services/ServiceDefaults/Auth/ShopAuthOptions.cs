@@ -26,7 +26,7 @@ public sealed class ShopAuthOptions
 
     /// <summary>The least time between two fetches caused by an unknown key id (stops a forged-kid flood).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ShopDapr.Gateway;
+
+/// <summary>The gateway's settings (section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Requests one client (token subject, else IP address) may make per <see cref="RateLimitWindow"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int RateLimitPermits { get; set; } = 200;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Apps whose OpenAPI document appears in <c>/docs</c> (apps that exist so far).</summary>
+    [MinLength(1)]
+    public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart"];
+}

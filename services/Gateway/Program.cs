@@ -1,0 +1,20 @@
+using ShopDapr.Gateway;
+using ShopDapr.Gateway.Docs;
+using ShopDapr.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults(o => o.PublicEntry = true);
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseRateLimiter();
+app.MapApiDocs();
+app.MapReverseProxy();
+
+app.Run();
+
+/// <summary>The entry point, visible to WebApplicationFactory.</summary>
+public partial class Program;

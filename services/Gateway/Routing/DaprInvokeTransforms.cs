@@ -1,0 +1,32 @@
+using ShopDapr.ServiceDefaults;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace ShopDapr.Gateway.Routing;
+
+/// <summary>
+/// Names the target app in <c>dapr-app-id</c> (overwriting anything a client sent, so a client cannot pick a private app)
+/// and authenticates to the sidecar with the Dapr API token (a client-sent one is dropped). Authorization and
+/// <c>traceparent</c> pass through unchanged.
+/// </summary>
+internal sealed class DaprInvokeTransforms(IConfiguration configuration) : ITransformProvider
+{
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        if (context.Route.Metadata?.GetValueOrDefault(SidecarProxyConfigProvider.AppIdMetadata) is not { } appId)
+            return;
+        context.AddRequestHeader(ShopNames.Headers.DaprAppId, appId, append: false);
+        if (DaprEndpoints.ApiToken(configuration) is { } token)
+            context.AddRequestHeader(ShopNames.Headers.DaprApiToken, token, append: false);
+        else
+            context.AddRequestHeaderRemove(ShopNames.Headers.DaprApiToken);
+    }
+}

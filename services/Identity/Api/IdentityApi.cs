@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ShopDapr.Contracts.Identity;
+using ShopDapr.Identity.Tokens;
+using ShopDapr.Identity.Users;
+using ShopDapr.ServiceDefaults;
+using Dapr.Client;
+
+namespace ShopDapr.Identity.Api;
+
+/// <summary>
+/// <c>/api/identity</c>: register, login (JWT), and who-am-i. A locked account answers 429 with <c>Retry-After</c>
+/// (not 423: 423 is WebDAV's "resource locked", while 429 + Retry-After is what HTTP clients and retry policies already honour).
+/// </summary>
+public static class IdentityApi
+{
+    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/identity").WithTags("Identity");
+        api.MapPost("/register", Register).AllowAnonymous();
+        api.MapPost("/login", Login).AllowAnonymous();
+        api.MapGet("/me", Me).RequireAuthorization();
+        return routes;
+    }
+
+    public static async Task<Results<Created<RegisteredUser>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, AccountService accounts, DaprClient dapr, CancellationToken cancellationToken)
+    {
+        if (RequestValidation.Malformed(request.Email, request.Password, request.Name, nameRequired: true, out var normalized) is { } malformed)
+            return malformed;
+        if (RequestValidation.RuleBroken(request.Password!, request.Name!, normalized) is { } broken)
+            return broken;
+
+        var (outcome, user) = await accounts.RegisterAsync(request.Email!, normalized, request.Password!, request.Name!,
+            [ShopNames.Roles.Customer], cancellationToken);
+        if (outcome == RegisterOutcome.EmailTaken)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The e-mail address is already registered");
+
+        await dapr.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.UserBehavior,
+            new UserRegistered(user.Id, user.Email, user.Name, user.CreatedAt), cancellationToken);
+        return TypedResults.Created((string?)null, new RegisteredUser(user.Id, user.Email, user.Name));
+    }
+
+    public static async Task<Results<Ok<AccessTokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, AccountService accounts, AccessTokenIssuer tokens, HttpContext http, CancellationToken cancellationToken)
+    {
+        if (RequestValidation.Malformed(request.Email, request.Password, null, nameRequired: false, out var normalized) is { } malformed)
+            return malformed;
+
+        switch (await accounts.LoginAsync(normalized, request.Password!, cancellationToken))
+        {
+            case LoginOutcome.Success success:
+                var (token, lifetime) = await tokens.IssueAsync(success.User, cancellationToken);
+                return TypedResults.Ok(new AccessTokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
+            case LoginOutcome.LockedOut locked:
+                var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
+                    title: "Too many failed logins", detail: $"The account is locked; try again in {seconds} seconds.");
+            default:
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Unauthorized", detail: "The e-mail address or password is wrong.");
+        }
+    }
+
+    public static Ok<CurrentUser> Me(HttpContext http, CancellationToken cancellationToken)
+    {
+        var user = http.User;
+        return TypedResults.Ok(new CurrentUser(
+            user.FindFirst(ShopNames.ClaimTypes.Subject)?.Value ?? "",
+            user.FindFirst(ShopNames.ClaimTypes.Email)?.Value,
+            user.FindFirst(ShopNames.ClaimTypes.Name)?.Value,
+            [.. user.FindAll(ShopNames.ClaimTypes.Role).Select(c => c.Value)]));
+    }
+}

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Gateway.Tests;
+
+public sealed class RoutingTests : IAsyncLifetime
+{
+    private GatewayFactory _app = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync() => _app = await GatewayFactory.StartAsync(Ct);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [Theory]
+    [InlineData("/api/identity/login", "identity")]
+    [InlineData("/api/catalog/products?category=tools&page=2", "catalog")]
+    [InlineData("/api/cart", "cart")]
+    [InlineData("/api/cart/items/3f2c", "cart")]
+    [InlineData("/api/orders/42/history", "ordering")]
+    [InlineData("/api/inventory/SKU-1", "inventory")]
+    [InlineData("/api/shipping/42/delivered", "shipping")]
+    [InlineData("/api/recommendations/me", "analytics")]
+    [InlineData("/api/trending", "analytics")]
+    public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
+    {
+        var response = await _app.ClientWith(null).GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = Assert.Single(_app.Sidecar.Calls);
+        Assert.Equal(appId, call.AppId);
+        Assert.Equal(path, call.Path);
+        Assert.Equal(GatewayFactory.SidecarToken, call.Headers["dapr-api-token"].ToString());
+    }
+
+    [Fact]
+    public async Task Authorization_and_trace_context_are_forwarded()
+    {
+        var token = _app.Tokens.Customer("c1");
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/cart");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        await _app.ClientWith(null).SendAsync(request, Ct);
+        var call = Assert.Single(_app.Sidecar.Calls);
+        Assert.Equal($"Bearer {token}", call.Headers.Authorization.ToString());
+        Assert.Contains(traceId, call.Headers["traceparent"].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_client_cannot_pick_the_app_or_the_sidecar_token()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/products");
+        request.Headers.Add("dapr-app-id", "keys");
+        request.Headers.Add("dapr-api-token", "client-guess");
+        await _app.ClientWith(null).SendAsync(request, Ct);
+        var call = Assert.Single(_app.Sidecar.Calls);
+        Assert.Equal("catalog", call.AppId);
+        Assert.Equal("catalog", Assert.Single(call.Headers["dapr-app-id"]));
+        Assert.Equal(GatewayFactory.SidecarToken, Assert.Single(call.Headers["dapr-api-token"]));
+    }
+
+    [Theory]
+    [InlineData("/api/keys/list")]
+    [InlineData("/api/payment/x")]
+    [InlineData("/v1.0/state/statestore/k")]
+    [InlineData("/v1.0/invoke/keys/method/api/keys")]
+    [InlineData("/.well-known/jwks.json")]
+    [InlineData("/api/cart/../../v1.0/state/statestore")]
+    public async Task Anything_else_is_404_and_never_reaches_the_sidecar(string path)
+    {
+        var response = await _app.ClientWith(null).GetAsync(path, Ct);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+        Assert.DoesNotContain(_app.Sidecar.Calls, c => c.Path.Contains("v1.0", StringComparison.Ordinal) || c.AppId is "keys" or "payment");
+    }
+
+    [Fact]
+    public async Task Docs_serve_one_reference_over_each_apps_openapi_through_the_sidecar()
+    {
+        var client = _app.ClientWith(null);
+        var redirect = await client.GetAsync("/docs", Ct);
+        Assert.True(redirect.StatusCode is HttpStatusCode.OK or HttpStatusCode.Found or HttpStatusCode.MovedPermanently, $"{redirect.StatusCode}");
+        var docs = await client.GetAsync("/docs/", Ct);
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Equal("text/html", docs.Content.Headers.ContentType?.MediaType);
+        var html = await docs.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("\"url\":\"api-docs/identity.json\"", html, StringComparison.Ordinal); // Scalar resolves it against the site root, as with its default /openapi/ pattern
+
+        foreach (var app in new[] { "identity", "catalog", "cart" })
+        {
+            var doc = JsonDocument.Parse(await client.GetStringAsync($"/api-docs/{app}.json", Ct));
+            Assert.Equal(app, doc.RootElement.GetProperty("info").GetProperty("title").GetString());
+            Assert.Contains(_app.Sidecar.Calls, c => c.AppId == app && c.Path == "/openapi/v1.json");
+        }
+        var unknown = await client.GetAsync("/api-docs/keys.json", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        await unknown.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_missing_app_document_is_502_not_500()
+    {
+        _app.Sidecar.Handler = (_, _) => (HttpStatusCode.InternalServerError, null);
+        var response = await _app.ClientWith(null).GetAsync("/api-docs/cart.json", Ct);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+    }
+}

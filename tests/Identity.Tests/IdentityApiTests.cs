@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using ShopDapr.Contracts.Identity;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Identity.Tests;
+
+public sealed class IdentityApiTests : IAsyncLifetime
+{
+    private readonly IdentityFactory _app = new();
+    private HttpClient _client = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _client = _app.ClientWith(null);
+        await _app.StartAndSeedAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<HttpResponseMessage> Register(string email, string password = "Secret-pass-1", string name = "Alice") =>
+        _client.PostAsJsonAsync("/api/identity/register", new { email, password, name }, Ct);
+
+    private Task<HttpResponseMessage> Login(string email, string password) =>
+        _client.PostAsJsonAsync("/api/identity/login", new { email, password }, Ct);
+
+    [Fact]
+    public async Task Register_creates_a_customer_and_publishes_UserRegistered()
+    {
+        var response = await Register("alice@example.com");
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("alice@example.com", body.GetProperty("email").GetString());
+        var published = Assert.Single(_app.Dapr.Published, p => p.Data is UserRegistered);
+        Assert.Equal(("pubsub", "user-behavior"), (published.PubSub, published.Topic));
+        Assert.Equal(body.GetProperty("id").GetString(), ((UserRegistered)published.Data).UserId);
+    }
+
+    [Fact]
+    public async Task Register_with_an_existing_email_in_other_case_is_409()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await Register("bob@example.com")).StatusCode);
+        var before = _app.Dapr.Snapshot();
+        var again = await Register("  BOB@Example.com ");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        await again.ReadProblemAsync(Ct);
+        Assert.Equal(before.Keys.Order(), _app.Dapr.State.Keys.Order());
+    }
+
+    [Fact]
+    public async Task Concurrent_registrations_of_one_email_create_one_account()
+    {
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Register("race@example.com")));
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        Assert.Single(_app.Dapr.State.Keys, k => k.Contains("||user-") && !k.Contains("user-email-") && _app.Dapr.State[k].Json.Contains("race@example.com"));
+    }
+
+    [Fact]
+    public async Task Weak_password_is_422_with_the_rule()
+    {
+        var response = await Register("weak@example.com", password: "abc");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var problem = await response.ReadProblemAsync(Ct);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+    }
+
+    [Fact]
+    public async Task Login_returns_a_short_lived_es256_token_with_kid_and_role()
+    {
+        await Register("carol@example.com");
+        var response = await Login("CAROL@example.com", "Secret-pass-1");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
+        Assert.Equal(900, body.GetProperty("expiresIn").GetInt32());
+        var jwt = new JsonWebToken(body.GetProperty("accessToken").GetString());
+        Assert.Equal("ES256", jwt.Alg);
+        Assert.False(string.IsNullOrEmpty(jwt.Kid));
+        Assert.Equal("customer", jwt.GetClaim("role").Value);
+        Assert.Equal(TimeSpan.FromMinutes(15), jwt.ValidTo - jwt.ValidFrom);
+
+        var jwks = await _client.GetFromJsonAsync<JsonElement>("/.well-known/jwks.json", Ct);
+        var key = Assert.Single(jwks.GetProperty("keys").EnumerateArray());
+        Assert.Equal(jwt.Kid, key.GetProperty("kid").GetString());
+        Assert.False(key.TryGetProperty("d", out _));
+    }
+
+    [Fact]
+    public async Task The_token_opens_me_through_the_jwks()
+    {
+        await Register("dave@example.com", name: "Dave");
+        var login = await (await Login("dave@example.com", "Secret-pass-1")).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var me = await _app.ClientWith(login.GetProperty("accessToken").GetString()).GetFromJsonAsync<JsonElement>("/api/identity/me", Ct);
+        Assert.Equal("Dave", me.GetProperty("name").GetString());
+        Assert.Equal(["customer"], me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!));
+    }
+
+    [Theory]
+    [InlineData("erin@example.com", "Wrong-pass-1")]
+    [InlineData("nobody@example.com", "Secret-pass-1")]
+    public async Task Bad_credentials_are_401_whether_or_not_the_email_exists(string email, string password)
+    {
+        await Register("erin@example.com");
+        var response = await Login(email, password);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Three_wrong_passwords_lock_the_account_with_429_and_retry_after()
+    {
+        await Register("frank@example.com");
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Login("frank@example.com", "Wrong-pass-1")).StatusCode);
+        var locked = await Login("frank@example.com", "Secret-pass-1");
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        await locked.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task The_first_admin_comes_from_the_secret_store()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpResponseMessage response;
+        do
+        {
+            response = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+            if (response.StatusCode == HttpStatusCode.OK)
+                break;
+            await Task.Delay(50, Ct);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal("admin", new JsonWebToken(body.GetProperty("accessToken").GetString()).GetClaim("role").Value);
+    }
+
+    [Fact]
+    public async Task Health_and_openapi_answer()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/healthz", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive", Ct)).StatusCode);
+        var openapi = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
+        Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/identity/register", out _));
+    }
+
+    [Fact]
+    public async Task Readiness_fails_when_the_sidecar_is_down()
+    {
+        NSubstitute.SubstituteExtensions.Returns(_app.Dapr.Client.CheckHealthAsync(NSubstitute.Arg.Any<CancellationToken>()), false);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/healthz", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive", Ct)).StatusCode);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Identity.Tests;
+
+/// <summary>
+/// Identity on its REAL DaprClient against the dev sidecar: the admin and signing key from a secretstores.local.file
+/// store, accounts in state with first-write e-mail keys and ETag-guarded lockout counts.
+/// </summary>
+public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
+{
+    private readonly string _secretsFile = Path.Combine(Directory.CreateTempSubdirectory("identity-secrets-").FullName, "secrets.json");
+    private DevSidecars _sidecars = null!;
+    private IdentityFactory _app = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["admin-email"] = IdentityFactory.AdminEmail,
+            ["admin-password"] = IdentityFactory.AdminPassword,
+            ["token-signing-key"] = key.ExportPkcs8PrivateKeyPem(),
+        }), Ct);
+        var resources = new Dictionary<string, string>
+        {
+            ["secretstore.yaml"] = $"""
+                apiVersion: dapr.io/v1alpha1
+                kind: Component
+                metadata:
+                  name: secretstore
+                spec:
+                  type: secretstores.local.file
+                  version: v1
+                  metadata:
+                    - name: secretsFile
+                      value: "{_secretsFile}"
+                """,
+        };
+        if (DevSidecars.Supports("pubsub.in-memory"))
+            resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
+        _sidecars = new DevSidecars(resources);
+        var sidecar = await _sidecars.StartAsync("identity", cancellationToken: Ct);
+        _app = new IdentityFactory { UseFakeDapr = false };
+        _app.Settings["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+        _app.Settings["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _sidecars.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_secretsFile)!, recursive: true);
+    }
+
+    private Task<HttpResponseMessage> Login(string email, string password) =>
+        _app.ClientWith(null).PostAsJsonAsync("/api/identity/login", new { email, password }, Ct);
+
+    private async Task<HttpResponseMessage> AdminLoginAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var response = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
+                return response;
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task The_admin_from_the_secret_store_logs_in_with_a_token_its_jwks_verifies()
+    {
+        var response = await AdminLoginAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = new JsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString());
+        Assert.Equal("admin", token.GetClaim("role").Value);
+        var jwks = await _app.ClientWith(null).GetFromJsonAsync<JsonElement>("/.well-known/jwks.json", Ct);
+        Assert.Equal(token.Kid, jwks.GetProperty("keys")[0].GetProperty("kid").GetString());
+        var me = await _app.ClientWith(token.EncodedToken).GetFromJsonAsync<JsonElement>("/api/identity/me", Ct);
+        Assert.Equal(IdentityFactory.AdminEmail, me.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_lock_the_account_in_real_state()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await AdminLoginAsync()).StatusCode);
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await Login(IdentityFactory.AdminEmail, "Wrong-pass-1")).StatusCode);
+        var locked = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        await locked.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Registration_is_unique_per_email_in_real_state()
+    {
+        if (!DevSidecars.Supports("pubsub.in-memory"))
+            Assert.Skip("registration publishes UserRegistered; the dev sidecar has no pubsub.in-memory yet (branch pubsub)");
+        var client = _app.ClientWith(null);
+        var first = await client.PostAsJsonAsync("/api/identity/register", new { email = "zoe@example.com", password = "Secret-pass-1", name = "Zoe" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var second = await client.PostAsJsonAsync("/api/identity/register", new { email = "ZOE@example.com", password = "Secret-pass-1", name = "Zoe" }, Ct);
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Login("zoe@example.com", "Secret-pass-1")).StatusCode);
+    }
+}

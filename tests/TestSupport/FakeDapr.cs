@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+using NSubstitute;
+
+namespace ShopDapr.Testing;
+
+/// <summary>
+/// A <see cref="DaprClient"/> substitute (NSubstitute) with an in-memory state store that honours ETags and
+/// first-write, a secret store and a record of published events — for the Dapr APIs the dev sidecar does not serve yet.
+/// Call <see cref="UseState{T}"/> / <see cref="UseEvents{T}"/> for each type the app stores or publishes.
+/// </summary>
+public sealed class FakeDapr
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly Lock _gate = new();
+    private long _version;
+
+    public FakeDapr()
+    {
+        Client.CheckHealthAsync(Arg.Any<CancellationToken>()).Returns(true);
+        Client.GetSecretAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Secrets.TryGetValue(ci.ArgAt<string>(1), out var value)
+                ? Task.FromResult(new Dictionary<string, string> { [ci.ArgAt<string>(1)] = value })
+                : Task.FromException<Dictionary<string, string>>(new DaprException("secret not found", new RpcException(new Status(StatusCode.NotFound, "not found")))));
+        Client.DeleteStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci =>
+            {
+                State.TryRemove(Key(ci.ArgAt<string>(0), ci.ArgAt<string>(1)), out _);
+                return Task.CompletedTask;
+            });
+    }
+
+    public DaprClient Client { get; } = Substitute.For<DaprClient>();
+
+    /// <summary>"store||key" → (JSON, ETag).</summary>
+    public ConcurrentDictionary<string, (string Json, string ETag)> State { get; } = new();
+
+    public ConcurrentDictionary<string, string> Secrets { get; } = new();
+
+    public ConcurrentQueue<(string PubSub, string Topic, object Data)> Published { get; } = new();
+
+    /// <summary>Runs before every write; a test can make writes fail or interleave a concurrent writer.</summary>
+    public Action<string>? BeforeWrite { get; set; }
+
+    public IReadOnlyDictionary<string, (string Json, string ETag)> Snapshot() => new Dictionary<string, (string, string)>(State);
+
+    public FakeDapr UseState<T>()
+    {
+        Client.GetStateAsync<T>(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<ConsistencyMode?>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Task.FromResult(Read<T>(ci.ArgAt<string>(0), ci.ArgAt<string>(1)).Value));
+        Client.GetStateAndETagAsync<T>(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<ConsistencyMode?>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Task.FromResult(Read<T>(ci.ArgAt<string>(0), ci.ArgAt<string>(1))));
+        Client.SaveStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci =>
+            {
+                var saved = Write(ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2), null, ci.ArgAt<StateOptions?>(3));
+                return saved ? Task.CompletedTask : Task.FromException(new DaprException("possible etag mismatch", new RpcException(new Status(StatusCode.Aborted, "etag mismatch"))));
+            });
+        Client.TrySaveStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<string>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Task.FromResult(Write(ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2), ci.ArgAt<string>(3), ci.ArgAt<StateOptions?>(4))));
+        return this;
+    }
+
+    public FakeDapr UseEvents<T>()
+    {
+        Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<CancellationToken>())
+            .Returns(ci =>
+            {
+                Published.Enqueue((ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2)!));
+                return Task.CompletedTask;
+            });
+        return this;
+    }
+
+    public T? Get<T>(string key, string store = "statestore") => Read<T>(store, key).Value;
+
+    private (T Value, string ETag) Read<T>(string store, string key) =>
+        State.TryGetValue(Key(store, key), out var entry)
+            ? (JsonSerializer.Deserialize<T>(entry.Json, Json)!, entry.ETag)
+            : (default!, "");
+
+    /// <summary>daprd's rules: an ETag must match; no ETag with first-write inserts only when absent; else last write wins.</summary>
+    private bool Write<T>(string store, string key, T value, string? etag, StateOptions? options)
+    {
+        var k = Key(store, key);
+        BeforeWrite?.Invoke(k);
+        lock (_gate)
+        {
+            var exists = State.TryGetValue(k, out var current);
+            if (!string.IsNullOrEmpty(etag) && (!exists || current.ETag != etag))
+                return false;
+            if (string.IsNullOrEmpty(etag) && options?.Concurrency == ConcurrencyMode.FirstWrite && exists)
+                return false;
+            State[k] = (JsonSerializer.Serialize(value, Json), (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+    }
+
+    private static string Key(string store, string key) => $"{store}||{key}";
+}
