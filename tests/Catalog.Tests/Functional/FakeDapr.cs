@@ -27,6 +27,14 @@ public sealed class FakeDapr
         Wire<DemoSeedMarker>();
         Client.TryDeleteStateAsync(default!, default!, default!, default, default, default)
             .ReturnsForAnyArgs(c => Task.FromResult(TryDelete(c.ArgAt<string>(1), c.ArgAt<string>(2))));
+        Client.JsonSerializerOptions.Returns(Json);
+        Client.ExecuteStateTransactionAsync(default!, default!, default, default)
+            .ReturnsForAnyArgs(c =>
+            {
+                foreach (var op in c.ArgAt<IReadOnlyList<StateTransactionRequest>>(1).Where(o => o.OperationType == StateOperationType.Upsert))
+                    Put(op.Key, JsonSerializer.Deserialize<JsonElement>(op.Value, Json), etag: null);
+                return Task.CompletedTask;
+            });
     }
 
     public DaprClient Client { get; } = Substitute.For<DaprClient>();
