@@ -108,4 +108,14 @@ public sealed class OrderProcessingWorkflowTests
         Assert.All(_saga.Calls.Where(c => c.Activity != nameof(RecordOrderEventActivity)),
             c => Assert.True(ReferenceEquals(c.Input, _saga.Order) || Equals(c.Input, _saga.Order.OrderId), c.Activity));
     }
+
+    [Fact]
+    public async Task A_shipment_that_cannot_be_cancelled_does_not_stop_the_refund_and_release()
+    {
+        _saga.Answers[nameof(ConfirmReservationActivity)] = _ => throw SagaContext.ExhaustedRetries(nameof(ConfirmReservationActivity), "inventory down");
+        _saga.Answers[nameof(CancelShipmentActivity)] = _ => StepOutcome.Refused("The shipment could not be cancelled: delivered");
+
+        Assert.Equal(OrderStatus.Cancelled, (await _saga.RunAsync()).Status);
+        Assert.Equal([nameof(CancelShipmentActivity), nameof(RefundPaymentActivity), nameof(ReleaseStockActivity)], _saga.Steps.TakeLast(3));
+    }
 }
