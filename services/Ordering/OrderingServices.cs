@@ -3,7 +3,6 @@ using Dapr.Workflow;
 using Microsoft.Extensions.Options;
 using ShopDapr.Ordering.Infrastructure;
 using ShopDapr.Ordering.Workflows;
-using ShopDapr.Ordering.Workflows.Activities;
 using ShopDapr.Ordering.Workflows.Clients;
 using ShopDapr.Ordering.Workflows.Fraud;
 using ShopDapr.ServiceDefaults;
@@ -40,20 +39,10 @@ public static class OrderingServices
         services.AddSingleton(_ => new ShippingClient(Invoke(ShopNames.AppIds.Shipping)));
         services.AddSingleton<IFraudScorer>(sp => new RuleBasedFraudScorer(sp.GetRequiredService<IOptions<FraudRuleOptions>>().Value));
 
-        // The workflow and its activities, hosted here; the workflow client is what the API uses.
-        services.AddDaprWorkflow(options =>
-        {
-            options.RegisterWorkflow<OrderProcessingWorkflow>();
-            options.RegisterActivity<ScoreFraudActivity>();
-            options.RegisterActivity<ReserveStockActivity>();
-            options.RegisterActivity<ChargePaymentActivity>();
-            options.RegisterActivity<CreateShipmentActivity>();
-            options.RegisterActivity<ConfirmReservationActivity>();
-            options.RegisterActivity<ReleaseStockActivity>();
-            options.RegisterActivity<RefundPaymentActivity>();
-            options.RegisterActivity<CancelShipmentActivity>();
-            options.RegisterActivity<RecordOrderEventActivity>();
-        });
+        // The workflow and its activities, hosted here. Dapr.Workflow 1.19's source generator registers every Workflow and
+        // WorkflowActivity of Ordering.Workflows by its type name (what nameof gives); registering them again only logs
+        // "already registered". The workflow client is what the API uses.
+        services.AddDaprWorkflow();
         services.AddSingleton<IOrderWorkflows, DaprOrderWorkflows>();
         return builder;
     }
