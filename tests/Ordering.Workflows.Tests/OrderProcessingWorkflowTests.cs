@@ -42,15 +42,31 @@ public sealed class OrderProcessingWorkflowTests
     }
 
     [Fact]
-    public async Task Reservation_that_keeps_failing_cancels_with_nothing_to_undo()
+    public async Task A_reservation_that_keeps_failing_is_released_in_case_it_went_through()
     {
         _saga.Answers[nameof(ReserveStockActivity)] = _ => throw SagaContext.ExhaustedRetries(nameof(ReserveStockActivity), "inventory answered 503");
 
         var outcome = await _saga.RunAsync();
 
         Assert.Equal(OrderStatus.Cancelled, outcome.Status);
-        Assert.Equal([nameof(ScoreFraudActivity), nameof(ReserveStockActivity)], _saga.Steps);
+        Assert.Equal([nameof(ScoreFraudActivity), nameof(ReserveStockActivity), nameof(ReleaseStockActivity)], _saga.Steps);
         Assert.Contains("A step kept failing", Assert.Single(_saga.Recorded).Reason);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_charge_that_keeps_failing_is_refunded_in_case_it_went_through(bool moneyWasTaken)
+    {
+        _saga.Answers[nameof(ChargePaymentActivity)] = _ => throw SagaContext.ExhaustedRetries(nameof(ChargePaymentActivity), "payment answered 503");
+        _saga.Answers[nameof(RefundPaymentActivity)] = _ => moneyWasTaken;
+
+        var outcome = await _saga.RunAsync();
+
+        Assert.Equal(OrderStatus.Cancelled, outcome.Status);
+        Assert.Equal([nameof(ScoreFraudActivity), nameof(ReserveStockActivity), nameof(ChargePaymentActivity), nameof(RefundPaymentActivity), nameof(ReleaseStockActivity)],
+            _saga.Steps);
+        Assert.Equal(moneyWasTaken, _saga.Recorded[^1].Refunded);
     }
 
     [Fact]

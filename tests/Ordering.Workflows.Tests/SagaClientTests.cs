@@ -48,7 +48,8 @@ public sealed class SagaClientTests
         var reserve = await new InventoryClient(Answering(HttpStatusCode.Conflict, """{"status":409,"detail":"SKU-1 is short","sku":"SKU-1"}"""))
             .ReserveAsync(new ReserveStockRequest(Guid.NewGuid(), [new StockLine("SKU-1", 3)]), Ct);
         Assert.Equal(StepOutcome.Refused("Out of stock: SKU-1 is short"), reserve);
-        await new PaymentClient(Answering(HttpStatusCode.NotFound)).RefundAsync(Guid.NewGuid(), Ct);
+        Assert.False(await new PaymentClient(Answering(HttpStatusCode.NotFound)).RefundAsync(Guid.NewGuid(), Ct));
+        Assert.True(await new PaymentClient(Answering(HttpStatusCode.OK, "{}")).RefundAsync(Guid.NewGuid(), Ct));
     }
 
     [Fact]

@@ -24,6 +24,8 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
         var log = context.CreateReplaySafeLogger<OrderProcessingWorkflow>();
         using var stopWaiting = new CancellationTokenSource();
         var cancelRequested = context.WaitForExternalEventAsync<CancelRequest>(CancelRequestedEvent, stopWaiting.Token);
+        // A step counts as done from the moment it is tried: a call whose retries ran out may still have reserved, charged or
+        // shipped, and every undo is idempotent (undoing nothing is fine). Only a clean refusal proves nothing happened.
         bool reserved = false, charged = false, shipped = false;
         try
         {
@@ -43,16 +45,24 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             StopIfCancelled(cancelRequested);
 
             context.SetCustomStatus("ReservingStock");
-            Require(await context.CallActivityAsync<StepOutcome>(nameof(ReserveStockActivity), order, RetryTransientFaults));
             reserved = true;
+            var reservation = await context.CallActivityAsync<StepOutcome>(nameof(ReserveStockActivity), order, RetryTransientFaults);
+            if (!reservation.Succeeded)
+            {
+                reserved = false; // all lines or none: a refusal reserved nothing
+                throw new OrderStepRefusedException(reservation.FailureReason ?? "The stock could not be reserved.");
+            }
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.StockReserved));
             StopIfCancelled(cancelRequested);
 
             context.SetCustomStatus("ChargingPayment");
+            charged = true;
             var payment = await context.CallActivityAsync<PaymentOutcome>(nameof(ChargePaymentActivity), order, RetryTransientFaults);
             if (!payment.Succeeded)
+            {
+                charged = false; // declined: nothing was taken
                 throw new OrderStepRefusedException(payment.FailureReason ?? "The payment failed.");
-            charged = true;
+            }
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Paid) with
             {
                 PaymentId = payment.PaymentId,
@@ -61,10 +71,13 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             });
 
             context.SetCustomStatus("CreatingShipment");
+            shipped = true;
             var shipment = await context.CallActivityAsync<ShipmentOutcome>(nameof(CreateShipmentActivity), order, RetryTransientFaults);
             if (!shipment.Succeeded)
+            {
+                shipped = false; // refused: no shipment exists
                 throw new OrderStepRefusedException(shipment.FailureReason ?? "The shipment could not be created.");
-            shipped = true;
+            }
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Shipped) with
             {
                 ShipmentId = shipment.ShipmentId,
@@ -86,15 +99,14 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             // Undo, bottom-up: the last step done is undone first.
             if (shipped && await context.CallActivityAsync<StepOutcome>(nameof(CancelShipmentActivity), order.OrderId, RetryTransientFaults) is { Succeeded: false } kept)
                 LogNotUndone(log, order.OrderId, kept.FailureReason);
-            if (charged)
-                await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryTransientFaults);
+            var refunded = charged && await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryTransientFaults);
             if (reserved)
                 await context.CallActivityAsync<bool>(nameof(ReleaseStockActivity), order.OrderId, RetryTransientFaults);
 
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Cancelled) with
             {
                 Reason = e is OrderStepRefusedException ? e.Message : $"A step kept failing: {e.Message}",
-                Refunded = charged,
+                Refunded = refunded,
             });
             context.SetCustomStatus("Cancelled");
             return new OrderOutcome(OrderStatus.Cancelled, e.Message);
@@ -128,12 +140,6 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
     {
         if (cancelRequested.IsCompletedSuccessfully)
             throw new OrderStepRefusedException($"Cancelled by the customer: {cancelRequested.Result.Reason ?? "no reason given"}");
-    }
-
-    private static void Require(StepOutcome outcome)
-    {
-        if (!outcome.Succeeded)
-            throw new OrderStepRefusedException(outcome.FailureReason ?? "A step was refused.");
     }
 
     private static Task<long> RecordAsync(WorkflowContext context, OrderEventDraft draft) =>

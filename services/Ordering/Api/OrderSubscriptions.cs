@@ -40,6 +40,7 @@ public static partial class OrderSubscriptions
             DeadLetterTopic = ShopNames.Topics.DeadLetter,
         });
         // Raw: the dead-lettered message is delivered as it was published (the original CloudEvent, with its type and source).
+        // The one subscription without a dead-letter topic: a dead letter that fails here must not go round again.
         events.MapPost(DeadLetterRoute, OnDeadLetter).WithTopic(ShopNames.Components.PubSub, ShopNames.Topics.DeadLetter, enableRawPayload: true);
 
         routes.MapGet("/api/orders/admin/deadletters", ListDeadLetters).WithTags("Orders").RequireAuthorization(ShopNames.Policies.Admin);

@@ -11,12 +11,9 @@ public sealed class ChargePaymentActivity(PaymentClient payment) : WorkflowActiv
         payment.ChargeAsync(new ChargeRequest(input.OrderId, input.Total, input.Currency, input.Card), CancellationToken.None);
 }
 
-/// <summary>Compensation of <see cref="ChargePaymentActivity"/>. Idempotent at payment.</summary>
+/// <summary>Compensation of <see cref="ChargePaymentActivity"/>. Idempotent at payment; true when money went back.</summary>
 public sealed class RefundPaymentActivity(PaymentClient payment) : WorkflowActivity<Guid, bool>
 {
-    public override async Task<bool> RunAsync(WorkflowActivityContext context, Guid input)
-    {
-        await payment.RefundAsync(input, CancellationToken.None);
-        return true;
-    }
+    public override Task<bool> RunAsync(WorkflowActivityContext context, Guid input) =>
+        payment.RefundAsync(input, CancellationToken.None);
 }

@@ -24,11 +24,14 @@ public sealed class PaymentClient(HttpClient http)
             : new PaymentOutcome(false, null, 0, $"Payment refused ({(int)response.StatusCode}): {detail}");
     }
 
-    /// <summary>Idempotent: a refund of nothing charged (404) is done too.</summary>
-    public async Task RefundAsync(Guid orderId, CancellationToken cancellationToken)
+    /// <summary>Idempotent. True when money went back (200); false when nothing had been charged (404), which is done too.</summary>
+    public async Task<bool> RefundAsync(Guid orderId, CancellationToken cancellationToken)
     {
         using var response = await ServiceCall.SendAsync(http, Service, h => h.PostAsync(PaymentRoutes.Refund(orderId), null, cancellationToken));
-        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
-            throw await ServiceCall.UnexpectedAsync(response, Service, "a refund");
+        if (response.IsSuccessStatusCode)
+            return true;
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        throw await ServiceCall.UnexpectedAsync(response, Service, "a refund");
     }
 }
