@@ -18,7 +18,8 @@ namespace ShopDapr.Ordering.Tests;
 /// </summary>
 public sealed class OrderingFactory : ShopAppFactory<Program>
 {
-    public OrderingFactory()
+    /// <param name="relayTime">When given, the app's clock (and so the relay's timer), with the relay ticking every second of it.</param>
+    public OrderingFactory(TimeProvider? relayTime = null)
     {
         Dapr.UseState<OrderStream>().UseState<IdList>().UseState<PlacedOrder>().UseState<DeadLetterList>();
         Dapr.Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<object>(), Arg.Any<Dictionary<string, string>>(), Arg.Any<CancellationToken>())
@@ -29,12 +30,17 @@ public sealed class OrderingFactory : ShopAppFactory<Program>
                 Published.Enqueue((ci.ArgAt<string>(1), ci.ArgAt<object>(2), ci.ArgAt<Dictionary<string, string>>(3)));
                 return Task.CompletedTask;
             });
-        Settings["Ordering:RelayInterval"] = "01:00:00";
+        Settings["Ordering:RelayInterval"] = relayTime is null ? "01:00:00" : "00:00:01";
         Settings["Ordering:ApprovalTimeout"] = "00:30:00";
         ConfigureServices = services =>
         {
             services.RemoveAll<IOrderWorkflows>();
             services.AddSingleton(Workflows);
+            if (relayTime is not null)
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(relayTime);
+            }
         };
     }
 
