@@ -15,6 +15,9 @@ public static class CartServices
         // Catalog through the sidecar: http://catalog/... becomes {sidecar}/v1.0/invoke/catalog/method/...
         builder.Services.AddSingleton(_ => new CatalogClient(DaprClient.CreateInvokeHttpClient(
             ShopNames.AppIds.Catalog, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
+        builder.Services.AddSingleton<CheckoutRecords>();
+        builder.Services.AddSingleton(_ => new OrderingClient(DaprClient.CreateInvokeHttpClient(
+            ShopNames.AppIds.Ordering, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
         return builder;
     }
 }

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCartApi();
+app.MapCheckoutApi();
 
 app.Run();
 

@@ -12,6 +12,7 @@ internal sealed partial class CartExceptionHandler(IProblemDetailsService proble
         {
             CartConflictException => (StatusCodes.Status409Conflict, "The cart changed concurrently; retry"),
             CatalogUnavailableException => (StatusCodes.Status503ServiceUnavailable, "The catalog is unavailable"),
+            OrderingUnavailableException => (StatusCodes.Status503ServiceUnavailable, "Ordering is unavailable; the cart is unchanged"),
             _ => (0, ""),
         };
         if (status == 0 || httpContext.Response.HasStarted)

@@ -1,0 +1,37 @@
+namespace ShopDapr.Contracts.Ordering;
+
+/// <summary>Where an order goes.</summary>
+public sealed record Address(string Name, string Street, string City, string PostalCode, string Country);
+
+/// <summary>Card details for the simulated provider (test cards in DESIGN.md). Never logged; shown masked.</summary>
+public sealed record CardDetails(string Number, string Expiry, string Cvc);
+
+/// <summary>One line of an order, a snapshot of the cart line at checkout.</summary>
+public sealed record OrderLine(Guid ProductId, string Sku, string Name, decimal UnitPrice, int Quantity);
+
+/// <summary>
+/// cart → ordering (<see cref="OrderingRoutes.PlaceOrder"/>): create the order and start its workflow.
+/// Idempotent per (<paramref name="CustomerId"/>, <paramref name="IdempotencyKey"/>): a repeat returns the first order id.
+/// </summary>
+public sealed record PlaceOrderRequest(
+    string IdempotencyKey,
+    string CustomerId,
+    string CustomerEmail,
+    IReadOnlyList<OrderLine> Lines,
+    string Currency,
+    Address ShippingAddress,
+    CardDetails Card);
+
+/// <summary>202 Accepted (new) or 200 OK (repeat of the same idempotency key).</summary>
+public sealed record PlaceOrderResponse(Guid OrderId);
+
+/// <summary>An admin's decision on an order held for fraud review (<c>POST /api/orders/{id}/approval</c>).</summary>
+public sealed record ApprovalDecision(bool Approved, string? Reason);
+
+public enum OrderStatus { Submitted, AwaitingApproval, StockReserved, Paid, Completed, Delivered, Cancelled }
+
+/// <summary>Service-to-service routes of ordering, called through Dapr service invocation.</summary>
+public static class OrderingRoutes
+{
+    public const string PlaceOrder = "/internal/orders";
+}

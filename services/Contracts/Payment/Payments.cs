@@ -1,0 +1,29 @@
+using ShopDapr.Contracts.Ordering;
+
+namespace ShopDapr.Contracts.Payment;
+
+/// <summary>
+/// ordering → payment (<see cref="PaymentRoutes.Charges"/>), idempotent per order: a repeat returns the first result and
+/// charges nothing. 200 <see cref="PaymentResult"/>; 402 ProblemDetails (declined, insufficient funds: do not retry);
+/// 503 ProblemDetails (transient provider failure: retry).
+/// </summary>
+public sealed record ChargeRequest(Guid OrderId, decimal Amount, string Currency, CardDetails Card);
+
+public enum PaymentStatus { Charged, Refunded }
+
+public sealed record PaymentResult(Guid OrderId, string PaymentId, PaymentStatus Status, decimal Amount, string Currency);
+
+/// <summary>Service-to-service routes of payment. Refund is idempotent: 200 with the refunded payment, 404 when nothing was charged.</summary>
+public static class PaymentRoutes
+{
+    public const string Charges = "/internal/payments";
+
+    public static string Refund(Guid orderId) => $"{Charges}/{orderId}/refund";
+}
+
+/// <summary>Published on <c>order-events</c>.</summary>
+public sealed record PaymentCharged(Guid OrderId, string PaymentId, decimal Amount, string Currency, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed record PaymentRefunded(Guid OrderId, string PaymentId, decimal Amount, string Currency, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed record PaymentDeclined(Guid OrderId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Ordering.Domain;
+using ShopDapr.Ordering.Infrastructure;
+using ShopDapr.Ordering.Workflows;
+using ShopDapr.ServiceDefaults;
+
+namespace ShopDapr.Ordering.Api;
+
+/// <summary>
+/// <c>POST /internal/orders</c> (cart → ordering through the sidecar): records <see cref="OrderSubmitted"/> and starts
+/// the order's workflow. Idempotent per (customer, key): every step is safe to repeat, so a retry after any failure
+/// finishes what the first attempt began and answers the same order id (200 instead of 202).
+/// </summary>
+public static class PlaceOrderApi
+{
+    public static IEndpointRouteBuilder MapPlaceOrderApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost(OrderingRoutes.PlaceOrder, PlaceOrder)
+            .WithTags("Internal")
+            .RequireAuthorization(ShopNames.Policies.DaprSidecar);
+        return routes;
+    }
+
+    public static async Task<Results<Accepted<PlaceOrderResponse>, Ok<PlaceOrderResponse>, ValidationProblem>> PlaceOrder(
+        PlaceOrderRequest request, IdempotencyKeys keys, OrderEventStore events, IdLists lists, IOrderWorkflows workflows,
+        IOptions<OrderingOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (CheckoutRules.Check(request) is { Count: > 0 } errors)
+            return TypedResults.ValidationProblem(errors, title: "The order is malformed");
+
+        var (orderId, claimed) = await keys.ClaimAsync(request.CustomerId, request.IdempotencyKey, Guid.NewGuid(), cancellationToken);
+        var total = request.Lines.Sum(l => l.UnitPrice * l.Quantity);
+        // The first event's id is the order id: a repeat finds it in the stream and appends nothing.
+        await events.AppendAsync(orderId, orderId, version => new OrderSubmitted(
+            orderId, orderId, version, request.CustomerId, request.CustomerEmail, time.GetUtcNow(), request.Lines, total,
+            request.Currency, request.ShippingAddress, CardFormat.Last4(request.Card.Number)), cancellationToken);
+        await lists.AddAsync(IdLists.AllOrders, orderId, cancellationToken);
+        await lists.AddAsync(IdLists.OfCustomer(request.CustomerId), orderId, cancellationToken);
+        await workflows.StartAsync(new OrderSnapshot(orderId, request.CustomerId, request.CustomerEmail, request.Lines, request.Currency,
+            request.ShippingAddress, request.Card, options.Value.ApprovalTimeout), cancellationToken);
+
+        var response = new PlaceOrderResponse(orderId);
+        return claimed
+            ? TypedResults.Accepted($"/api/orders/{orderId}", response)
+            : TypedResults.Ok(response);
+    }
+}

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShopDapr.Cart.Domain;
+using ShopDapr.Cart.Infrastructure;
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Cart.Tests;
+
+/// <summary>Cart in-process over <see cref="FakeDapr"/>, with ordering played by a handler that records each place-order it receives.</summary>
+public sealed class CheckoutFactory : ShopAppFactory<Program>
+{
+    public CheckoutFactory()
+    {
+        Dapr.UseState<ShoppingCart>().UseState<CheckoutRecord>();
+        ConfigureServices = services =>
+        {
+            services.RemoveAll<OrderingClient>();
+            services.AddSingleton(new OrderingClient(new HttpClient(new Ordering(this)) { BaseAddress = new Uri("http://ordering") }));
+        };
+    }
+
+    /// <summary>(method, path, body) of each call to ordering.</summary>
+    public ConcurrentQueue<(string Method, string Path, PlaceOrderRequest Body)> OrderingCalls { get; } = new();
+
+    /// <summary>How ordering answers: by default 202 with a new order id the first time a key is seen, 200 with it after.</summary>
+    public Func<PlaceOrderRequest, (HttpStatusCode, string)>? Answer { get; set; }
+
+    private readonly ConcurrentDictionary<string, Guid> _orders = new();
+
+    public async Task FillCartAsync(string customerId, params CartLine[] lines) =>
+        await Services.GetRequiredService<CartStore>().UpdateAsync(customerId,
+            cart => new CartChange.Changed(cart with { Lines = lines, UpdatedAt = DateTimeOffset.UtcNow }), TestContext.Current.CancellationToken);
+
+    private sealed class Ordering(CheckoutFactory factory) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = (await request.Content!.ReadFromJsonAsync<PlaceOrderRequest>(JsonSerializerOptions.Web, cancellationToken))!;
+            factory.OrderingCalls.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, body));
+            var (status, json) = factory.Answer?.Invoke(body) ?? Default(body);
+            return new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        }
+
+        private (HttpStatusCode, string) Default(PlaceOrderRequest body)
+        {
+            var isNew = !factory._orders.ContainsKey(body.CustomerId + "|" + body.IdempotencyKey);
+            var id = factory._orders.GetOrAdd(body.CustomerId + "|" + body.IdempotencyKey, _ => Guid.NewGuid());
+            return (isNew ? HttpStatusCode.Accepted : HttpStatusCode.OK, JsonSerializer.Serialize(new PlaceOrderResponse(id), JsonSerializerOptions.Web));
+        }
+    }
+}
+
+public sealed class CheckoutTests : IAsyncLifetime
+{
+    private readonly CheckoutFactory _app = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
+    private static readonly object Body = new
+    {
+        shippingAddress = new { name = "Ada", street = "1 Main St", city = "Paris", postalCode = "75001", country = "FR" },
+        card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
+    };
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private HttpClient Customer(string id = "customer-1", string? key = "checkout-1")
+    {
+        var client = _app.ClientWith(_app.Tokens.Customer(id));
+        if (key is not null)
+            client.DefaultRequestHeaders.Add("Idempotency-Key", key);
+        return client;
+    }
+
+    private async Task<IReadOnlyList<CartLine>> CartOf(string customerId) =>
+        (await _app.Services.GetRequiredService<CartStore>().GetAsync(customerId, Ct)).Lines;
+
+    [Fact]
+    public async Task Checkout_sends_a_snapshot_to_ordering_answers_202_with_the_location_and_empties_the_cart()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+
+        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var orderId = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
+        Assert.Equal($"/api/orders/{orderId}", response.Headers.Location?.ToString());
+        var (method, path, sent) = Assert.Single(_app.OrderingCalls);
+        Assert.Equal(("POST", "/internal/orders"), (method, path));
+        Assert.Equal(("checkout-1", "customer-1", "FR", "4242424242424242"), (sent.IdempotencyKey, sent.CustomerId, sent.ShippingAddress.Country, sent.Card.Number));
+        Assert.Equal(new OrderLine(Hammer.ProductId, "SKU-1", "Hammer", 12.5m, 2), Assert.Single(sent.Lines));
+        Assert.Empty(await CartOf("customer-1"));
+    }
+
+    [Fact]
+    public async Task A_repeat_with_the_same_key_is_200_with_the_same_order_after_the_cart_was_emptied()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        var first = await (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+
+        var again = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(first!.OrderId, (await again.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId);
+        Assert.Single(_app.OrderingCalls);
+    }
+
+    [Fact]
+    public async Task Ordering_down_is_503_and_leaves_the_cart_intact()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        _app.Answer = _ => (HttpStatusCode.ServiceUnavailable, """{"status":503}""");
+
+        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Null(_app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
+    }
+
+    [Fact]
+    public async Task Ordering_refusing_is_422_with_its_reason_and_leaves_the_cart_intact()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        _app.Answer = _ => (HttpStatusCode.BadRequest, """{"status":400,"title":"The order is malformed","detail":"lines are bad"}""");
+
+        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("lines are bad", (await response.ReadProblemAsync(Ct)).GetProperty("detail").GetString());
+        Assert.Equal([Hammer], await CartOf("customer-1"));
+    }
+
+    [Fact]
+    public async Task A_line_added_while_ordering_took_the_order_stays_in_the_cart()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        var nails = new CartLine(Guid.NewGuid(), "SKU-2", "Nails", 1m, 10);
+        _app.Answer = body =>
+        {
+            _app.FillCartAsync("customer-1", Hammer with { Quantity = 3 }, nails).GetAwaiter().GetResult();
+            return (HttpStatusCode.Accepted, JsonSerializer.Serialize(new PlaceOrderResponse(Guid.NewGuid()), JsonSerializerOptions.Web));
+        };
+
+        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+
+        Assert.Equal([Hammer with { Quantity = 1 }, nails], await CartOf("customer-1"));
+    }
+
+    [Fact]
+    public async Task Missing_idempotency_key_is_400()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        var response = await Customer(key: null).PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync(Ct)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
+        Assert.Empty(_app.OrderingCalls);
+    }
+
+    [Fact]
+    public async Task An_empty_cart_is_422()
+    {
+        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.True((await response.ReadProblemAsync(Ct)).GetProperty("errors").TryGetProperty("cart", out _));
+        Assert.Empty(_app.OrderingCalls);
+    }
+
+    [Theory]
+    [InlineData("""{"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":""},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242-4242","expiry":"12/30","cvc":"123"}}""", "card.number")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"2030-12","cvc":"123"}}""", "card.expiry")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"12a"}}""", "card.cvc")]
+    public async Task Bad_address_or_card_is_400_naming_the_field_and_leaves_the_cart(string json, string field)
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        var response = await Customer().PostAsync("/api/cart/checkout", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.ReadProblemAsync(Ct);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Empty(_app.OrderingCalls);
+        Assert.Equal([Hammer], await CartOf("customer-1"));
+    }
+
+    [Fact]
+    public async Task Checkout_is_for_customers_only()
+    {
+        var admin = _app.ClientWith(_app.Tokens.Admin());
+        admin.DefaultRequestHeaders.Add("Idempotency-Key", "k");
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.ClientWith(null).PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+    }
+}

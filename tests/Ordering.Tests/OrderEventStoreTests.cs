@@ -1,0 +1,103 @@
+using Microsoft.Extensions.DependencyInjection;
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Ordering.Infrastructure;
+
+namespace ShopDapr.Ordering.Tests;
+
+/// <summary>The event stream and its outbox, over the in-memory <see cref="ShopDapr.Testing.FakeDapr"/> state store.</summary>
+public sealed class OrderEventStoreTests : IAsyncLifetime
+{
+    private readonly OrderingFactory _app = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly Guid _orderId = Guid.NewGuid();
+
+    public ValueTask InitializeAsync()
+    {
+        _ = _app.Server; // start the host
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private Task<long> SubmitAsync() => _app.Events.AppendAsync(_orderId, _orderId, v => new OrderSubmitted(_orderId, _orderId, v, "c1", "c1@example.com",
+        DateTimeOffset.UtcNow, [new OrderLine(Guid.NewGuid(), "SKU-1", "Hammer", 1m, 1)], 1m, "EUR", new Address("A", "S", "C", "P", "FR"), "4242"), Ct);
+
+    private Task<long> ReserveAsync(Guid eventId) =>
+        _app.Events.AppendAsync(_orderId, eventId, v => new StockReserved(eventId, _orderId, v, "c1", "c1@example.com", DateTimeOffset.UtcNow), Ct);
+
+    [Fact]
+    public async Task Appending_the_same_event_id_twice_stores_it_once()
+    {
+        await SubmitAsync();
+        var eventId = Guid.NewGuid();
+        Assert.Equal(2, await ReserveAsync(eventId));
+        Assert.Equal(2, await ReserveAsync(eventId));
+        Assert.Equal(1, await SubmitAsync());
+
+        var stream = await _app.Events.ReadAsync(_orderId, Ct);
+        Assert.Equal([1L, 2L], stream!.Events.Select(e => e.Version));
+        Assert.Equal(2, _app.Published.Count);
+    }
+
+    [Fact]
+    public async Task A_concurrent_append_is_not_lost_the_loser_retries_at_the_next_version()
+    {
+        await SubmitAsync();
+        var theirs = Guid.NewGuid();
+        var interleaved = false;
+        _app.Dapr.BeforeWrite = key =>
+        {
+            if (interleaved || key != $"statestore||{OrderEventStore.Key(_orderId)}")
+                return;
+            interleaved = true;
+            ReserveAsync(theirs).GetAwaiter().GetResult(); // another writer gets in between our read and our write
+        };
+        var ours = Guid.NewGuid();
+        var version = await _app.Events.AppendAsync(_orderId, ours,
+            v => new OrderCancelled(ours, _orderId, v, "c1", "c1@example.com", DateTimeOffset.UtcNow, "test", false), Ct);
+
+        Assert.Equal(3, version);
+        var stream = await _app.Events.ReadAsync(_orderId, Ct);
+        Assert.Equal([(1L, _orderId), (2L, theirs), (3L, ours)], stream!.Events.Select(e => (e.Version, e.EventId)));
+    }
+
+    [Fact]
+    public async Task Events_are_published_with_their_type_on_order_events_and_marked()
+    {
+        await SubmitAsync();
+        var (topic, e, metadata) = Assert.Single(_app.Published);
+        Assert.Equal("order-events", topic);
+        Assert.Equal(_orderId, Assert.IsType<OrderSubmitted>(e).OrderId);
+        Assert.Equal("OrderSubmitted", metadata["cloudevent.type"]);
+        Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
+        Assert.Empty(await _app.Services.GetRequiredService<IdLists>().ReadAsync(IdLists.Outbox, Ct));
+    }
+
+    [Fact]
+    public async Task Relay_republishes_what_a_failed_publish_left_behind_in_order_and_once()
+    {
+        _app.FailPublishes = true;
+        await SubmitAsync();
+        await ReserveAsync(Guid.NewGuid());
+        Assert.Empty(_app.Published);
+        Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.False(s.Published));
+        var relay = _app.Services.GetRequiredService<OutboxRelay>();
+        Assert.Equal(1, await relay.RelayOnceAsync(Ct)); // the broker is still down: still pending
+
+        _app.FailPublishes = false;
+        Assert.Equal(0, await relay.RelayOnceAsync(Ct));
+        Assert.Equal(["OrderSubmitted", "StockReserved"], _app.Published.Select(p => p.Event.GetType().Name));
+        Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
+
+        Assert.Equal(0, await relay.RelayOnceAsync(Ct));
+        Assert.Equal(2, _app.Published.Count);
+    }
+
+    [Fact]
+    public async Task A_stored_event_round_trips_through_its_envelope()
+    {
+        await SubmitAsync();
+        var decoded = Assert.IsType<OrderSubmitted>(Assert.Single((await _app.Events.ReadAsync(_orderId, Ct))!.Decoded()));
+        Assert.Equal(("SKU-1", "4242", 1m), (decoded.Lines[0].Sku, decoded.CardLast4, decoded.Total));
+    }
+}
