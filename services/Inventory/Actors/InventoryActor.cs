@@ -10,14 +10,28 @@ namespace ShopDapr.Inventory.Actors;
 /// reminder: registered (due at the earliest expiry, then every <see cref="InventoryOptions.ExpiryCheckPeriod"/>) when
 /// a reservation is held, unregistered when none is left.
 /// </summary>
-public sealed partial class InventoryActor(
-    ActorHost host, StockEventPublisher events, IOptions<InventoryOptions> options, TimeProvider time, ILogger<InventoryActor> logger)
-    : Actor(host), IInventoryActor, IRemindable
+public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
 {
     public const string StateKey = "stock";
     public const string ExpiryReminder = "expire-reservations";
 
-    private readonly InventoryOptions _options = options.Value;
+    private readonly StockEventPublisher _events;
+    private readonly InventoryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InventoryActor> _logger;
+
+    /// <param name="stateManager">Only for unit tests (<c>ActorHost.CreateForTest</c> has no state provider); the runtime leaves it null.</param>
+    public InventoryActor(ActorHost host, StockEventPublisher events, IOptions<InventoryOptions> options, TimeProvider time,
+        ILogger<InventoryActor> logger, IActorStateManager? stateManager = null)
+        : base(host)
+    {
+        _events = events;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        if (stateManager is not null)
+            StateManager = stateManager;
+    }
 
     private string Sku => Id.GetId();
 
@@ -25,31 +39,31 @@ public sealed partial class InventoryActor(
     {
         if (quantity is <= 0 or > InventoryOptions.MaxLineQuantity)
             throw new ArgumentOutOfRangeException(nameof(quantity), quantity, $"A line reserves 1 to {InventoryOptions.MaxLineQuantity}.");
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var book = await LoadAsync();
         var before = Snapshot(book);
         var status = book.Reserve(orderId, quantity, now, ttl > TimeSpan.Zero ? ttl : _options.ReservationTtl);
         if (status == ReserveStatus.Short)
-            LogShort(logger, Sku, orderId, quantity, book.Available);
+            LogShort(_logger, Sku, orderId, quantity, book.Available);
         await SaveAsync(book, before, now, publishAnyway: false);
         return new ReserveResult(status, Snapshot(book));
     }
 
     public async Task<ConfirmStatus> ConfirmAsync(Guid orderId)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var book = await LoadAsync();
         var before = Snapshot(book);
         var status = book.Confirm(orderId, now);
         if (status == ConfirmStatus.ExpiredAndShort)
-            LogExpiredAndShort(logger, Sku, orderId);
+            LogExpiredAndShort(_logger, Sku, orderId);
         await SaveAsync(book, before, now, publishAnyway: false);
         return status;
     }
 
     public async Task<bool> ReleaseAsync(Guid orderId)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var book = await LoadAsync();
         var before = Snapshot(book);
         var released = book.Release(orderId, now);
@@ -62,7 +76,7 @@ public sealed partial class InventoryActor(
     {
         if (onHand is < 0 or > InventoryOptions.MaxOnHand)
             throw new ArgumentOutOfRangeException(nameof(onHand), onHand, $"Stock on hand is 0 to {InventoryOptions.MaxOnHand}.");
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var book = await LoadAsync();
         if (!book.TrySetOnHand(onHand))
             return new SetOnHandResult(false, Snapshot(book));
@@ -76,13 +90,13 @@ public sealed partial class InventoryActor(
     {
         if (reminderName != ExpiryReminder)
             return;
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var book = await LoadAsync();
         var before = Snapshot(book);
         book.ReminderDueAt = now + _options.ExpiryCheckPeriod;
         var expired = book.ExpireDue(now);
         if (expired > 0)
-            LogExpired(logger, Sku, expired);
+            LogExpired(_logger, Sku, expired);
         await SaveAsync(book, before, now, publishAnyway: false);
     }
 
@@ -98,7 +112,7 @@ public sealed partial class InventoryActor(
         await StateManager.SaveStateAsync();
         var after = Snapshot(book);
         if (publishAnyway || after != before)
-            await events.PublishAsync(after, now, CancellationToken.None);
+            await _events.PublishAsync(after, now, CancellationToken.None);
     }
 
     private async Task SyncReminderAsync(StockBook book, DateTimeOffset now)
