@@ -23,7 +23,7 @@ public static class InventoryServices
         {
             actors.Actors.RegisterActor<InventoryActor>();
             actors.HttpEndpoint = DaprEndpoints.Http(configuration);
-            actors.DaprApiToken = DaprEndpoints.ApiToken(configuration);
+            actors.DaprApiToken = DaprEndpoints.ApiToken(configuration) ?? string.Empty; // the SDK refuses null; empty sends no token
         });
         return builder;
     }
