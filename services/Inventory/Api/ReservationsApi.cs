@@ -48,6 +48,9 @@ public static class ReservationsApi
         return await reservations.ReserveAsync(orderId, normalized, cancellationToken) switch
         {
             ReserveOutcome.Reserved held => TypedResults.Ok(held.Levels),
+            ReserveOutcome.Short { WasReleased: true } released => Problems.Conflict("The order's reservation was released",
+                $"Order {orderId} held {released.Sku} before and released it (or let it expire); it is not held again. Nothing is reserved.",
+                released.Sku, new Dictionary<string, object?> { ["requested"] = released.Requested, ["available"] = released.Available }),
             ReserveOutcome.Short shortLine => Problems.Conflict("Not enough stock",
                 $"{shortLine.Sku}: {shortLine.Requested} requested, {shortLine.Available} available; nothing was reserved for order {orderId}.",
                 shortLine.Sku, new Dictionary<string, object?> { ["requested"] = shortLine.Requested, ["available"] = shortLine.Available }),

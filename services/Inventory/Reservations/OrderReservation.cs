@@ -23,8 +23,11 @@ public abstract record ReserveOutcome
     /// <summary>Every line is held (or was already confirmed).</summary>
     public sealed record Reserved(IReadOnlyList<StockLevel> Levels) : ReserveOutcome;
 
-    /// <summary>A line could not be held (short now, or when this order first asked, or released since); nothing is held.</summary>
-    public sealed record Short(string Sku, int Requested, int Available) : ReserveOutcome;
+    /// <summary>
+    /// A line could not be held — short now or when this order first asked, or (<paramref name="WasReleased"/>) the
+    /// order's hold on it was released or expired before — so nothing is held.
+    /// </summary>
+    public sealed record Short(string Sku, int Requested, int Available, bool WasReleased = false) : ReserveOutcome;
 
     /// <summary>The order already asked for other lines.</summary>
     public sealed record OtherLines(IReadOnlyList<StockLine> FirstLines) : ReserveOutcome;

@@ -1,4 +1,5 @@
 using Dapr.Client;
+using Microsoft.Extensions.Options;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Inventory.Actors;
 using ShopDapr.Inventory.Domain;
@@ -11,7 +12,8 @@ namespace ShopDapr.Inventory.Reservations;
 /// one is short, the lines this call holds are released and the answer names the short SKU. Idempotent per order:
 /// the actors remember each order's outcome, so a repeat answers as the first call did.
 /// </summary>
-public sealed partial class StockReservations(InventoryActors actors, DaprClient dapr, TimeProvider time, ILogger<StockReservations> logger)
+public sealed partial class StockReservations(
+    InventoryActors actors, DaprClient dapr, IOptions<InventoryOptions> options, TimeProvider time, ILogger<StockReservations> logger)
 {
     private const string Store = ShopNames.Components.StateStore;
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
@@ -34,7 +36,7 @@ public sealed partial class StockReservations(InventoryActors actors, DaprClient
                 held.Add((line.Sku, result));
                 continue;
             }
-            var refused = new ReserveOutcome.Short(line.Sku, line.Quantity, result.Level.Available);
+            var refused = new ReserveOutcome.Short(line.Sku, line.Quantity, result.Level.Available, result.Status == ReserveStatus.Released);
             if (result.Status == ReserveStatus.Short)
                 return await RollBackAsync(orderId, held, refused);
             // Released earlier: keep looking for the line that was short, so a repeat names the same SKU.
@@ -92,7 +94,12 @@ public sealed partial class StockReservations(InventoryActors actors, DaprClient
         if (await FindAsync(orderId, cancellationToken) is { } existing)
             return existing;
         var order = new OrderReservation(orderId, lines, time.GetUtcNow());
-        if (await dapr.TrySaveStateAsync(Store, OrderReservation.Key(orderId), order, "", FirstWrite, cancellationToken: cancellationToken))
+        // Kept as long as the actors remember how the order ended; a later confirm or release then finds nothing (a no-op).
+        var ttl = new Dictionary<string, string>
+        {
+            ["ttlInSeconds"] = ((long)options.Value.SettlementRetention.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (await dapr.TrySaveStateAsync(Store, OrderReservation.Key(orderId), order, "", FirstWrite, ttl, cancellationToken))
             return order;
         // A concurrent first call for the same order won; its lines are the order's.
         return await FindAsync(orderId, cancellationToken)

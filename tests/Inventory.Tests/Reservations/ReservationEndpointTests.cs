@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using NSubstitute;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Inventory.Actors;
 using ShopDapr.Testing;
@@ -129,7 +130,12 @@ public sealed class ReservationEndpointTests : IAsyncLifetime
         Assert.Equal((10, 0), await LevelAsync("AAA-000001"));
         Assert.Equal(HttpStatusCode.NoContent, (await _client.PostAsync(InventoryRoutes.Confirm(order), null, Ct)).StatusCode);
         Assert.Equal((10, 0), await LevelAsync("CCC-000003"));
-        Assert.Equal(HttpStatusCode.Conflict, (await ReserveAsync(order, ("AAA-000001", 3), ("CCC-000003", 4))).StatusCode);
+        var again = await ReserveAsync(order, ("AAA-000001", 3), ("CCC-000003", 4));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var problem = await again.ReadProblemAsync(Ct);
+        Assert.Equal("The order's reservation was released", problem.GetProperty("title").GetString());
+        Assert.Equal("AAA-000001", problem.GetProperty("sku").GetString());
+        Assert.Equal((10, 0), await LevelAsync("AAA-000001"));
     }
 
     [Fact]
@@ -174,5 +180,8 @@ public sealed class ReservationEndpointTests : IAsyncLifetime
         await ReserveAsync(order, ("AAA-000001", 3));
         var record = _app.Dapr.Get<JsonElement>($"reservation-{order:N}");
         Assert.Equal("AAA-000001", record.GetProperty("lines")[0].GetProperty("sku").GetString());
+        var save = Assert.Single(_app.Dapr.Client.ReceivedCalls(), c => c.GetMethodInfo().Name == "TrySaveStateAsync");
+        var metadata = Assert.IsAssignableFrom<IReadOnlyDictionary<string, string>>(save.GetArguments()[5]);
+        Assert.Equal("604800", metadata["ttlInSeconds"]);
     }
 }
