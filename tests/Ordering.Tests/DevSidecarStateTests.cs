@@ -1,9 +1,8 @@
-extern alias devsidecar;
 
 using Dapr.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using ShopDapr.Contracts.Ordering;
-using devsidecar::ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.Ordering.Infrastructure;
 
 namespace ShopDapr.Ordering.Tests;

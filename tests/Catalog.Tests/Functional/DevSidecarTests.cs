@@ -1,4 +1,3 @@
-extern alias devsidecar;
 
 using System.Net;
 using System.Net.Http.Headers;
@@ -12,8 +11,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using devsidecar::ShopDapr.DevSidecar.Hosting;
-using devsidecar::ShopDapr.DevSidecar.Resources;
+using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Resources;
 using ShopDapr.Catalog.Domain;
 using ShopDapr.Contracts.Catalog;
 using ShopDapr.ServiceDefaults;

@@ -1,0 +1,146 @@
+using Dapr.Actors.Runtime;
+using Microsoft.Extensions.Options;
+using ShopDapr.Inventory.Domain;
+
+namespace ShopDapr.Inventory.Actors;
+
+/// <summary>
+/// One SKU's <see cref="StockBook"/>, persisted in the actor state store under <see cref="StateKey"/>. Each change is
+/// saved before its events are published. Unconfirmed reservations expire through the <see cref="ExpiryReminder"/>
+/// reminder: registered (due at the earliest expiry, then every <see cref="InventoryOptions.ExpiryCheckPeriod"/>) when
+/// a reservation is held, unregistered when none is left.
+/// </summary>
+public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
+{
+    public const string StateKey = "stock";
+    public const string ExpiryReminder = "expire-reservations";
+
+    private readonly StockEventPublisher _events;
+    private readonly InventoryOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<InventoryActor> _logger;
+
+    /// <param name="stateManager">Only for unit tests (<c>ActorHost.CreateForTest</c> has no state provider); the runtime leaves it null.</param>
+    public InventoryActor(ActorHost host, StockEventPublisher events, IOptions<InventoryOptions> options, TimeProvider time,
+        ILogger<InventoryActor> logger, IActorStateManager? stateManager = null)
+        : base(host)
+    {
+        _events = events;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        if (stateManager is not null)
+            StateManager = stateManager;
+    }
+
+    private string Sku => Id.GetId();
+
+    public async Task<ReserveResult> ReserveAsync(Guid orderId, int quantity, TimeSpan ttl)
+    {
+        if (quantity is <= 0 or > InventoryOptions.MaxLineQuantity)
+            throw new ArgumentOutOfRangeException(nameof(quantity), quantity, $"A line reserves 1 to {InventoryOptions.MaxLineQuantity}.");
+        var now = _time.GetUtcNow();
+        var book = await LoadAsync();
+        var before = Snapshot(book);
+        var status = book.Reserve(orderId, quantity, now, ttl > TimeSpan.Zero ? ttl : _options.ReservationTtl);
+        if (status == ReserveStatus.Short)
+            LogShort(_logger, Sku, orderId, quantity, book.Available);
+        await SaveAsync(book, before, now, publishAnyway: false);
+        return new ReserveResult(status, Snapshot(book));
+    }
+
+    public async Task<ConfirmStatus> ConfirmAsync(Guid orderId)
+    {
+        var now = _time.GetUtcNow();
+        var book = await LoadAsync();
+        var before = Snapshot(book);
+        var status = book.Confirm(orderId, now);
+        if (status == ConfirmStatus.ExpiredAndShort)
+            LogExpiredAndShort(_logger, Sku, orderId);
+        await SaveAsync(book, before, now, publishAnyway: false);
+        return status;
+    }
+
+    public async Task<bool> ReleaseAsync(Guid orderId)
+    {
+        var now = _time.GetUtcNow();
+        var book = await LoadAsync();
+        var before = Snapshot(book);
+        var released = book.Release(orderId, now);
+        await SaveAsync(book, before, now, publishAnyway: false);
+        return released;
+    }
+
+    /// <summary>An admin's set always publishes the level, also when unchanged: a way to resend it after a lost event.</summary>
+    public async Task<SetOnHandResult> SetOnHandAsync(int onHand)
+    {
+        if (onHand is < 0 or > InventoryOptions.MaxOnHand)
+            throw new ArgumentOutOfRangeException(nameof(onHand), onHand, $"Stock on hand is 0 to {InventoryOptions.MaxOnHand}.");
+        var now = _time.GetUtcNow();
+        var book = await LoadAsync();
+        if (!book.TrySetOnHand(onHand))
+            return new SetOnHandResult(false, Snapshot(book));
+        await SaveAsync(book, Snapshot(book), now, publishAnyway: true);
+        return new SetOnHandResult(true, Snapshot(book));
+    }
+
+    public async Task<StockSnapshot> GetLevelAsync() => Snapshot(await LoadAsync());
+
+    public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
+    {
+        if (reminderName != ExpiryReminder)
+            return;
+        var now = _time.GetUtcNow();
+        var book = await LoadAsync();
+        var before = Snapshot(book);
+        book.ReminderDueAt = now + _options.ExpiryCheckPeriod;
+        var expired = book.ExpireDue(now);
+        if (expired > 0)
+            LogExpired(_logger, Sku, expired);
+        await SaveAsync(book, before, now, publishAnyway: false);
+    }
+
+    private async Task<StockBook> LoadAsync() =>
+        await StateManager.TryGetStateAsync<StockBook>(StateKey) is { HasValue: true } stored ? stored.Value : new StockBook();
+
+    /// <summary>Keeps the reminder in step with the reservations, saves, then publishes the level if it moved.</summary>
+    private async Task SaveAsync(StockBook book, StockSnapshot before, DateTimeOffset now, bool publishAnyway)
+    {
+        await SyncReminderAsync(book, now);
+        book.ForgetSettledBefore(now - _options.SettlementRetention, _options.MaxSettledPerSku);
+        await StateManager.SetStateAsync(StateKey, book);
+        await StateManager.SaveStateAsync();
+        var after = Snapshot(book);
+        if (publishAnyway || after != before)
+            await _events.PublishAsync(after, now, CancellationToken.None);
+    }
+
+    private async Task SyncReminderAsync(StockBook book, DateTimeOffset now)
+    {
+        if (book.EarliestExpiry is not { } earliest)
+        {
+            if (book.ReminderDueAt is not null)
+            {
+                await UnregisterReminderAsync(ExpiryReminder);
+                book.ReminderDueAt = null;
+            }
+            return;
+        }
+        if (book.ReminderDueAt is { } due && due <= earliest)
+            return;
+        var dueTime = earliest > now ? earliest - now : TimeSpan.Zero;
+        await RegisterReminderAsync(ExpiryReminder, [], dueTime, _options.ExpiryCheckPeriod);
+        book.ReminderDueAt = now + dueTime;
+    }
+
+    private StockSnapshot Snapshot(StockBook book) => new(Sku, book.OnHand, book.Reserved, book.Available);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Sku}: order {OrderId} asked for {Quantity}, only {Available} available")]
+    private static partial void LogShort(ILogger logger, string sku, Guid orderId, int quantity, int available);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Sku}: order {OrderId} confirmed after its reservation expired and the stock went to others; nothing taken")]
+    private static partial void LogExpiredAndShort(ILogger logger, string sku, Guid orderId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Sku}: {Count} reservation(s) expired and were released")]
+    private static partial void LogExpired(ILogger logger, string sku, int count);
+}

@@ -1,0 +1,39 @@
+using Dapr.Actors.Client;
+using Microsoft.Extensions.DependencyInjection;
+using ShopDapr.Inventory.Reservations;
+using ShopDapr.Inventory.Tests.Actors;
+using ShopDapr.Inventory.Tests.Reservations;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Inventory.Tests;
+
+/// <summary>Inventory in-process over <see cref="FakeDapr"/> (the order→lines records) and <see cref="LocalActors"/> (the SKU actors).</summary>
+public sealed class InventoryFactory : ShopAppFactory<Program>
+{
+    public const string AppToken = "app-api-token";
+
+    public InventoryFactory(bool requireAppToken = false)
+        : this(new LocalActors(new ActorWorld()), requireAppToken)
+    {
+    }
+
+    private InventoryFactory(LocalActors actors, bool requireAppToken)
+        : base()
+    {
+        Actors = actors;
+        Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
+        if (requireAppToken)
+            Settings["APP_API_TOKEN"] = AppToken;
+        ConfigureServices = services => services.AddSingleton(actors.Factory);
+    }
+
+    public LocalActors Actors { get; }
+
+    /// <summary>A client as the sidecar calls the app (with the app API token when one is required).</summary>
+    public HttpClient SidecarClient()
+    {
+        var client = ClientWith(null);
+        client.DefaultRequestHeaders.Add("dapr-api-token", AppToken);
+        return client;
+    }
+}
