@@ -29,7 +29,7 @@ public static class OrderEventSubscriptions
     }
 
     private static void Subscribe<T>(RouteGroupBuilder events, int priority)
-        where T : IOrderEvent
+        where T : class, IOrderEvent
     {
         var type = typeof(T).Name;
         if (!OrderEmails.CustomerFacing.Contains(type))
@@ -44,14 +44,20 @@ public static class OrderEventSubscriptions
         });
     }
 
-    public static async Task<IResult> Handle<T>(T orderEvent, Notifier notifier, CancellationToken cancellationToken)
-        where T : IOrderEvent =>
-        await notifier.HandleAsync(orderEvent, cancellationToken) switch
-        {
-            Delivery.Success => TypedResults.Ok(SubscriptionReply.Success),
-            Delivery.Retry => TypedResults.Ok(SubscriptionReply.Retry),
-            _ => TypedResults.Ok(SubscriptionReply.Drop),
-        };
+    /// <summary>
+    /// The event, unwrapped from its CloudEvent by <c>UseCloudEvents</c>. A generic parameter's nullability is unknown to
+    /// minimal APIs, so an empty body binds as null: that is a malformed delivery (400), not a crash.
+    /// </summary>
+    public static async Task<IResult> Handle<T>(T? orderEvent, Notifier notifier, CancellationToken cancellationToken)
+        where T : class, IOrderEvent =>
+        orderEvent is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is malformed", detail: $"A {typeof(T).Name} event is required.")
+            : await notifier.HandleAsync(orderEvent, cancellationToken) switch
+            {
+                Delivery.Success => TypedResults.Ok(SubscriptionReply.Success),
+                Delivery.Retry => TypedResults.Ok(SubscriptionReply.Retry),
+                _ => TypedResults.Ok(SubscriptionReply.Drop),
+            };
 }
 
 /// <summary>The body Dapr reads from a subscriber: <c>{"status": "SUCCESS" | "RETRY" | "DROP"}</c>.</summary>
