@@ -62,8 +62,16 @@ public sealed class NotificationsApiTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_deliveries_of_one_event_send_one_email()
     {
+        const int deliveries = 8;
         var e = Events.Paid();
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
+        // Hold every delivery's marker write until all have arrived: they then race to mark at the same moment.
+        using var allArrived = new CountdownEvent(deliveries);
+        _app.Dapr.BeforeWrite = _ =>
+        {
+            if (!allArrived.IsSet && allArrived.Signal() is false)
+                Assert.True(allArrived.Wait(TimeSpan.FromSeconds(10)), "not every delivery reached the marker");
+        };
+        var results = await Task.WhenAll(Enumerable.Range(0, deliveries).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
         Assert.All(results, r => Assert.Equal("SUCCESS", r.Status));
         Assert.Single(_app.Mails());
         Assert.Single(_app.Requests);

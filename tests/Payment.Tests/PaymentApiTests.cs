@@ -43,8 +43,16 @@ public sealed class PaymentApiTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_duplicate_charges_charge_once_and_all_get_the_same_payment()
     {
+        const int duplicates = 8;
         var orderId = Guid.NewGuid();
-        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => _app.ChargeAsync(orderId, cancellationToken: Ct), Ct)));
+        // Hold every duplicate's first save until all have read "no record": they then race to claim at the same moment.
+        using var allRead = new CountdownEvent(duplicates);
+        _app.State.BeforeSave = _ =>
+        {
+            if (!allRead.IsSet && allRead.Signal() is false)
+                Assert.True(allRead.Wait(TimeSpan.FromSeconds(10)), "not every duplicate reached the claim");
+        };
+        var responses = await Task.WhenAll(Enumerable.Range(0, duplicates).Select(_ => Task.Run(() => _app.ChargeAsync(orderId, cancellationToken: Ct), Ct)));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         var ids = await Task.WhenAll(responses.Select(async r => (await r.Content.ReadFromJsonAsync<PaymentResult>(Ct))!.PaymentId));
         Assert.Single(ids.Distinct());

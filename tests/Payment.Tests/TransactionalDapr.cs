@@ -69,6 +69,9 @@ public sealed class TransactionalDapr
 
     public int Transactions { get; private set; }
 
+    /// <summary>Runs before each single-key save is applied, outside the store's lock (a test may hold writers at a barrier).</summary>
+    public Action<string>? BeforeSave { get; set; }
+
     public IReadOnlyDictionary<string, string> Snapshot()
     {
         lock (_gate)
@@ -98,6 +101,7 @@ public sealed class TransactionalDapr
         Client.TrySaveStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<string>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci =>
             {
+                BeforeSave?.Invoke(ci.ArgAt<string>(1));
                 lock (_gate)
                 {
                     var key = ci.ArgAt<string>(1);

@@ -35,8 +35,16 @@ public sealed class ShippingApiTests : IAsyncLifetime
     [Fact]
     public async Task Concurrent_duplicate_creates_make_one_shipment_and_one_event()
     {
+        const int duplicates = 8;
         var orderId = Guid.NewGuid();
-        var shipments = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Task.Run(() => _app.CreateAsync(orderId, Ct), Ct)));
+        // Hold every duplicate's first write until all have read "no shipment": they then race to insert at the same moment.
+        using var allRead = new CountdownEvent(duplicates);
+        _app.Dapr.BeforeWrite = _ =>
+        {
+            if (!allRead.IsSet && allRead.Signal() is false)
+                Assert.True(allRead.Wait(TimeSpan.FromSeconds(10)), "not every duplicate reached the write");
+        };
+        var shipments = await Task.WhenAll(Enumerable.Range(0, duplicates).Select(_ => Task.Run(() => _app.CreateAsync(orderId, Ct), Ct)));
         Assert.Single(shipments.Distinct());
         Assert.Single(_app.Events);
     }
