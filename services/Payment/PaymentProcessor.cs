@@ -30,7 +30,7 @@ public abstract record RefundOutcome
 /// briefly while a claim is pending. The provider call itself carries the order id as its idempotency key, so even a
 /// claim taken over after a crash cannot charge twice.
 /// </summary>
-public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider provider, PaymentEvents events, TimeProvider time, ILogger<PaymentProcessor> logger)
+public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider provider, PaymentAnnouncer announcer, TimeProvider time, ILogger<PaymentProcessor> logger)
 {
     /// <summary>A claim older than this was left by a crashed request and may be taken over.</summary>
     internal static readonly TimeSpan StaleClaim = TimeSpan.FromSeconds(30);
@@ -56,8 +56,10 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
             {
                 case ChargeState.Charged or ChargeState.Refunded:
                     LogRepeat(logger, request.OrderId, record.State);
+                    await announcer.EnsureAnnouncedAsync(record, cancellationToken);
                     return new ChargeOutcome.Charged(record.ToResult());
                 case ChargeState.Declined:
+                    await announcer.EnsureAnnouncedAsync(record, cancellationToken);
                     return new ChargeOutcome.Declined(record.DeclineCode ?? DeclineCodes.CardDeclined, record.DeclineMessage ?? "The card was declined.");
             }
             if (time.GetUtcNow() - record.CreatedAt > StaleClaim)
@@ -97,14 +99,14 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                 if (!await store.TryCommitAsync(charged, etag, l => l.Charge(charged.Currency, charged.Amount), cancellationToken))
                     return new ChargeOutcome.InProgress();
                 LogCharged(logger, claim.OrderId, approved.PaymentId, claim.Amount, claim.Currency, claim.CardLast4);
-                await events.PublishAsync(new PaymentCharged(claim.OrderId, approved.PaymentId, claim.Amount, claim.Currency, now), cancellationToken);
+                await announcer.EnsureAnnouncedAsync(charged, cancellationToken);
                 return new ChargeOutcome.Charged(charged.ToResult());
             case ProviderCharge.Declined declined:
                 var refused = claim with { State = ChargeState.Declined, DeclineCode = declined.Code, DeclineMessage = declined.Message };
                 if (!await store.TryReplaceAsync(refused, etag, cancellationToken))
                     return new ChargeOutcome.InProgress();
                 LogDeclined(logger, claim.OrderId, declined.Code, claim.CardLast4);
-                await events.PublishAsync(new PaymentDeclined(claim.OrderId, declined.Message, now), cancellationToken);
+                await announcer.EnsureAnnouncedAsync(refused, cancellationToken);
                 return new ChargeOutcome.Declined(declined.Code, declined.Message);
             case ProviderCharge.TransientFailure transient:
                 LogTransient(logger, claim.OrderId, transient.Message);
@@ -127,18 +129,20 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                 case ChargeState.Pending:
                     return new RefundOutcome.InProgress();
                 case ChargeState.Refunded:
+                    await announcer.EnsureAnnouncedAsync(record, cancellationToken);
                     return new RefundOutcome.Refunded(record.ToResult());
             }
+            await announcer.EnsureAnnouncedAsync(record, cancellationToken); // the charge is told before its refund
             var answer = await provider.RefundAsync(RefundKey(orderId), record.PaymentId!, record.Amount, record.Currency, cancellationToken);
             if (answer is ProviderRefund.TransientFailure transient)
                 return new RefundOutcome.Transient(transient.Message);
             var refundId = ((ProviderRefund.Refunded)answer).RefundId;
             var now = time.GetUtcNow();
-            var refunded = record with { State = ChargeState.Refunded, RefundId = refundId, RefundedAt = now };
+            var refunded = record with { State = ChargeState.Refunded, RefundId = refundId, RefundedAt = now, Announced = false };
             if (!await store.TryCommitAsync(refunded, etag, l => l.Refund(record.Currency, record.Amount), cancellationToken))
                 continue; // a concurrent refund recorded it first: read it
             LogRefunded(logger, orderId, record.PaymentId!, record.Amount, record.Currency);
-            await events.PublishAsync(new PaymentRefunded(orderId, record.PaymentId!, record.Amount, record.Currency, now), cancellationToken);
+            await announcer.EnsureAnnouncedAsync(refunded, cancellationToken);
             return new RefundOutcome.Refunded(refunded.ToResult());
         }
     }

@@ -12,6 +12,7 @@ public static class PaymentServices
         builder.Services.AddSingleton<ICardProvider, SimulatedCardProvider>();
         builder.Services.AddSingleton<PaymentStore>();
         builder.Services.AddSingleton<PaymentEvents>();
+        builder.Services.AddSingleton<PaymentAnnouncer>();
         builder.Services.AddSingleton<PaymentProcessor>();
         builder.Services.AddExceptionHandler<Api.PaymentExceptionHandler>();
         return builder;

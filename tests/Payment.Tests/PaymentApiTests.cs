@@ -168,6 +168,25 @@ public sealed class PaymentApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_that_failed_to_publish_is_published_by_the_next_repeat_without_charging_again()
+    {
+        var orderId = Guid.NewGuid();
+        _app.State.FailNextPublishes(1);
+        var failed = await _app.ChargeAsync(orderId, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        await failed.ReadProblemAsync(Ct);
+        Assert.Empty(_app.State.Published);
+        Assert.False(_app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announced);
+
+        Assert.Equal(HttpStatusCode.OK, (await _app.ChargeAsync(orderId, cancellationToken: Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.ChargeAsync(orderId, cancellationToken: Ct)).StatusCode);
+        Assert.IsType<PaymentCharged>(Assert.Single(_app.State.Published).Data);
+        Assert.True(_app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announced);
+        Assert.Equal(1, _app.Provider.Charges);
+        Assert.Equal(1, Ledger.Currencies["EUR"].Charges);
+    }
+
+    [Fact]
     public async Task Refunding_what_was_never_charged_is_404()
     {
         var unknown = await _app.Sidecar().PostAsync(PaymentRoutes.Refund(Guid.NewGuid()), null, Ct);

@@ -20,8 +20,9 @@ public sealed class PaymentProcessorTests
     public PaymentProcessorTests()
     {
         _provider = new SimulatedCardProvider(_time);
-        _processor = new PaymentProcessor(new PaymentStore(_dapr.Client, NullLogger<PaymentStore>.Instance), _provider,
-            new PaymentEvents(_dapr.Client), _time, NullLogger<PaymentProcessor>.Instance);
+        var store = new PaymentStore(_dapr.Client, NullLogger<PaymentStore>.Instance);
+        _processor = new PaymentProcessor(store, _provider,
+            new PaymentAnnouncer(store, new PaymentEvents(_dapr.Client), NullLogger<PaymentAnnouncer>.Instance), _time, NullLogger<PaymentProcessor>.Instance);
     }
 
     private static ChargeRequest Request(Guid orderId) => new(orderId, 20m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));

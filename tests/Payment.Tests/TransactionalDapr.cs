@@ -19,6 +19,7 @@ public sealed class TransactionalDapr
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (string Json, string ETag)> _state = new(StringComparer.Ordinal);
     private long _version;
+    private int _publishFailures;
 
     public TransactionalDapr()
     {
@@ -68,6 +69,9 @@ public sealed class TransactionalDapr
     public Action? BeforeTransaction { get; set; }
 
     public int Transactions { get; private set; }
+
+    /// <summary>The next <paramref name="count"/> publishes fail as daprd fails them when the broker is down.</summary>
+    public void FailNextPublishes(int count) => Volatile.Write(ref _publishFailures, count);
 
     /// <summary>Runs before each single-key save is applied, outside the store's lock (a test may hold writers at a barrier).</summary>
     public Action<string>? BeforeSave { get; set; }
@@ -119,6 +123,9 @@ public sealed class TransactionalDapr
         Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<Dictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci =>
             {
+                if (Interlocked.Decrement(ref _publishFailures) >= 0)
+                    return Task.FromException(new DaprException("error when publish to topic order-events",
+                        new RpcException(new Status(StatusCode.Internal, "pubsub down"))));
                 Published.Enqueue((ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2)!, ci.ArgAt<Dictionary<string, string>>(3)));
                 return Task.CompletedTask;
             });

@@ -7,7 +7,7 @@ public enum ChargeState { Pending, Charged, Declined, Refunded }
 /// <summary>
 /// The one record of an order's payment (state key <c>payment-{orderId}</c>). Written first-write as
 /// <see cref="ChargeState.Pending"/> (a claim: whoever writes it charges), then moved on with its ETag.
-/// Holds the last four digits of the card only.
+/// Holds the last four digits of the card only. <see cref="Announced"/>: the event of the current state was published.
 /// </summary>
 public sealed record PaymentRecord(
     Guid OrderId,
@@ -22,7 +22,8 @@ public sealed record PaymentRecord(
     string? DeclineMessage = null,
     DateTimeOffset? ChargedAt = null,
     string? RefundId = null,
-    DateTimeOffset? RefundedAt = null)
+    DateTimeOffset? RefundedAt = null,
+    bool Announced = false)
 {
     public static PaymentRecord Claim(ChargeRequest request, string cardLast4, DateTimeOffset now) =>
         new(request.OrderId, Guid.NewGuid(), ChargeState.Pending, request.Amount, request.Currency, cardLast4, now);
