@@ -16,7 +16,7 @@ public abstract record ShipmentOutcome
 /// <summary>
 /// Create, cancel and deliver, each idempotent per order: state is read, the change decided, and saved with the ETag it
 /// was read with (first-write when new); a concurrent change makes the save fail and the command is decided again on
-/// fresh state. An event is published only by the request whose save made the change.
+/// fresh state. Each state's event is published once it is saved, and marked announced on the record after.
 /// </summary>
 public sealed partial class ShipmentService(ShipmentStore store, ShippingEvents events, TimeProvider time, ILogger<ShipmentService> logger)
 {
@@ -28,24 +28,16 @@ public sealed partial class ShipmentService(ShipmentStore store, ShippingEvents 
             null => ShipmentRecord.Create(request, now),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Refused(current, "The shipment for this order was cancelled."),
             _ => new ShipmentOutcome.Done(current),
-        }, async (created, ct) =>
-        {
-            LogCreated(logger, created.OrderId, created.TrackingNumber);
-            await events.PublishAsync(new ShipmentCreated(created.OrderId, created.ShipmentId, created.TrackingNumber, created.CreatedAt), ct);
         });
 
     public Task<ShipmentOutcome> CancelAsync(Guid orderId, CancellationToken cancellationToken) =>
         ChangeAsync(orderId, cancellationToken, (current, now) => current switch
         {
-            null => ShipmentRecord.Tombstone(orderId, now),
+            // A tombstone cancels nothing anyone was told about: it is born announced.
+            null => ShipmentRecord.Tombstone(orderId, now) with { Announced = true },
             { Status: ShipmentStatus.Delivered } => new ShipmentOutcome.Refused(current, "A delivered shipment cannot be cancelled."),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Done(current),
-            _ => current with { Status = ShipmentStatus.Cancelled, CancelledAt = now },
-        }, async (cancelled, ct) =>
-        {
-            LogCancelled(logger, cancelled.OrderId, cancelled.Address is null);
-            if (cancelled.Address is not null) // a tombstone cancels nothing that anyone was told about
-                await events.PublishAsync(new ShipmentCancelled(cancelled.OrderId, cancelled.ShipmentId, cancelled.CancelledAt!.Value), ct);
+            _ => current with { Status = ShipmentStatus.Cancelled, CancelledAt = now, Announced = false },
         });
 
     public Task<ShipmentOutcome> DeliverAsync(Guid orderId, CancellationToken cancellationToken) =>
@@ -54,33 +46,33 @@ public sealed partial class ShipmentService(ShipmentStore store, ShippingEvents 
             null => new ShipmentOutcome.NotFound(),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Refused(current, "A cancelled shipment cannot be delivered."),
             { Status: ShipmentStatus.Delivered } => new ShipmentOutcome.Done(current),
-            _ => current with { Status = ShipmentStatus.Delivered, DeliveredAt = now },
-        }, async (delivered, ct) =>
-        {
-            LogDelivered(logger, delivered.OrderId);
-            await events.PublishAsync(new ShipmentDelivered(delivered.OrderId, delivered.ShipmentId, delivered.DeliveredAt!.Value), ct);
+            _ => current with { Status = ShipmentStatus.Delivered, DeliveredAt = now, Announced = false },
         });
 
     public async Task<ShipmentRecord?> GetAsync(Guid orderId, CancellationToken cancellationToken) =>
         (await store.GetAsync(orderId, cancellationToken)).Record;
 
     /// <summary>
-    /// <paramref name="decide"/> answers either a record to save (a change) or an outcome (no change). After a successful
-    /// save <paramref name="changed"/> runs once.
+    /// <paramref name="decide"/> answers either a record to save (a change) or an outcome (no change). Whatever the
+    /// answer, the event of the shipment's state is published if it has not been yet — so an event whose publish failed
+    /// goes out with the caller's retry (at least once, never lost behind a stored state).
     /// </summary>
     private async Task<ShipmentOutcome> ChangeAsync(
-        Guid orderId, CancellationToken cancellationToken, Func<ShipmentRecord?, DateTimeOffset, object> decide,
-        Func<ShipmentRecord, CancellationToken, Task> changed)
+        Guid orderId, CancellationToken cancellationToken, Func<ShipmentRecord?, DateTimeOffset, object> decide)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var (current, etag) = await store.GetAsync(orderId, cancellationToken);
-            switch (decide(current, time.GetUtcNow()))
+            var decision = decide(current, time.GetUtcNow());
+            if (current is { Announced: false })
+                await EnsureAnnouncedAsync(current, cancellationToken); // the previous step is told before the next
+            switch (decision)
             {
                 case ShipmentOutcome outcome:
                     return outcome;
                 case ShipmentRecord next when await store.TrySaveAsync(next, current is null ? "" : etag, cancellationToken):
-                    await changed(next, cancellationToken);
+                    LogChanged(logger, orderId, next.Status, next.TrackingNumber);
+                    await EnsureAnnouncedAsync(next, cancellationToken);
                     return new ShipmentOutcome.Done(next);
                 case ShipmentRecord:
                     LogConflict(logger, orderId, attempt);
@@ -90,14 +82,32 @@ public sealed partial class ShipmentService(ShipmentStore store, ShippingEvents 
         throw new ShippingConflictException($"Shipment for order {orderId} changed concurrently too many times; retry.");
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Created shipment for order {OrderId}, tracking {TrackingNumber}")]
-    private static partial void LogCreated(ILogger logger, Guid orderId, string trackingNumber);
+    private async Task EnsureAnnouncedAsync(ShipmentRecord shipment, CancellationToken cancellationToken)
+    {
+        if (shipment.Announced)
+            return;
+        switch (shipment.Status)
+        {
+            case ShipmentStatus.Created:
+                await events.PublishAsync(new ShipmentCreated(shipment.OrderId, shipment.ShipmentId, shipment.TrackingNumber, shipment.CreatedAt), cancellationToken);
+                break;
+            case ShipmentStatus.Cancelled:
+                await events.PublishAsync(new ShipmentCancelled(shipment.OrderId, shipment.ShipmentId, shipment.CancelledAt!.Value), cancellationToken);
+                break;
+            case ShipmentStatus.Delivered:
+                await events.PublishAsync(new ShipmentDelivered(shipment.OrderId, shipment.ShipmentId, shipment.DeliveredAt!.Value), cancellationToken);
+                break;
+        }
+        var (current, etag) = await store.GetAsync(shipment.OrderId, cancellationToken);
+        if (current is { Announced: false } c && c.Status == shipment.Status && !await store.TrySaveAsync(c with { Announced = true }, etag, cancellationToken))
+            LogMarkLost(logger, shipment.OrderId, shipment.Status);
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled shipment for order {OrderId} (before any create: {Tombstone})")]
-    private static partial void LogCancelled(ILogger logger, Guid orderId, bool tombstone);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Shipment for order {OrderId} is now {Status} (tracking {TrackingNumber})")]
+    private static partial void LogChanged(ILogger logger, Guid orderId, ShipmentStatus status, string trackingNumber);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered shipment for order {OrderId}")]
-    private static partial void LogDelivered(ILogger logger, Guid orderId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Shipment for order {OrderId} changed while marking its {Status} event announced; a repeat may announce it again")]
+    private static partial void LogMarkLost(ILogger logger, Guid orderId, ShipmentStatus status);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Shipment for order {OrderId} changed concurrently (attempt {Attempt}); deciding again")]
     private static partial void LogConflict(ILogger logger, Guid orderId, int attempt);

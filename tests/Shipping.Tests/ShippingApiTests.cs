@@ -93,6 +93,34 @@ public sealed class ShippingApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_delivery_whose_event_failed_to_publish_is_announced_by_the_retry_once()
+    {
+        var orderId = Guid.NewGuid();
+        await _app.CreateAsync(orderId, Ct);
+        _app.FailNextPublishes(1);
+        var failed = await _app.Admin().PostAsync($"/api/shipping/{orderId}/delivered", null, Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        await failed.ReadProblemAsync(Ct);
+        Assert.DoesNotContain(_app.Events, e => e.Data is ShipmentDelivered);
+
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await _app.Admin().PostAsync($"/api/shipping/{orderId}/delivered", null, Ct)).StatusCode);
+        Assert.Single(_app.Events, e => e.Data is ShipmentDelivered);
+        Assert.True(_app.Dapr.Get<ShipmentRecord>($"shipment-{orderId}")!.Announced);
+    }
+
+    [Fact]
+    public async Task A_create_whose_event_failed_is_announced_before_the_cancel()
+    {
+        var orderId = Guid.NewGuid();
+        _app.FailNextPublishes(1);
+        var failed = await _app.Sidecar().PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(orderId), Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await _app.Sidecar().PostAsync(ShippingRoutes.Cancel(orderId), null, Ct)).StatusCode);
+        Assert.Collection(_app.Events, e => Assert.IsType<ShipmentCreated>(e.Data), e => Assert.IsType<ShipmentCancelled>(e.Data));
+    }
+
+    [Fact]
     public async Task Delivering_an_unknown_order_is_404_and_a_cancelled_one_409()
     {
         var unknown = await _app.Admin().PostAsync($"/api/shipping/{Guid.NewGuid()}/delivered", null, Ct);

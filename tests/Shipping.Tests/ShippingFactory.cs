@@ -21,6 +21,10 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
     public List<(object Data, IReadOnlyDictionary<string, string> Metadata)> Events { get; } = [];
 
     private HttpClient? _sidecar;
+    private int _publishFailures;
+
+    /// <summary>The next <paramref name="count"/> publishes fail (the broker is down).</summary>
+    public void FailNextPublishes(int count) => Volatile.Write(ref _publishFailures, count);
 
     /// <summary>One client for calls as the sidecar makes them; created before parallel use (starting the server is not thread-safe).</summary>
     public HttpClient Sidecar() => _sidecar ??= CreateClient();
@@ -45,6 +49,8 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
         Dapr.Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<Dictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci =>
             {
+                if (Interlocked.Decrement(ref _publishFailures) >= 0)
+                    return Task.FromException(new global::Dapr.DaprException("error when publish to topic order-events"));
                 lock (Events)
                     Events.Add((ci.ArgAt<T>(2)!, ci.ArgAt<Dictionary<string, string>>(3)));
                 Dapr.Published.Enqueue((ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2)!));

@@ -8,6 +8,7 @@ namespace ShopDapr.Shipping.Domain;
 /// <summary>
 /// An order's shipment as stored (state key <c>shipment-{orderId}</c>). A cancel that arrives before any create stores
 /// a cancelled record without an address (a tombstone), so a late create cannot ship an order that was compensated.
+/// <see cref="Announced"/>: the event of the current status was published.
 /// </summary>
 public sealed record ShipmentRecord(
     Guid OrderId,
@@ -18,7 +19,8 @@ public sealed record ShipmentRecord(
     Address? Address,
     IReadOnlyList<StockLine> Lines,
     DateTimeOffset? CancelledAt = null,
-    DateTimeOffset? DeliveredAt = null)
+    DateTimeOffset? DeliveredAt = null,
+    bool Announced = false)
 {
     public static ShipmentRecord Create(CreateShipmentRequest request, DateTimeOffset now) =>
         new(request.OrderId, ShipmentIds.For(request.OrderId), ShipmentIds.TrackingNumber(request.OrderId), ShipmentStatus.Created, now,
