@@ -167,4 +167,12 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Equal("SUCCESS", (await app.DeliverAsync(Events.Paid(), cancellationToken: Ct)).Status);
         Assert.Single(app.Mails());
     }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_for_the_gateway_docs()
+    {
+        var response = await _app.CreateClient().GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/events/order-events/OrderPaid", await response.Content.ReadAsStringAsync(Ct));
+    }
 }

@@ -98,4 +98,12 @@ public sealed class PaymentSecurityTests : IAsyncLifetime
         Assert.Empty(_app.State.Published);
         _ = PaymentRoutes.Charges;
     }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_for_the_gateway_docs()
+    {
+        var response = await _app.CreateClient().GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/internal/payments", await response.Content.ReadAsStringAsync(Ct));
+    }
 }

@@ -88,4 +88,12 @@ public sealed class ShippingSecurityTests : IAsyncLifetime
             await response.ReadProblemAsync(Ct);
         }
     }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_for_the_gateway_docs()
+    {
+        var response = await _app.CreateClient().GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/api/shipping/{orderId}", await response.Content.ReadAsStringAsync(Ct));
+    }
 }
