@@ -36,11 +36,12 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
     internal static readonly TimeSpan StaleClaim = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PendingWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan PendingPoll = TimeSpan.FromMilliseconds(50);
+    private const int MaxRounds = 400;
 
     public async Task<ChargeOutcome> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
         var waitUntil = time.GetUtcNow() + PendingWait;
-        while (true)
+        for (var round = 0; round < MaxRounds; round++)
         {
             var (record, etag) = await store.GetAsync(request.OrderId, cancellationToken);
             if (record is null)
@@ -73,6 +74,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                 return new ChargeOutcome.InProgress();
             await Task.Delay(PendingPoll, time, cancellationToken);
         }
+        return new ChargeOutcome.InProgress(); // the record kept changing under us: let the caller retry
     }
 
     private async Task<ChargeOutcome> ChargeClaimedAsync(PaymentRecord claim, ChargeRequest request, CancellationToken cancellationToken)
@@ -119,7 +121,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
 
     public async Task<RefundOutcome> RefundAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var round = 0; round < MaxRounds; round++)
         {
             var (record, etag) = await store.GetAsync(orderId, cancellationToken);
             switch (record?.State)
@@ -132,7 +134,11 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                     await announcer.EnsureAnnouncedAsync(record, cancellationToken);
                     return new RefundOutcome.Refunded(record.ToResult());
             }
-            await announcer.EnsureAnnouncedAsync(record, cancellationToken); // the charge is told before its refund
+            if (!record.Announced)
+            {
+                await announcer.EnsureAnnouncedAsync(record, cancellationToken); // the charge is told before its refund
+                continue; // marking it announced moved the ETag on
+            }
             var answer = await provider.RefundAsync(RefundKey(orderId), record.PaymentId!, record.Amount, record.Currency, cancellationToken);
             if (answer is ProviderRefund.TransientFailure transient)
                 return new RefundOutcome.Transient(transient.Message);
@@ -145,6 +151,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
             await announcer.EnsureAnnouncedAsync(refunded, cancellationToken);
             return new RefundOutcome.Refunded(refunded.ToResult());
         }
+        return new RefundOutcome.InProgress(); // the record kept changing under us: let the caller retry
     }
 
     /// <summary>The ETag of our own claim, or null when someone else's claim replaced it.</summary>
