@@ -187,6 +187,17 @@ public sealed class PaymentApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refund_after_an_unannounced_charge_announces_the_charge_first()
+    {
+        var orderId = Guid.NewGuid();
+        _app.State.FailNextPublishes(1);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _app.ChargeAsync(orderId, cancellationToken: Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Sidecar().PostAsync(PaymentRoutes.Refund(orderId), null, Ct)).StatusCode);
+        Assert.Collection(_app.State.Published, p => Assert.IsType<PaymentCharged>(p.Data), p => Assert.IsType<PaymentRefunded>(p.Data));
+        Assert.Equal(new LedgerTotals(42.50m, 42.50m, 1, 1), Ledger.Currencies["EUR"]);
+    }
+
+    [Fact]
     public async Task Refunding_what_was_never_charged_is_404()
     {
         var unknown = await _app.Sidecar().PostAsync(PaymentRoutes.Refund(Guid.NewGuid()), null, Ct);
