@@ -5,16 +5,52 @@ using ShopDapr.Payment.Infrastructure;
 namespace ShopDapr.Payment;
 
 /// <summary>
-/// Publishes the event of a record's current state and then marks the record announced. A publish that fails leaves the
-/// mark unset, so the next repeat of the charge or refund (the caller retries a failed call) publishes it again: events
-/// are delivered at least once, never lost behind a stored outcome.
+/// Publishes the event of a record's state and records how that went (<see cref="Announcement"/>), so an event is never
+/// lost behind a stored outcome yet concurrent duplicates do not each publish it:
+/// <list type="bullet">
+/// <item>the request that made the change publishes, then marks <see cref="Announcement.Done"/> — or, when publishing
+/// fails, <see cref="Announcement.Failed"/> and fails itself (the caller retries);</item>
+/// <item>a repeat publishes only a <see cref="Announcement.Failed"/> event, or a <see cref="Announcement.Pending"/> one
+/// older than <see cref="Grace"/> (its publisher crashed); a fresh Pending one is being published right now.</item>
+/// </list>
+/// Delivery is at least once: consumers de-duplicate by order id and event type.
 /// </summary>
-public sealed partial class PaymentAnnouncer(PaymentStore store, PaymentEvents events, ILogger<PaymentAnnouncer> logger)
+public sealed partial class PaymentAnnouncer(PaymentStore store, PaymentEvents events, TimeProvider time, ILogger<PaymentAnnouncer> logger)
 {
-    public async Task EnsureAnnouncedAsync(PaymentRecord record, CancellationToken cancellationToken)
+    internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);
+
+    /// <summary>By the request that made the change.</summary>
+    public Task AnnounceAsync(PaymentRecord record, CancellationToken cancellationToken) => PublishAndMarkAsync(record, cancellationToken);
+
+    /// <summary>By a repeat: publishes when the change's own publisher failed or vanished. True when it published.</summary>
+    public async Task<bool> EnsureAnnouncedAsync(PaymentRecord record, CancellationToken cancellationToken)
     {
-        if (record.Announced)
-            return;
+        if (record.Announcement == Announcement.Done || record.State == ChargeState.Pending)
+            return false;
+        if (record.Announcement == Announcement.Pending && time.GetUtcNow() - ChangedAt(record) < Grace)
+            return false;
+        LogAnnouncingAgain(logger, record.OrderId, record.State, record.Announcement);
+        await PublishAndMarkAsync(record, cancellationToken);
+        return true;
+    }
+
+    private async Task PublishAndMarkAsync(PaymentRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishAsync(record, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogPublishFailed(logger, record.OrderId, record.State, e);
+            await MarkAsync(record, Announcement.Failed, CancellationToken.None);
+            throw;
+        }
+        await MarkAsync(record, Announcement.Done, cancellationToken);
+    }
+
+    private async Task PublishAsync(PaymentRecord record, CancellationToken cancellationToken)
+    {
         switch (record.State)
         {
             case ChargeState.Charged:
@@ -26,14 +62,31 @@ public sealed partial class PaymentAnnouncer(PaymentStore store, PaymentEvents e
             case ChargeState.Refunded:
                 await events.PublishAsync(new PaymentRefunded(record.OrderId, record.PaymentId!, record.Amount, record.Currency, record.RefundedAt!.Value), cancellationToken);
                 break;
-            default:
-                return;
         }
+    }
+
+    private async Task MarkAsync(PaymentRecord record, Announcement announcement, CancellationToken cancellationToken)
+    {
         var (current, etag) = await store.GetAsync(record.OrderId, cancellationToken);
-        if (current is { Announced: false } c && c.State == record.State && !await store.TryReplaceAsync(c with { Announced = true }, etag, cancellationToken))
+        if (current is null || current.State != record.State || current.Announcement == Announcement.Done)
+            return;
+        if (!await store.TryReplaceAsync(current with { Announcement = announcement }, etag, cancellationToken))
             LogMarkLost(logger, record.OrderId, record.State);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} changed while marking its {State} event announced; a repeat may announce it again")]
+    private static DateTimeOffset ChangedAt(PaymentRecord r) => r.State switch
+    {
+        ChargeState.Charged => r.ChargedAt ?? r.CreatedAt,
+        ChargeState.Refunded => r.RefundedAt ?? r.CreatedAt,
+        _ => r.CreatedAt,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the {State} event of order {OrderId} failed; a repeat publishes it")]
+    private static partial void LogPublishFailed(ILogger logger, Guid orderId, ChargeState state, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing the {State} event of order {OrderId} again (it was {Announcement})")]
+    private static partial void LogAnnouncingAgain(ILogger logger, Guid orderId, ChargeState state, Announcement announcement);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} changed while recording its {State} announcement")]
     private static partial void LogMarkLost(ILogger logger, Guid orderId, ChargeState state);
 }

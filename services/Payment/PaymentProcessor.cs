@@ -101,14 +101,14 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                 if (!await store.TryCommitAsync(charged, etag, l => l.Charge(charged.Currency, charged.Amount), cancellationToken))
                     return new ChargeOutcome.InProgress();
                 LogCharged(logger, claim.OrderId, approved.PaymentId, claim.Amount, claim.Currency, claim.CardLast4);
-                await announcer.EnsureAnnouncedAsync(charged, cancellationToken);
+                await announcer.AnnounceAsync(charged, cancellationToken);
                 return new ChargeOutcome.Charged(charged.ToResult());
             case ProviderCharge.Declined declined:
                 var refused = claim with { State = ChargeState.Declined, DeclineCode = declined.Code, DeclineMessage = declined.Message };
                 if (!await store.TryReplaceAsync(refused, etag, cancellationToken))
                     return new ChargeOutcome.InProgress();
                 LogDeclined(logger, claim.OrderId, declined.Code, claim.CardLast4);
-                await announcer.EnsureAnnouncedAsync(refused, cancellationToken);
+                await announcer.AnnounceAsync(refused, cancellationToken);
                 return new ChargeOutcome.Declined(declined.Code, declined.Message);
             case ProviderCharge.TransientFailure transient:
                 LogTransient(logger, claim.OrderId, transient.Message);
@@ -134,21 +134,18 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
                     await announcer.EnsureAnnouncedAsync(record, cancellationToken);
                     return new RefundOutcome.Refunded(record.ToResult());
             }
-            if (!record.Announced)
-            {
-                await announcer.EnsureAnnouncedAsync(record, cancellationToken); // the charge is told before its refund
-                continue; // marking it announced moved the ETag on
-            }
+            if (await announcer.EnsureAnnouncedAsync(record, cancellationToken))
+                continue; // the charge was told before its refund; recording that moved the ETag on
             var answer = await provider.RefundAsync(RefundKey(orderId), record.PaymentId!, record.Amount, record.Currency, cancellationToken);
             if (answer is ProviderRefund.TransientFailure transient)
                 return new RefundOutcome.Transient(transient.Message);
             var refundId = ((ProviderRefund.Refunded)answer).RefundId;
             var now = time.GetUtcNow();
-            var refunded = record with { State = ChargeState.Refunded, RefundId = refundId, RefundedAt = now, Announced = false };
+            var refunded = record with { State = ChargeState.Refunded, RefundId = refundId, RefundedAt = now, Announcement = Announcement.Pending };
             if (!await store.TryCommitAsync(refunded, etag, l => l.Refund(record.Currency, record.Amount), cancellationToken))
                 continue; // a concurrent refund recorded it first: read it
             LogRefunded(logger, orderId, record.PaymentId!, record.Amount, record.Currency);
-            await announcer.EnsureAnnouncedAsync(refunded, cancellationToken);
+            await announcer.AnnounceAsync(refunded, cancellationToken);
             return new RefundOutcome.Refunded(refunded.ToResult());
         }
         return new RefundOutcome.InProgress(); // the record kept changing under us: let the caller retry

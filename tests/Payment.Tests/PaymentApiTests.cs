@@ -176,12 +176,12 @@ public sealed class PaymentApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         await failed.ReadProblemAsync(Ct);
         Assert.Empty(_app.State.Published);
-        Assert.False(_app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announced);
+        Assert.Equal(Announcement.Failed, _app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announcement);
 
         Assert.Equal(HttpStatusCode.OK, (await _app.ChargeAsync(orderId, cancellationToken: Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _app.ChargeAsync(orderId, cancellationToken: Ct)).StatusCode);
         Assert.IsType<PaymentCharged>(Assert.Single(_app.State.Published).Data);
-        Assert.True(_app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announced);
+        Assert.Equal(Announcement.Done, _app.State.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announcement);
         Assert.Equal(1, _app.Provider.Charges);
         Assert.Equal(1, Ledger.Currencies["EUR"].Charges);
     }

@@ -22,7 +22,7 @@ public sealed class PaymentProcessorTests
         _provider = new SimulatedCardProvider(_time);
         var store = new PaymentStore(_dapr.Client, NullLogger<PaymentStore>.Instance);
         _processor = new PaymentProcessor(store, _provider,
-            new PaymentAnnouncer(store, new PaymentEvents(_dapr.Client), NullLogger<PaymentAnnouncer>.Instance), _time, NullLogger<PaymentProcessor>.Instance);
+            new PaymentAnnouncer(store, new PaymentEvents(_dapr.Client), _time, NullLogger<PaymentAnnouncer>.Instance), _time, NullLogger<PaymentProcessor>.Instance);
     }
 
     private static ChargeRequest Request(Guid orderId) => new(orderId, 20m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));
@@ -77,5 +77,27 @@ public sealed class PaymentProcessorTests
         await CrashAfterChargingAsync(orderId);
         Assert.IsType<RefundOutcome.InProgress>(await _processor.RefundAsync(orderId, Ct));
         Assert.Equal(0, _provider.Refunds);
+    }
+
+    [Fact]
+    public async Task A_charge_whose_publisher_vanished_is_announced_by_a_repeat_after_the_grace_only()
+    {
+        var orderId = Guid.NewGuid();
+        var charged = PaymentRecord.Claim(Request(orderId), "4242", _time.GetUtcNow()) with
+        {
+            State = ChargeState.Charged, PaymentId = "pay_x", ChargedAt = _time.GetUtcNow(),
+        };
+        Assert.True(await _dapr.Client.TrySaveStateAsync("statestore", PaymentStore.Key(orderId), charged, "",
+            new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: Ct));
+
+        Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
+        Assert.Empty(_dapr.Published); // its publisher may still be at work
+
+        _time.Advance(PaymentAnnouncer.Grace + TimeSpan.FromSeconds(1));
+        Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
+        Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
+        Assert.Equal("pay_x", Assert.IsType<PaymentCharged>(Assert.Single(_dapr.Published).Data).PaymentId);
+        Assert.Equal(Announcement.Done, _dapr.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announcement);
+        Assert.Equal(0, _provider.Charges);
     }
 }

@@ -4,10 +4,13 @@ namespace ShopDapr.Payment.Domain;
 
 public enum ChargeState { Pending, Charged, Declined, Refunded }
 
+/// <summary>The event of a record's current state: being published by the request that changed it, published, or failed to publish.</summary>
+public enum Announcement { Pending, Done, Failed }
+
 /// <summary>
 /// The one record of an order's payment (state key <c>payment-{orderId}</c>). Written first-write as
 /// <see cref="ChargeState.Pending"/> (a claim: whoever writes it charges), then moved on with its ETag.
-/// Holds the last four digits of the card only. <see cref="Announced"/>: the event of the current state was published.
+/// Holds the last four digits of the card only. <see cref="Announcement"/>: whether the event of the current state went out.
 /// </summary>
 public sealed record PaymentRecord(
     Guid OrderId,
@@ -23,7 +26,7 @@ public sealed record PaymentRecord(
     DateTimeOffset? ChargedAt = null,
     string? RefundId = null,
     DateTimeOffset? RefundedAt = null,
-    bool Announced = false)
+    Announcement Announcement = Announcement.Pending)
 {
     public static PaymentRecord Claim(ChargeRequest request, string cardLast4, DateTimeOffset now) =>
         new(request.OrderId, Guid.NewGuid(), ChargeState.Pending, request.Amount, request.Currency, cardLast4, now);
