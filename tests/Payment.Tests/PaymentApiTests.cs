@@ -46,11 +46,15 @@ public sealed class PaymentApiTests : IAsyncLifetime
         const int duplicates = 8;
         var orderId = Guid.NewGuid();
         // Hold every duplicate's first save until all have read "no record": they then race to claim at the same moment.
-        using var allRead = new CountdownEvent(duplicates);
-        _app.State.BeforeSave = _ =>
+        var arrived = 0;
+        var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.State.BeforeSave = async _ =>
         {
-            if (!allRead.IsSet && allRead.Signal() is false)
-                Assert.True(allRead.Wait(TimeSpan.FromSeconds(10)), "not every duplicate reached the claim");
+            var n = Interlocked.Increment(ref arrived);
+            if (n == duplicates)
+                allRead.SetResult();
+            if (n <= duplicates)
+                await allRead.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         };
         var responses = await Task.WhenAll(Enumerable.Range(0, duplicates).Select(_ => Task.Run(() => _app.ChargeAsync(orderId, cancellationToken: Ct), Ct)));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));

@@ -73,8 +73,8 @@ public sealed class TransactionalDapr
     /// <summary>The next <paramref name="count"/> publishes fail as daprd fails them when the broker is down.</summary>
     public void FailNextPublishes(int count) => Volatile.Write(ref _publishFailures, count);
 
-    /// <summary>Runs before each single-key save is applied, outside the store's lock (a test may hold writers at a barrier).</summary>
-    public Action<string>? BeforeSave { get; set; }
+    /// <summary>Awaited before each single-key save is applied (a test may hold writers at a barrier without blocking threads).</summary>
+    public Func<string, Task>? BeforeSave { get; set; }
 
     public IReadOnlyDictionary<string, string> Snapshot()
     {
@@ -103,16 +103,17 @@ public sealed class TransactionalDapr
         Client.GetStateAsync<T>(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<ConsistencyMode?>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci => Task.FromResult(Read<T>(ci.ArgAt<string>(1)).Value));
         Client.TrySaveStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<string>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
-            .Returns(ci =>
+            .Returns(async ci =>
             {
-                BeforeSave?.Invoke(ci.ArgAt<string>(1));
+                var key = ci.ArgAt<string>(1);
+                if (BeforeSave is { } before)
+                    await before(key);
                 lock (_gate)
                 {
-                    var key = ci.ArgAt<string>(1);
                     if (!Allowed(key, ci.ArgAt<string>(3), ci.ArgAt<StateOptions?>(4)))
-                        return Task.FromResult(false);
+                        return false;
                     _state[key] = (JsonSerializer.Serialize(ci.ArgAt<T>(2), JsonSerializerOptions.Web), NextETag());
-                    return Task.FromResult(true);
+                    return true;
                 }
             });
         return this;
