@@ -65,11 +65,14 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         const int deliveries = 8;
         var e = Events.Paid();
         // Hold every delivery's marker write until all have arrived: they then race to mark at the same moment.
+        // The fake's write hook is synchronous, so waiting duplicates hold pool threads: make sure there are enough.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         using var allArrived = new CountdownEvent(deliveries);
         _app.Dapr.BeforeWrite = _ =>
         {
             if (!allArrived.IsSet && allArrived.Signal() is false)
-                Assert.True(allArrived.Wait(TimeSpan.FromSeconds(10)), "not every delivery reached the marker");
+                Assert.True(allArrived.Wait(TimeSpan.FromSeconds(30)), "not every delivery reached the marker");
         };
         var results = await Task.WhenAll(Enumerable.Range(0, deliveries).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
         Assert.All(results, r => Assert.Equal("SUCCESS", r.Status));

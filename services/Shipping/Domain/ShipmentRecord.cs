@@ -8,7 +8,7 @@ namespace ShopDapr.Shipping.Domain;
 /// <summary>
 /// An order's shipment as stored (state key <c>shipment-{orderId}</c>). A cancel that arrives before any create stores
 /// a cancelled record without an address (a tombstone), so a late create cannot ship an order that was compensated.
-/// <see cref="Announced"/>: the event of the current status was published.
+/// <see cref="Announcement"/>: whether the event of the current status went out.
 /// </summary>
 public sealed record ShipmentRecord(
     Guid OrderId,
@@ -20,7 +20,7 @@ public sealed record ShipmentRecord(
     IReadOnlyList<StockLine> Lines,
     DateTimeOffset? CancelledAt = null,
     DateTimeOffset? DeliveredAt = null,
-    bool Announced = false)
+    Announcement Announcement = Announcement.Pending)
 {
     public static ShipmentRecord Create(CreateShipmentRequest request, DateTimeOffset now) =>
         new(request.OrderId, ShipmentIds.For(request.OrderId), ShipmentIds.TrackingNumber(request.OrderId), ShipmentStatus.Created, now,
@@ -31,6 +31,9 @@ public sealed record ShipmentRecord(
 
     public Shipment ToShipment() => new(OrderId, ShipmentId, TrackingNumber, Status, CreatedAt);
 }
+
+/// <summary>The event of a shipment's current status: being published by the request that changed it, published, or failed to publish.</summary>
+public enum Announcement { Pending, Done, Failed }
 
 /// <summary>Ids derived from the order id: a repeated create (or a second replica) names the same shipment.</summary>
 public static class ShipmentIds
