@@ -22,6 +22,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("/api/orders/42/history", "ordering")]
     [InlineData("/api/inventory/SKU-1", "inventory")]
     [InlineData("/api/shipping/42/delivered", "shipping")]
+    [InlineData("/api/payments/ledger", "payment")]
     [InlineData("/api/recommendations/me", "analytics")]
     [InlineData("/api/trending", "analytics")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)

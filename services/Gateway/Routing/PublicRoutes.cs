@@ -13,6 +13,7 @@ public static class PublicRoutes
         ["orders"] = ShopNames.AppIds.Ordering,
         ["inventory"] = ShopNames.AppIds.Inventory,
         ["shipping"] = ShopNames.AppIds.Shipping,
+        ["payments"] = ShopNames.AppIds.Payment,
         ["recommendations"] = ShopNames.AppIds.Analytics,
         ["trending"] = ShopNames.AppIds.Analytics,
     };

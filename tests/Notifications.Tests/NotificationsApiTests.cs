@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ShopDapr.Notifications.Infrastructure;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Notifications.Tests;
+
+public sealed class NotificationsApiTests : IAsyncLifetime
+{
+    private readonly NotificationsFactory _app = new();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _app.Sidecar();
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task The_sidecar_is_told_one_route_per_customer_facing_event_a_default_route_and_the_dead_letter_topic()
+    {
+        var subscriptions = JsonSerializer.Deserialize<JsonElement>(await _app.Sidecar().GetStringAsync("/dapr/subscribe", Ct));
+        var subscription = Assert.Single(subscriptions.EnumerateArray());
+        Assert.Equal("pubsub", subscription.GetProperty("pubsubName").GetString());
+        Assert.Equal("order-events", subscription.GetProperty("topic").GetString());
+        Assert.Equal("deadletter", subscription.GetProperty("deadLetterTopic").GetString());
+        var routes = subscription.GetProperty("routes");
+        // Dapr.AspNetCore writes paths without the leading slash; daprd accepts both.
+        Assert.Equal("events/order-events/other", routes.GetProperty("default").GetString()!.TrimStart('/'));
+        var rules = routes.GetProperty("rules").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("match").GetString()!, r => r.GetProperty("path").GetString()!.TrimStart('/'));
+        Assert.Equal(7, rules.Count);
+        foreach (var type in Emails.OrderEmails.CustomerFacing)
+            Assert.Equal($"events/order-events/{type}", rules[$"event.type == \"{type}\""]);
+    }
+
+    [Fact]
+    public async Task An_event_delivered_twice_sends_one_email_file()
+    {
+        var e = Events.Submitted();
+        for (var i = 0; i < 2; i++)
+        {
+            var (response, status) = await _app.DeliverAsync(e, cancellationToken: Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("SUCCESS", status);
+        }
+        var file = Assert.Single(_app.Mails());
+        Assert.Equal($"{e.OrderId}-1-OrderSubmitted.eml", file);
+        var mime = await File.ReadAllTextAsync(Path.Combine(_app.Mailbox, file), Ct);
+        Assert.Contains("To: ada@example.com", mime);
+        Assert.Contains("€1,259.50", mime);
+        Assert.Single(_app.Requests);
+        var request = _app.Requests[0];
+        Assert.Equal(("mail", "create"), (request.BindingName, request.Operation));
+        Assert.Equal("ada@example.com", request.Metadata["emailTo"]);
+        Assert.StartsWith("We received your order", request.Metadata["subject"]);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_event_send_one_email()
+    {
+        const int deliveries = 8;
+        var e = Events.Paid();
+        // Hold every delivery's marker write until all have arrived: they then race to mark at the same moment.
+        // The fake's write hook is synchronous, so waiting duplicates hold pool threads: make sure there are enough.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
+        using var allArrived = new CountdownEvent(deliveries);
+        _app.Dapr.BeforeWrite = _ =>
+        {
+            if (!allArrived.IsSet && allArrived.Signal() is false)
+                Assert.True(allArrived.Wait(TimeSpan.FromSeconds(30)), "not every delivery reached the marker");
+        };
+        var results = await Task.WhenAll(Enumerable.Range(0, deliveries).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
+        Assert.All(results, r => Assert.Equal("SUCCESS", r.Status));
+        Assert.Single(_app.Mails());
+        Assert.Single(_app.Requests);
+    }
+
+    [Fact]
+    public async Task Each_step_of_an_order_gets_its_own_file()
+    {
+        var orderId = Guid.NewGuid();
+        await _app.DeliverAsync(Events.Submitted(orderId), cancellationToken: Ct);
+        await _app.DeliverAsync(Events.Paid(orderId), cancellationToken: Ct);
+        await _app.DeliverAsync(Events.Shipped(orderId), cancellationToken: Ct);
+        await _app.DeliverAsync(Events.Cancelled("changed my mind", true, orderId), cancellationToken: Ct);
+        Assert.Equal(
+            [$"{orderId}-1-OrderSubmitted.eml", $"{orderId}-3-OrderPaid.eml", $"{orderId}-4-OrderShipped.eml", $"{orderId}-5-OrderCancelled.eml"],
+            _app.Mails());
+    }
+
+    [Fact]
+    public async Task A_failed_send_removes_the_marker_and_asks_for_redelivery_which_then_sends_once()
+    {
+        var e = Events.Shipped();
+        _app.FailNextSends(1);
+        var (failed, retry) = await _app.DeliverAsync(e, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        Assert.Equal("RETRY", retry);
+        Assert.Empty(_app.Mails());
+        Assert.Null(_app.Dapr.Get<NotificationMarker>(DedupeStore.Key(e.EventId)));
+
+        Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Single(_app.Mails());
+        Assert.NotNull(_app.Dapr.Get<NotificationMarker>(DedupeStore.Key(e.EventId)));
+        Assert.Equal(2, _app.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Internal_steps_reaching_the_default_route_are_acknowledged_without_mail()
+    {
+        var (response, status) = await _app.DeliverAsync(Events.Reserved(), "/events/order-events/other", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("SUCCESS", status);
+        Assert.Empty(_app.Mails());
+        Assert.Empty(_app.Dapr.State);
+    }
+
+    [Theory]
+    [InlineData("not-an-address")]
+    [InlineData("ada@example.com\r\nBcc: all@example.com")]
+    [InlineData("Ada <ada@example.com>")]
+    [InlineData("")]
+    public async Task An_event_without_a_usable_address_is_dropped_without_mail_or_marker(string email)
+    {
+        var (response, status) = await _app.DeliverAsync(Events.Submitted(email: email), cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("DROP", status);
+        Assert.Empty(_app.Mails());
+        Assert.Empty(_app.Dapr.State);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("")]
+    [InlineData("[1]")]
+    [InlineData("""{"eventId":"nope"}""")]
+    public async Task A_malformed_event_is_a_4xx_problem_never_a_5xx(string body)
+    {
+        var response = await _app.Sidecar().PostAsync("/events/order-events/OrderPaid", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync(Ct));
+        await response.ReadProblemAsync(Ct);
+        Assert.Empty(_app.Mails());
+        Assert.Empty(_app.Dapr.State);
+    }
+
+    [Fact]
+    public async Task An_event_without_ids_is_dropped()
+    {
+        var (_, status) = await _app.DeliverAsync(Events.Paid() with { EventId = Guid.Empty }, cancellationToken: Ct);
+        Assert.Equal("DROP", status);
+        Assert.Empty(_app.Mails());
+    }
+
+    [Fact]
+    public async Task With_an_app_token_only_the_sidecar_may_deliver()
+    {
+        await using var app = new NotificationsFactory();
+        app.Settings["APP_API_TOKEN"] = "app-token";
+        var (response, _) = await app.DeliverAsync(Events.Paid(), cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+        Assert.Empty(app.Mails());
+        app.Sidecar().DefaultRequestHeaders.Add("dapr-api-token", "app-token");
+        Assert.Equal("SUCCESS", (await app.DeliverAsync(Events.Paid(), cancellationToken: Ct)).Status);
+        Assert.Single(app.Mails());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_for_the_gateway_docs()
+    {
+        var response = await _app.CreateClient().GetAsync("/openapi/v1.json", Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("/events/order-events/OrderPaid", await response.Content.ReadAsStringAsync(Ct));
+    }
+}

@@ -1,0 +1,79 @@
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
+using ShopDapr.Payment.Domain;
+
+namespace ShopDapr.Payment.Tests;
+
+public sealed class PaymentRulesTests
+{
+    [Theory]
+    [InlineData("4242 4242 4242 4242", "4242424242424242")]
+    [InlineData("4242-4242-4242-4242", "4242424242424242")]
+    [InlineData("424242424242", "424242424242")]
+    [InlineData("42424242424", null)]
+    [InlineData("42424242424242424242", null)]
+    [InlineData("4242x24242424242", null)]
+    [InlineData("", null)]
+    [InlineData(null, null)]
+    public void Card_numbers_are_12_to_19_digits_with_optional_separators(string? number, string? digits) =>
+        Assert.Equal(digits, CardChecks.Digits(number));
+
+    [Fact]
+    public void Only_the_last_four_digits_are_kept_and_Luhn_tells_typos()
+    {
+        Assert.Equal("4242", CardChecks.Last4("4242424242424242"));
+        Assert.True(CardChecks.PassesLuhn(SimulatedCardProvider.Approves));
+        Assert.True(CardChecks.PassesLuhn(SimulatedCardProvider.FailsTwiceThenApproves));
+        Assert.False(CardChecks.PassesLuhn("4242424242424243"));
+    }
+
+    [Theory]
+    [InlineData("12/39", 2039, 12)]
+    [InlineData("01/2030", 2030, 1)]
+    public void Expiry_is_MM_YY_or_MM_YYYY(string expiry, int year, int month) =>
+        Assert.Equal((year, month), CardChecks.Expiry(expiry));
+
+    [Theory]
+    [InlineData("13/30")]
+    [InlineData("00/30")]
+    [InlineData("1/30")]
+    [InlineData("12-30")]
+    [InlineData("12/3")]
+    [InlineData("ab/cd")]
+    public void Other_expiry_shapes_are_refused(string expiry) => Assert.Null(CardChecks.Expiry(expiry));
+
+    public static TheoryData<string, ChargeRequest, int> Requests => new()
+    {
+        { "no order id", Request() with { OrderId = Guid.Empty }, 400 },
+        { "no card", Request() with { Card = null! }, 400 },
+        { "letters in number", Request() with { Card = new CardDetails("4242abcd42424242", "12/39", "123") }, 400 },
+        { "bad expiry", Request() with { Card = new CardDetails(SimulatedCardProvider.Approves, "2039-12", "123") }, 400 },
+        { "bad cvc", Request() with { Card = new CardDetails(SimulatedCardProvider.Approves, "12/39", "12") }, 400 },
+        { "zero", Request() with { Amount = 0m }, 422 },
+        { "negative", Request() with { Amount = -5m }, 422 },
+        { "too much", Request() with { Amount = ChargeRules.MaxAmount + 1 }, 422 },
+        { "fractions of a cent", Request() with { Amount = 1.001m }, 422 },
+        { "lower-case currency", Request() with { Currency = "eur" }, 422 },
+        { "no currency", Request() with { Currency = null! }, 422 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Requests))]
+    public void Bad_charge_requests_are_refused(string why, ChargeRequest request, int status) =>
+        Assert.True(ChargeRules.Check(request)?.Status == status, why);
+
+    [Fact]
+    public void A_good_request_passes() => Assert.Null(ChargeRules.Check(Request()));
+
+    [Fact]
+    public void The_ledger_sums_charges_and_refunds_per_currency()
+    {
+        var ledger = PaymentLedger.Empty.Charge("EUR", 10m).Charge("EUR", 5.50m).Refund("EUR", 10m).Charge("USD", 3m);
+        Assert.Equal(new LedgerTotals(15.50m, 10m, 2, 1), ledger.Currencies["EUR"]);
+        Assert.Equal(5.50m, ledger.Currencies["EUR"].Net);
+        Assert.Equal(3m, ledger.Currencies["USD"].Net);
+        Assert.Empty(PaymentLedger.Empty.Currencies);
+    }
+
+    private static ChargeRequest Request() => new(Guid.NewGuid(), 19.99m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));
+}
