@@ -14,7 +14,7 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Apps whose OpenAPI document appears in <c>/docs</c> (apps that exist so far).</summary>
+    /// <summary>Apps whose OpenAPI document appears in <c>/docs</c>: every app with a public API.</summary>
     [MinLength(1)]
-    public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart"];
+    public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart", "ordering", "inventory", "payment", "shipping"];
 }

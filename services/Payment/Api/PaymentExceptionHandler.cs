@@ -1,32 +1,16 @@
 using Dapr;
-using Microsoft.AspNetCore.Diagnostics;
 using ShopDapr.Payment.Infrastructure;
+using ShopDapr.ServiceDefaults.Problems;
 
 namespace ShopDapr.Payment.Api;
 
 /// <summary>State that kept changing is a 409 (retry); an unreachable state store a 503. Neither is a bare 500.</summary>
-internal sealed partial class PaymentExceptionHandler(IProblemDetailsService problems, ILogger<PaymentExceptionHandler> logger) : IExceptionHandler
+internal sealed class PaymentExceptionHandler(IProblemDetailsService problems, ILogger<PaymentExceptionHandler> logger) : ProblemExceptionHandler(problems, logger)
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    protected override ProblemMapping? Map(Exception exception) => exception switch
     {
-        var (status, title) = exception switch
-        {
-            PaymentConflictException => (StatusCodes.Status409Conflict, "The payment changed concurrently; retry"),
-            DaprException => (StatusCodes.Status503ServiceUnavailable, "The payment store is unavailable; retry"),
-            _ => (0, ""),
-        };
-        if (status == 0 || httpContext.Response.HasStarted)
-            return false;
-        LogHandled(logger, status, exception);
-        httpContext.Response.StatusCode = status;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = status == StatusCodes.Status409Conflict ? exception.Message : null },
-        });
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Answered {Status}")]
-    private static partial void LogHandled(ILogger logger, int status, Exception exception);
+        PaymentConflictException => new(StatusCodes.Status409Conflict, "The payment changed concurrently; retry"),
+        DaprException => new(StatusCodes.Status503ServiceUnavailable, "The payment store is unavailable; retry"),
+        _ => null,
+    };
 }
