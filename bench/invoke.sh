@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 rounds=${1:-3}; secs=${2:-15}
 command -v hey >/dev/null && command -v wrk >/dev/null || apt-get install -y -qq hey wrk >/dev/null
 
-dotnet build -c Release -nologo -clp:ErrorsOnly tools/DevSidecar bench/EchoApp >/dev/null
+for p in tools/DevSidecar bench/EchoApp; do dotnet build -c Release -nologo -clp:ErrorsOnly "$p" >/dev/null; done
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 app_port=18081; http_port=13581; grpc_port=15081
 mkdir -p "$work/resources"

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapr;
+using Dapr.AspNetCore;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.Bench;
@@ -16,6 +17,7 @@ internal static class PubSubBench
     public static async Task<int> RunAsync(int seconds)
     {
         var received = 0L;
+        var bulkReceived = 0L;
         var latencies = new ConcurrentBag<double>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -29,6 +31,14 @@ internal static class PubSubBench
             latencies.Add(Stopwatch.GetElapsedTime(tick.Sent).TotalMilliseconds);
             return Results.Ok();
         }).WithTopic("pubsub", "ticks");
+        app.MapPost("/bulkticks", (BulkSubscribeMessage<BulkMessageModel<Tick>> batch) =>
+        {
+            Interlocked.Add(ref bulkReceived, batch.Entries.Count);
+            return new BulkSubscribeAppResponse(batch.Entries
+                .Select(e => new BulkSubscribeAppResponseEntry(e.EntryId, BulkSubscribeAppResponseStatus.SUCCESS)).ToList());
+        })
+            .WithTopic("pubsub", "bulkticks")
+            .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = "bulkticks", MaxMessagesCount = 100, MaxAwaitDurationMs = 20 });
         await app.StartAsync();
         var appUrl = new Uri(app.Urls.First());
 
@@ -47,6 +57,15 @@ internal static class PubSubBench
             (_, _) => client.PublishEventAsync("pubsub", "ticks", new Tick(Stopwatch.GetTimestamp())));
         var deliveredPerSecond = Interlocked.Read(ref received) / clock.Elapsed.TotalSeconds;
         await DrainAsync(() => Interlocked.Read(ref received), published);
+
+        // Bulk: BulkPublishEventAsync of 100 events, delivered to a bulk subscription (batches of up to 100), as in
+        // Dapr's own in-memory bulk figure.
+        var hundred = Enumerable.Range(0, 100).Select(_ => new Tick(0)).ToList();
+        clock.Restart();
+        var bulkCalls = await Harness.SaturateAsync("bulk publish x100", 8, TimeSpan.FromSeconds(seconds),
+            (_, _) => client.BulkPublishEventAsync("pubsub", "bulkticks", hundred));
+        var bulkPerSecond = Interlocked.Read(ref bulkReceived) / clock.Elapsed.TotalSeconds;
+        await DrainAsync(() => Interlocked.Read(ref bulkReceived), bulkCalls * 100);
 
         // Fixed rate: 1,000 msg/s for the duration; latency publish → handler.
         latencies.Clear();
@@ -72,6 +91,7 @@ internal static class PubSubBench
         Console.WriteLine("| measure | value |");
         Console.WriteLine("|---|---|");
         Console.WriteLine($"| delivered msgs/s at saturation (32 publishers, {seconds}s) | {deliveredPerSecond:0} |");
+        Console.WriteLine($"| delivered msgs/s at saturation, bulk publish (100) + bulk subscribe (8 publishers, {seconds}s) | {bulkPerSecond:0} |");
         Console.WriteLine($"| publish→handler p50 at 1,000 msg/s | {Harness.Percentile(sorted, 50):0.00} ms |");
         Console.WriteLine($"| publish→handler p99 at 1,000 msg/s | {Harness.Percentile(sorted, 99):0.00} ms |");
         Console.WriteLine($"| messages delivered / published at 1,000 msg/s | {sorted.Count} / {target} |");

@@ -115,15 +115,22 @@ public sealed class Sidecar : IAsyncDisposable
         }
     }
 
+    private int _stopped;
+
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         Context.Cluster.Unregister(this);
-        await _web.StopAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+            await _web.StopAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Stops (if not yet stopped) and releases everything. Stopping first lets background services (cron, actor scans,
+    /// subscriptions) end on their stopping token; a host disposed unstopped reports their cancellation as a crash.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        Context.Cluster.Unregister(this);
+        await StopAsync();
         await _web.DisposeAsync();
         Context.App?.Dispose();
         if (_ownsCluster)
