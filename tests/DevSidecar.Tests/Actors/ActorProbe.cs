@@ -18,6 +18,21 @@ public sealed class ActorProbe(string replica)
 
     public ConcurrentQueue<(string ActorId, DateTimeOffset At)> Deactivations { get; } = new();
 
+    private int _breakableCalls;
+    private volatile bool _failing;
+
+    /// <summary>While true, <see cref="BreakableActor"/> throws.</summary>
+    public bool Failing
+    {
+        get => _failing;
+        set => _failing = value;
+    }
+
+    /// <summary>Calls that reached <see cref="BreakableActor"/> in this app.</summary>
+    public int BreakableCalls => Volatile.Read(ref _breakableCalls);
+
+    public int CountBreakableCall() => Interlocked.Increment(ref _breakableCalls);
+
     /// <summary>Marks a turn of <paramref name="actorId"/> as running; dispose when it ends.</summary>
     public IDisposable Enter(string actorId)
     {

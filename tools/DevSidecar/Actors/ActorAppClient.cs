@@ -1,7 +1,7 @@
 using System.Net;
+using Polly.CircuitBreaker;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.DevSidecar.Resiliency;
-
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Actors;
@@ -50,14 +50,26 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
                 var result = await ActorCallResult.FromResponseAsync(response, token);
                 if (result.Status == StatusCodes.Status404NotFound)
                     return result;
-                if (result.Status != StatusCodes.Status200OK && !result.Has(ActorCallResult.ErrorResponseHeader))
+                if (result.Has(ActorCallResult.ErrorResponseHeader))
+                    throw new ActorErrorAnswerException(result);
+                if (result.Status != StatusCodes.Status200OK)
                     throw new ActorAppFailedException(result.Status, System.Text.Encoding.UTF8.GetString(result.Body));
                 return result;
             }, cancellationToken);
         }
+        catch (ActorErrorAnswerException e)
+        {
+            // The actor threw: its error goes back to the caller as the app worded it.
+            return e.Result;
+        }
         catch (ActorAppFailedException e)
         {
             throw ActorErrors.Invoke(e.Message);
+        }
+        catch (BrokenCircuitException e)
+        {
+            // daprd words these as gobreaker does (ErrOpenState, ErrTooManyRequests), without the breaker's name.
+            throw ActorErrors.Invoke(e.RetryAfter is null ? "too many requests" : "circuit breaker is open");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -82,4 +94,13 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
 internal sealed class ActorAppFailedException(int status, string body) : Exception($"error from actor service: ({status}) {body}")
 {
     public int Status { get; } = status;
+}
+
+/// <summary>
+/// The actor threw (the app answered with <c>X-DaprErrorResponseHeader</c>): a failure to the actor type's circuit breaker,
+/// as daprd's actor error is, and never retried (daprd marks local actor errors permanent).
+/// </summary>
+internal sealed class ActorErrorAnswerException(ActorCallResult result) : PermanentFailureException("the actor method failed in the app")
+{
+    public ActorCallResult Result { get; } = result;
 }

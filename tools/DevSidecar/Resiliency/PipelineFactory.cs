@@ -60,6 +60,7 @@ internal static class PipelineFactory
         null => false,
         OperationCanceledException when caller.IsCancellationRequested => false,
         BrokenCircuitException => false,
+        PermanentFailureException => false,
         _ when retry.RetryOnly is { } only => only(error),
         ResiliencyCodeException code => retry.ShouldRetry(code.StatusCode),
         _ => true,

@@ -104,3 +104,9 @@ public class ResiliencyCodeException(int statusCode, string message, Exception? 
 {
     public int StatusCode { get; } = statusCode;
 }
+
+/// <summary>
+/// A failure no retry policy repeats (daprd's <c>backoff.Permanent</c>) that still counts as a failure to a circuit
+/// breaker: e.g. an actor method that threw in the app.
+/// </summary>
+public class PermanentFailureException(string message, Exception? inner = null) : Exception(message, inner);
