@@ -112,11 +112,13 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Single(_app.OrderingCalls);
     }
 
-    [Fact]
-    public async Task Ordering_down_is_503_and_leaves_the_cart_intact()
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.Conflict)] // ordering's "changed concurrently; retry": a retry, not a refusal
+    public async Task Ordering_down_or_busy_is_503_and_leaves_the_cart_intact(HttpStatusCode answer)
     {
         await _app.FillCartAsync("customer-1", Hammer);
-        _app.Answer = _ => (HttpStatusCode.ServiceUnavailable, """{"status":503}""");
+        _app.Answer = _ => (answer, $$"""{"status":{{(int)answer}}}""");
 
         var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
 

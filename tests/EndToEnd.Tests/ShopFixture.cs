@@ -24,6 +24,12 @@ public sealed class ShopFixture : IAsyncLifetime
 
     public string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>The run's working directory: relative component paths (the SQLite file, the mail drop) resolve against it.</summary>
+    public string WorkDir => _workDir ?? throw new InvalidOperationException("The shop has not been started.");
+
+    /// <summary>Where the mail binding (components/local/mail.yaml, rootPath <c>.data/mail</c>) writes customer e-mail.</summary>
+    public string MailDir => Path.Combine(WorkDir, ".data", "mail");
+
     /// <summary>What the run printed so far (apps and sidecars, prefixed), for failure messages.</summary>
     public string Log
     {
@@ -111,6 +117,8 @@ public sealed class ShopFixture : IAsyncLifetime
             }
         }
         _run?.Dispose();
+        // The whole run's output, for a failure whose cause scrolled out of the tail a test message shows.
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "shop-e2e.log"), Log);
         if (_workDir is not null)
             Directory.Delete(_workDir, recursive: true);
     }

@@ -87,4 +87,26 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
         var other = await keys.ClaimAsync("c2", "key-1", Guid.NewGuid(), Ct);
         Assert.True(other.Claimed);
     }
+
+    [Fact]
+    public async Task Many_concurrent_adds_to_one_hot_id_list_all_land()
+    {
+        // 40 writers of orders-outbox at once, as 20 concurrent checkouts and their workflows are: each loses races,
+        // backs off and tries again; none may run out of attempts (StateConflictException) or lose another's id.
+        var ids = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
+        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(IdLists.Outbox, id, Ct), Ct)));
+
+        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(IdLists.Outbox, Ct)).ToHashSet());
+    }
+
+    [Fact]
+    public void The_backoff_after_a_lost_race_is_random_bounded_and_grows_with_the_attempt()
+    {
+        var first = Enumerable.Range(0, 200).Select(_ => IdLists.Backoff(0)).ToList();
+        var late = Enumerable.Range(0, 200).Select(_ => IdLists.Backoff(19)).ToList();
+        Assert.All(first, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(5)));
+        Assert.All(late, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(320)));
+        Assert.True(late.Distinct().Count() > 10, "the delay is jittered, not fixed");
+        Assert.True(late.Average(d => d.TotalMilliseconds) > 4 * first.Average(d => d.TotalMilliseconds), "later attempts wait longer");
+    }
 }

@@ -43,7 +43,9 @@ public sealed class OrderingClient(HttpClient http)
                     throw new OrderingUnavailableException("Ordering answered a body that cannot be read.", e);
                 }
             }
-            if ((int)response.StatusCode is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
+            // 409 is ordering's "a key changed concurrently; retry" (the same key places the same order): not a refusal.
+            if ((int)response.StatusCode is >= 400 and < 500
+                && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
                 return new PlaceOrderAnswer.Refused((int)response.StatusCode, await DetailAsync(response, cancellationToken));
             throw new OrderingUnavailableException($"Ordering answered {(int)response.StatusCode}.", null);
         }

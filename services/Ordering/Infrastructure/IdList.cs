@@ -30,6 +30,10 @@ public sealed class IdLists(DaprClient dapr)
     public Task RemoveAsync(string key, Guid id, CancellationToken cancellationToken) =>
         ChangeAsync(key, ids => ids.Contains(id) ? [.. ids.Where(i => i != id)] : null, cancellationToken);
 
+    /// <summary>Full jitter: 0 to min(2^attempt, 64) × 5 ms (at most ~5 s over all attempts on average).</summary>
+    internal static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(1 << Math.Min(attempt, 6), 64) + 1));
+
     private async Task ChangeAsync(string key, Func<IReadOnlyList<Guid>, IReadOnlyList<Guid>?> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
@@ -39,6 +43,9 @@ public sealed class IdLists(DaprClient dapr)
                 return;
             if (await dapr.TrySaveStateAsync(Store, key, new IdList(changed), etag ?? "", Guarded, cancellationToken: cancellationToken))
                 return;
+            // Lost the race: back off a random, growing while, so writers of a hot key (the outbox, all orders) spread out
+            // instead of colliding again in lockstep (20 concurrent checkouts exhausted 20 immediate retries).
+            await Task.Delay(Backoff(attempt), cancellationToken);
         }
         throw new StateConflictException(key);
     }
