@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using NSubstitute;
+using NSubstitute.ExceptionExtensions;
+using ShopDapr.Cart.Domain;
 using ShopDapr.Contracts.Cart;
 using ShopDapr.Testing;
 
@@ -89,6 +92,19 @@ public sealed class CartApiTests : IAsyncLifetime
     {
         _app.Sidecar.Handler = (_, _) => (HttpStatusCode.InternalServerError, null);
         var response = await Customer().PostAsJsonAsync("/api/cart/items", new { productId = Guid.NewGuid(), quantity = 1 }, Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+    }
+
+    [Fact]
+    public async Task State_store_down_is_503_not_500()
+    {
+        _app.Dapr.Client.GetStateAsync<ShoppingCart?>(default!, default!, default, default, Ct)
+            .ThrowsAsyncForAnyArgs(new Dapr.DaprException("state store unavailable",
+                new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, "connection refused"))));
+
+        var response = await Customer().GetAsync("/api/cart", Ct);
+
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await response.ReadProblemAsync(Ct);
     }
