@@ -17,38 +17,8 @@ internal sealed class ActorReminders(SidecarContext sidecar, HostedActors hosted
         var store = await StoreForAsync(actor.Type, cancellationToken);
         var now = time.GetUtcNow();
         var key = $"{actor}||{name}";
-        DateTimeOffset first;
-        ActorPeriod period;
-        DateTimeOffset? expires = null;
-        try
-        {
-            first = string.IsNullOrEmpty(request.DueTime) ? now : ActorSchedule.ParseTime(request.DueTime, now);
-        }
-        catch (FormatException e)
-        {
-            throw ActorErrors.ReminderCreate($"error parsing reminder due time: {e.Message}");
-        }
-        try
-        {
-            period = ActorSchedule.ParsePeriod(request.Period);
-        }
-        catch (FormatException e)
-        {
-            throw ActorErrors.ReminderCreate($"invalid reminder period: parse error: {e.Message}");
-        }
-        if (!string.IsNullOrEmpty(request.Ttl))
-        {
-            try
-            {
-                expires = ActorSchedule.ParseTime(request.Ttl, first);
-            }
-            catch (FormatException e)
-            {
-                throw ActorErrors.ReminderCreate($"error parsing reminder TTL: {e.Message}");
-            }
-            if (expires < now || expires < first)
-                throw ActorErrors.ReminderCreate($"reminder {key} has already expired: dueTime: {first:O} TTL: {request.Ttl}");
-        }
+        var (first, period, expires) = ActorSchedule.ParseRequest(
+            "reminder", key, request.DueTime, request.Period, request.Ttl, now, ActorErrors.ReminderCreate);
 
         var reminder = new StoredReminder(name, actor.Id, request.DueTime ?? "", request.Period ?? "", request.Ttl ?? "",
             request.Data is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } d ? d : null,

@@ -28,6 +28,48 @@ public static partial class ActorSchedule
     private static partial Regex Repetition();
 
     /// <summary>A period; empty means none. Throws <see cref="FormatException"/> with daprd's wording on bad input.</summary>
+    /// <summary>
+    /// The due time, period and TTL of a reminder or timer request (<paramref name="kind"/>), checked and worded as daprd
+    /// does; <paramref name="error"/> makes the API error from the message.
+    /// </summary>
+    public static (DateTimeOffset First, ActorPeriod Period, DateTimeOffset? Expires) ParseRequest(
+        string kind, string key, string? dueTime, string? period, string? ttl, DateTimeOffset now, Func<string, Exception> error)
+    {
+        DateTimeOffset first;
+        ActorPeriod parsed;
+        DateTimeOffset? expires = null;
+        try
+        {
+            first = string.IsNullOrEmpty(dueTime) ? now : ParseTime(dueTime, now);
+        }
+        catch (FormatException e)
+        {
+            throw error($"error parsing {kind} due time: {e.Message}");
+        }
+        try
+        {
+            parsed = ParsePeriod(period);
+        }
+        catch (FormatException e)
+        {
+            throw error($"invalid {kind} period: parse error: {e.Message}");
+        }
+        if (!string.IsNullOrEmpty(ttl))
+        {
+            try
+            {
+                expires = ParseTime(ttl, first);
+            }
+            catch (FormatException e)
+            {
+                throw error($"error parsing {kind} TTL: {e.Message}");
+            }
+            if (expires < now || expires < first)
+                throw error($"{kind} {key} has already expired: dueTime: {first:O} TTL: {ttl}");
+        }
+        return (first, parsed, expires);
+    }
+
     public static ActorPeriod ParsePeriod(string? text)
     {
         if (string.IsNullOrEmpty(text))

@@ -35,38 +35,8 @@ internal sealed partial class ActorTimer
         TimeProvider time, ILogger logger)
     {
         var now = time.GetUtcNow();
-        DateTimeOffset first;
-        ActorPeriod period;
-        DateTimeOffset? expires = null;
-        try
-        {
-            first = string.IsNullOrEmpty(request.DueTime) ? now : ActorSchedule.ParseTime(request.DueTime, now);
-        }
-        catch (FormatException e)
-        {
-            throw ActorErrors.TimerCreate($"error parsing timer due time: {e.Message}");
-        }
-        try
-        {
-            period = ActorSchedule.ParsePeriod(request.Period);
-        }
-        catch (FormatException e)
-        {
-            throw ActorErrors.TimerCreate($"invalid timer period: parse error: {e.Message}");
-        }
-        if (!string.IsNullOrEmpty(request.Ttl))
-        {
-            try
-            {
-                expires = ActorSchedule.ParseTime(request.Ttl, first);
-            }
-            catch (FormatException e)
-            {
-                throw ActorErrors.TimerCreate($"error parsing timer TTL: {e.Message}");
-            }
-            if (expires < now || expires < first)
-                throw ActorErrors.TimerCreate($"timer {actor.Key}||{name} has already expired: dueTime: {first:O} TTL: {request.Ttl}");
-        }
+        var (first, period, expires) = ActorSchedule.ParseRequest(
+            "timer", $"{actor.Key}||{name}", request.DueTime, request.Period, request.Ttl, now, ActorErrors.TimerCreate);
 
         var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
         {
