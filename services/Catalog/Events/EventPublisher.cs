@@ -2,6 +2,7 @@ using Dapr;
 using Dapr.Client;
 using ShopDapr.Contracts;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Catalog.Events;
 
@@ -11,13 +12,10 @@ namespace ShopDapr.Catalog.Events;
 /// </summary>
 public sealed partial class EventPublisher(DaprClient dapr, ILogger<EventPublisher> logger)
 {
-    private const string CloudEventType = "cloudevent.type";
-
     /// <summary>Publishes and lets a failure surface: catalog changes must not lose their event silently.</summary>
     public Task PublishAsync<TEvent>(string topic, TEvent integrationEvent, CancellationToken cancellationToken)
         where TEvent : IIntegrationEvent =>
-        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
-            new Dictionary<string, string> { [CloudEventType] = typeof(TEvent).Name }, cancellationToken);
+        dapr.PublishIntegrationEventAsync(topic, integrationEvent, cancellationToken);
 
     /// <summary>
     /// Publishes a behaviour signal (a view, a search). Analytics is best effort: when pub/sub is down the shopper

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ShopDapr.Contracts;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Inventory.Actors;
 
@@ -33,8 +34,7 @@ public sealed partial class StockEventPublisher(DaprClient dapr, IOptions<Invent
     /// <summary>The CloudEvent type is the record's name (<see cref="IIntegrationEvent"/>), which subscribers route on.</summary>
     private Task PublishAsync<T>(T data, CancellationToken cancellationToken)
         where T : IIntegrationEvent =>
-        dapr.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.InventoryEvents, data,
-            new Dictionary<string, string> { ["cloudevent.type"] = typeof(T).Name }, cancellationToken);
+        dapr.PublishIntegrationEventAsync(ShopNames.Topics.InventoryEvents, data, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing the stock level of {Sku} failed; the change is saved and the next change publishes the level again")]
     private static partial void LogPublishFailed(ILogger logger, string sku, Exception exception);

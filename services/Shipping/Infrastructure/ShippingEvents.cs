@@ -1,6 +1,7 @@
 using Dapr.Client;
 using ShopDapr.Contracts;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Shipping.Infrastructure;
 
@@ -9,6 +10,5 @@ public sealed class ShippingEvents(DaprClient dapr)
 {
     public Task PublishAsync<T>(T integrationEvent, CancellationToken cancellationToken)
         where T : IIntegrationEvent =>
-        dapr.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.OrderEvents, integrationEvent,
-            new Dictionary<string, string> { ["cloudevent.type"] = typeof(T).Name }, cancellationToken);
+        dapr.PublishIntegrationEventAsync(ShopNames.Topics.OrderEvents, integrationEvent, cancellationToken);
 }

@@ -1,0 +1,22 @@
+using Dapr.Client;
+
+namespace ShopDapr.ServiceDefaults.Events;
+
+/// <summary>
+/// How every service publishes an integration event: on the shop's pub/sub, with the CloudEvent <c>type</c> set to the
+/// event record's name (see <c>ShopDapr.Contracts.IIntegrationEvent</c>), which subscribers route on.
+/// </summary>
+public static class IntegrationEventPublishing
+{
+    /// <summary>The publish metadata key daprd reads to set the CloudEvent <c>type</c>.</summary>
+    public const string CloudEventTypeMetadata = "cloudevent.type";
+
+    /// <summary>
+    /// Publishes <paramref name="integrationEvent"/> on <paramref name="topic"/>; the type is the runtime type's name, so
+    /// pass the concrete record (or the event as <c>object</c> when holding it by an interface, so all of it is serialised).
+    /// </summary>
+    public static Task PublishIntegrationEventAsync<T>(this DaprClient dapr, string topic, T integrationEvent, CancellationToken cancellationToken)
+        where T : notnull =>
+        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
+            new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name }, cancellationToken);
+}
