@@ -147,10 +147,24 @@ public sealed class WorkflowDurabilityTests
     private static Task WriteResourcesAsync(TempDir dir) =>
         File.WriteAllTextAsync(dir.File("state.yaml"), WorkflowHarness.ActorStore["state.yaml"], Ct);
 
+    /// <summary>
+    /// Waits for completion. Right after a sidecar restart the client's pooled HTTP/2 connection to the old one may still
+    /// take a call and then see the old server's GOAWAY; such a connection-level failure is retried within the deadline.
+    /// </summary>
     private static async Task<WorkflowState> CompletionAsync(WorkflowApp app, string id)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        return await app.Client.WaitForWorkflowCompletionAsync(id, cancellation: deadline.Token);
+        while (true)
+        {
+            try
+            {
+                return await app.Client.WaitForWorkflowCompletionAsync(id, cancellation: deadline.Token);
+            }
+            catch (global::Grpc.Core.RpcException e) when (e.InnerException is HttpRequestException && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+        }
     }
 }
