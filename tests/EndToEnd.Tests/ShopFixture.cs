@@ -8,19 +8,17 @@ namespace ShopDapr.EndToEnd.Tests;
 
 /// <summary>
 /// The whole shop, once per test run: the real service processes under the dev sidecar, started from the repo's own
-/// <c>dapr.yaml</c> exactly as the README's run command does, driven only through the gateway on :5000.
-/// The run's working directory is a fresh temporary folder (components linked in), so the SQLite data starts empty and a
-/// developer's own <c>.data/</c> is never touched.
+/// <c>dapr.yaml</c> as the README's run command does (its ports swapped for free ones, see <see cref="IsolatedRunFile"/>),
+/// driven only through the gateway. The run's working directory is a fresh temporary folder (components linked in), so
+/// the SQLite data starts empty and a developer's own <c>.data/</c> is never touched.
 /// </summary>
 public sealed class ShopFixture : IAsyncLifetime
 {
-    public static readonly Uri Gateway = new("http://localhost:5000");
-
     private readonly StringBuilder _log = new();
     private Process? _run;
     private string? _workDir;
 
-    public HttpClient Http { get; } = new() { BaseAddress = Gateway, Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public string RepoRoot { get; } = FindRepoRoot();
 
@@ -47,6 +45,8 @@ public sealed class ShopFixture : IAsyncLifetime
             throw new InvalidOperationException($"{cli} is missing: build the solution first (./test.sh does)");
         _workDir = Directory.CreateTempSubdirectory("shop-e2e-").FullName;
         Directory.CreateSymbolicLink(Path.Combine(_workDir, "components"), Path.Combine(RepoRoot, "components"));
+        var (runFile, gatewayPort) = IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), _workDir);
+        Http.BaseAddress = new Uri($"http://localhost:{gatewayPort}");
 
         var info = new ProcessStartInfo("dotnet")
         {
@@ -54,7 +54,7 @@ public sealed class ShopFixture : IAsyncLifetime
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { cli, "run", "-f", Path.Combine(RepoRoot, "dapr.yaml") })
+        foreach (var arg in new[] { cli, "run", "-f", runFile })
             info.ArgumentList.Add(arg);
         _run = Process.Start(info) ?? throw new InvalidOperationException("the dev sidecar did not start");
         _run.OutputDataReceived += (_, e) => Append(e.Data);
