@@ -130,7 +130,9 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     {
         var config = await Config.WaitAsync(cancellationToken);
         if (!config.Hosts(key.Type))
-            throw ActorErrors.NoAddress(key.ToString());
+            throw new ActorPlacementException(ActorErrors.NoAddress(key.ToString()));
+        if (_stopping.IsCancellationRequested)
+            throw new ActorPlacementException(ActorErrors.Invoke("remote actor moved")); // placement moves it once this replica is gone
         var reentrancy = config.For(key.Type).Reentrancy;
         while (true)
         {

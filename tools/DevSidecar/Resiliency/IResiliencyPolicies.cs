@@ -23,6 +23,12 @@ public interface IResiliencyPolicies
 
     /// <summary>An actor call to one id: with <c>circuitBreakerScope: id</c> each id has its own circuit breaker.</summary>
     ResiliencePipeline ForActor(string actorType, string actorId) => ForActor(actorType);
+
+    /// <summary>
+    /// daprd's built-in retry of an actor call that found no host (<c>DaprBuiltInActorNotFoundRetries</c>, retrying only
+    /// <see cref="Actors.ActorPlacementException"/>); none for a type with its own <c>targets.actors</c> entry.
+    /// </summary>
+    ResiliencePipeline ForActorPlacement(string actorType) => ResiliencePipeline.Empty;
 }
 
 /// <summary>No policies at all: each call runs once.</summary>

@@ -69,6 +69,12 @@ public sealed partial class ResiliencyPolicies : IResiliencyPolicies
         return cache.GetOrAdd(actorId, () => Build(policies, $"{actorType}-{actorId}"));
     }
 
+    public ResiliencePipeline ForActorPlacement(string actorType) =>
+        _model.Actors.ContainsKey(actorType)
+            ? ResiliencePipeline.Empty
+            : _pipelines.GetOrAdd("actor-placement", _ => PipelineFactory.Build(TargetPolicies.None, null, _time, _random,
+                _model.BuiltIn(ResiliencyModel.BuiltInActorNotFoundRetries) with { RetryOnly = e => e is Actors.ActorPlacementException }));
+
     private TargetPolicies ActorPolicies(string actorType) =>
         _model.Actors.TryGetValue(actorType, out var policies) ? policies : _model.Defaults(["Actor"]);
 
