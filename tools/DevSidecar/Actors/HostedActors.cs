@@ -162,7 +162,7 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         {
             var result = await app.InvokeAsync(actor.Key.Type, actor.Key.Id, call, cancellationToken);
             if (result.Status == StatusCodes.Status404NotFound)
-                throw ActorErrors.Invoke($"actor method not found: actors/{actor.Key.Type}/{actor.Key.Id}/method/{call.Method}");
+                throw new ActorMethodNotFoundException(ActorErrors.Invoke($"actor method not found: actors/{actor.Key.Type}/{actor.Key.Id}/method/{call.Method}"));
             return result;
         }
         finally

@@ -176,6 +176,10 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
             {
                 error = e.Message;
             }
+            catch (ActorMethodNotFoundException e)
+            {
+                error = e.Message;
+            }
             if (attempt > DeliveryRetries)
             {
                 LogCallbackGaveUp(id, attempt, error);
