@@ -34,9 +34,10 @@ public sealed class ActorCluster : IAsyncDisposable
     public SidecarCluster Cluster { get; } = new();
 
     /// <summary>Starts a sidecar for <paramref name="appId"/> first, then its app (as a late app would), and connects them.</summary>
-    public async Task<(Sidecar Sidecar, ActorTestApp App)> StartHostAsync(string appId, string replica, Action<ActorRuntimeOptions>? configure = null)
+    public async Task<(Sidecar Sidecar, ActorTestApp App)> StartHostAsync(string appId, string replica, Action<ActorRuntimeOptions>? configure = null,
+        DeferredAppHandler? line = null)
     {
-        var line = new DeferredAppHandler();
+        line ??= new DeferredAppHandler();
         var sidecar = await StartSidecarAsync(appId, new AppChannelOptions { Handler = line, BaseAddress = new Uri("http://app.local") });
         var app = await ActorTestApp.StartAsync(replica, sidecar.HttpEndpoint, configure);
         _apps.Add(app);

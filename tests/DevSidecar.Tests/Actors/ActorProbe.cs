@@ -28,6 +28,9 @@ public sealed class ActorProbe(string replica)
         set => _failing = value;
     }
 
+    /// <summary>The first this-many calls to <see cref="BreakableActor"/> throw.</summary>
+    public int FailFirst { get; set; }
+
     /// <summary>Calls that reached <see cref="BreakableActor"/> in this app.</summary>
     public int BreakableCalls => Volatile.Read(ref _breakableCalls);
 

@@ -63,12 +63,26 @@ public sealed class DeferredAppHandler : DelegatingHandler
     {
     }
 
+    private int _refuseMethodCalls;
+    private int _refused;
+
     public void Connect(Uri app) => _app = app;
+
+    /// <summary>The next <paramref name="count"/> actor method calls are refused like a dropped connection.</summary>
+    public void RefuseMethodCalls(int count) => Volatile.Write(ref _refuseMethodCalls, count);
+
+    /// <summary>How many actor method calls were refused so far.</summary>
+    public int Refused => Volatile.Read(ref _refused);
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         if (_app is not { } app)
             throw new HttpRequestException("Connection refused (the app is not listening yet)");
+        if (request.RequestUri!.AbsolutePath.Contains("/method/", StringComparison.Ordinal) && Interlocked.Decrement(ref _refuseMethodCalls) >= 0)
+        {
+            Interlocked.Increment(ref _refused);
+            throw new HttpRequestException("Connection reset by peer (refused on purpose)");
+        }
         request.RequestUri = new Uri(app, request.RequestUri!.PathAndQuery);
         return base.SendAsync(request, cancellationToken);
     }

@@ -113,9 +113,14 @@ public sealed class ReminderActor(ActorHost host, ActorProbe probe) : Actor(host
 
     public Task Forget(string name) => UnregisterReminderAsync(name);
 
+    /// <summary>Records every delivery; with data <c>fail:N</c> the first N deliveries of the reminder throw.</summary>
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
-        probe.Reminders.Enqueue((Id.GetId(), reminderName, Encoding.UTF8.GetString(state), DateTimeOffset.UtcNow));
+        var data = Encoding.UTF8.GetString(state);
+        probe.Reminders.Enqueue((Id.GetId(), reminderName, data, DateTimeOffset.UtcNow));
+        var delivered = probe.Reminders.Count(r => r.ActorId == Id.GetId() && r.Reminder == reminderName);
+        if (data.StartsWith("fail:", StringComparison.Ordinal) && delivered <= int.Parse(data["fail:".Length..], System.Globalization.CultureInfo.InvariantCulture))
+            throw new InvalidOperationException($"reminder delivery {delivered} failed on purpose");
         return Task.CompletedTask;
     }
 }

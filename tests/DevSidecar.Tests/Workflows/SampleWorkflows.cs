@@ -239,3 +239,15 @@ public sealed class SupervisorWorkflow : Workflow<string[], string>
         }
     }
 }
+
+/// <summary>Three appends named after the input ("w1.1", "w1.2", "w1.3"), so each (instance, task) has its own probe key.</summary>
+public sealed class TaggedChainWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string tag)
+    {
+        var s = "";
+        for (var step = 1; step <= 3; step++)
+            s = await context.CallActivityAsync<string>(nameof(AppendActivity), new[] { s, $"{tag}.{step}" });
+        return s;
+    }
+}

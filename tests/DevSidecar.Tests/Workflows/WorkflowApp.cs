@@ -43,6 +43,7 @@ public sealed class WorkflowApp : IAsyncDisposable
             o.RegisterWorkflow<CrossAppWorkflow>();
             o.RegisterWorkflow<SupervisorWorkflow>();
             o.RegisterWorkflow<WhereWorkflow>();
+            o.RegisterWorkflow<TaggedChainWorkflow>();
             o.RegisterActivity<WhereActivity>();
             o.RegisterActivity<AppendActivity>();
             o.RegisterActivity<SquareActivity>();

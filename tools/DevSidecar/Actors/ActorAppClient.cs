@@ -1,5 +1,4 @@
 using System.Net;
-using Polly.CircuitBreaker;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.DevSidecar.Resiliency;
 using ShopDapr.DevSidecar.State;
@@ -27,16 +26,20 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
     }
 
     /// <summary>
-    /// Calls an actor method in the app under the actor type's resiliency policy. A failed answer (not 200 and not an
-    /// actor error carried in <c>X-DaprErrorResponseHeader</c>) throws <see cref="DaprApiException"/> as daprd words it.
+    /// Calls an actor method (or a reminder or timer callback) in the app, bounded by the actor type's resiliency timeout
+    /// (daprd's post-lock policy: only a timeout, once the actor's turn is taken; its retries and circuit breaker sit in
+    /// <see cref="ActorRouter"/> around the whole call). The app's answer comes back as it is when it is 200, 404 or an
+    /// actor error carried in <c>X-DaprErrorResponseHeader</c>; another status, no answer or a timeout throws
+    /// <see cref="DaprApiException"/> as daprd words it.
     /// </summary>
     public async Task<ActorCallResult> InvokeAsync(string actorType, string actorId, ActorCall call, CancellationToken cancellationToken)
     {
         var app = sidecar.App ?? throw ActorErrors.NoAppChannel();
         var path = $"actors/{Uri.EscapeDataString(actorType)}/{Uri.EscapeDataString(actorId)}/method/{call.Method}";
+        ActorCallResult result;
         try
         {
-            return await policies.ForActor(actorType, actorId).ExecuteAsync(async token =>
+            result = await policies.ForActorTurn(actorType).ExecuteAsync(async token =>
             {
                 using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = new ByteArrayContent(call.Body) };
                 if (call.ContentType is not null)
@@ -47,35 +50,17 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
                         request.Content.Headers.TryAddWithoutValidation(name, values);
                 }
                 using var response = await app.Client.SendAsync(request, HttpCompletionOption.ResponseContentRead, token);
-                var result = await ActorCallResult.FromResponseAsync(response, token);
-                if (result.Status == StatusCodes.Status404NotFound)
-                    return result;
-                if (result.Has(ActorCallResult.ErrorResponseHeader))
-                    throw new ActorErrorAnswerException(result);
-                if (result.Status != StatusCodes.Status200OK)
-                    throw new ActorAppFailedException(result.Status, System.Text.Encoding.UTF8.GetString(result.Body));
-                return result;
+                return await ActorCallResult.FromResponseAsync(response, token);
             }, cancellationToken);
-        }
-        catch (ActorErrorAnswerException e)
-        {
-            // The actor threw: its error goes back to the caller as the app worded it.
-            return e.Result;
-        }
-        catch (ActorAppFailedException e)
-        {
-            throw ActorErrors.Invoke(e.Message);
-        }
-        catch (BrokenCircuitException e)
-        {
-            // daprd words these as gobreaker does (ErrOpenState, ErrTooManyRequests), without the breaker's name.
-            throw ActorErrors.Invoke(e.RetryAfter is null ? "too many requests" : "circuit breaker is open");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Connection refused, a resiliency timeout or an open circuit, or an in-process app that threw.
+            // Connection refused, a resiliency timeout, or an in-process app that threw.
             throw ActorErrors.Invoke(e.Message);
         }
+        if (result.Status is StatusCodes.Status200OK or StatusCodes.Status404NotFound || result.Has(ActorCallResult.ErrorResponseHeader))
+            return result;
+        throw ActorErrors.Invoke($"error from actor service: ({result.Status}) {System.Text.Encoding.UTF8.GetString(result.Body)}");
     }
 
     /// <summary>Tells the app to deactivate an actor; false (with the reason) when it did not answer 200.</summary>
@@ -88,19 +73,4 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
             ? null
             : $"error from actor service: ({(int)response.StatusCode}) {await response.Content.ReadAsStringAsync(cancellationToken)}";
     }
-}
-
-/// <summary>The app answered an actor call with a failure status; thrown inside the resiliency pipeline so policies can retry.</summary>
-internal sealed class ActorAppFailedException(int status, string body) : Exception($"error from actor service: ({status}) {body}")
-{
-    public int Status { get; } = status;
-}
-
-/// <summary>
-/// The actor threw (the app answered with <c>X-DaprErrorResponseHeader</c>): a failure to the actor type's circuit breaker,
-/// as daprd's actor error is, and never retried (daprd marks local actor errors permanent).
-/// </summary>
-internal sealed class ActorErrorAnswerException(ActorCallResult result) : PermanentFailureException("the actor method failed in the app")
-{
-    public ActorCallResult Result { get; } = result;
 }

@@ -11,6 +11,7 @@ internal static class ActorFeature
         services.AddSingleton<HostedActors>();
         services.AddHostedService(sp => sp.GetRequiredService<HostedActors>());
         services.AddSingleton<ActorPlacement>();
+        services.AddSingleton<ActorRouter>();
         services.AddSingleton<ActorReminders>();
         services.AddSingleton<ReminderScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<ReminderScheduler>());

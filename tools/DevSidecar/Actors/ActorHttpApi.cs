@@ -25,13 +25,11 @@ internal static class ActorHttpApi
     }
 
     /// <summary>Finds the replica hosting the actor (from any app's sidecar) and forwards the call through its turn lock.</summary>
-    private static async Task<IResult> InvokeMethod(HttpRequest request, string actorType, string actorId, string method, ActorPlacement placement,
+    private static async Task<IResult> InvokeMethod(HttpRequest request, string actorType, string actorId, string method, ActorRouter router,
         CancellationToken ct)
     {
         var call = await ActorCall.FromRequestAsync(request, method, ct);
-        var key = new ActorKey(actorType, actorId);
-        var host = await placement.LocateAsync(key, ct) ?? throw ActorErrors.NoAddress(key.ToString());
-        return await host.InvokeAsync(key, call, ct);
+        return await router.CallAsync(new ActorKey(actorType, actorId), call, ct);
     }
 
     private static async Task<IResult> CreateReminder(HttpRequest request, string actorType, string actorId, string name, ActorReminders reminders,

@@ -76,6 +76,10 @@ internal sealed partial class ActorTimer
                 {
                     LogTimerFailed(logger, actor.Key.ToString(), name, e.Message);
                 }
+                catch (ActorMethodNotFoundException e)
+                {
+                    LogTimerFailed(logger, actor.Key.ToString(), name, e.Message);
+                }
                 if (!period.Repeating || (left > 0 && --left == 0))
                     break;
                 next = period.After(next);

@@ -130,7 +130,9 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
     {
         var config = await Config.WaitAsync(cancellationToken);
         if (!config.Hosts(key.Type))
-            throw ActorErrors.NoAddress(key.ToString());
+            throw new ActorPlacementException(ActorErrors.NoAddress(key.ToString()));
+        if (_stopping.IsCancellationRequested)
+            throw new ActorPlacementException(ActorErrors.Invoke("remote actor moved")); // placement moves it once this replica is gone
         var reentrancy = config.For(key.Type).Reentrancy;
         while (true)
         {
@@ -160,7 +162,7 @@ internal sealed partial class HostedActors(SidecarContext sidecar, ActorAppClien
         {
             var result = await app.InvokeAsync(actor.Key.Type, actor.Key.Id, call, cancellationToken);
             if (result.Status == StatusCodes.Status404NotFound)
-                throw ActorErrors.Invoke($"actor method not found: actors/{actor.Key.Type}/{actor.Key.Id}/method/{call.Method}");
+                throw new ActorMethodNotFoundException(ActorErrors.Invoke($"actor method not found: actors/{actor.Key.Type}/{actor.Key.Id}/method/{call.Method}"));
             return result;
         }
         finally

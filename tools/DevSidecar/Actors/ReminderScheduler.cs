@@ -8,7 +8,7 @@ namespace ShopDapr.DevSidecar.Actors;
 
 /// <summary>
 /// Fires due reminders of the actors placed on this sidecar: <c>PUT actors/{type}/{id}/method/remind/{name}</c> with
-/// <c>{dueTime, period, data}</c> through the actor's turn lock, then re-arms by period or removes the reminder when
+/// <c>{dueTime, period, data}</c> through the actor's turn lock (a failed delivery retried as daprd's scheduler does), then re-arms by period or removes the reminder when
 /// its repetitions or TTL run out (or the app answers <c>X-DaprReminderCancel</c>). The schedule lives in the state
 /// store, so a restarted sidecar (or the replica an actor moved to) picks it up.
 /// </summary>
@@ -118,16 +118,10 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
                 ["period"] = reminder.Period,
                 ["data"] = reminder.Data,
             });
-            try
-            {
-                var result = await hosted.InvokeAsync(actor, ActorCall.Callback($"remind/{reminder.Name}", body), ct);
-                cancelled = result.Headers.Any(h => string.Equals(h.Key, ActorCallResult.ReminderCancelHeader, StringComparison.OrdinalIgnoreCase)
-                    && h.Value.Any(v => bool.TryParse(v, out var b) && b));
-            }
-            catch (DaprApiException e)
-            {
-                LogCallbackFailed($"{actor}||{reminder.Name}", e.Message);
-            }
+            var outcome = await DeliverAsync(store, actor, reminder, body, ct);
+            if (outcome == Delivery.Elsewhere)
+                return; // moved or removed meanwhile: its new owner (or nobody) fires it
+            cancelled = outcome == Delivery.Cancelled;
         }
 
         var period = ActorSchedule.ParsePeriod(reminder.Period);
@@ -149,6 +143,60 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
         }, ct);
     }
 
+    private enum Delivery { Delivered, Cancelled, GaveUp, Elsewhere }
+
+    /// <summary>
+    /// Calls the reminder's callback. A failed delivery (an error status, an actor error, no answer) is retried as daprd's
+    /// scheduler retries a reminder job registered without a failure policy (go-etcd-cron's default: constant
+    /// <see cref="DeliveryRetryInterval"/>, <see cref="DeliveryRetries"/> retries); after that this firing is given up and
+    /// the schedule goes on. Retrying stops when the actor moved to another replica or the reminder was removed.
+    /// </summary>
+    private async Task<Delivery> DeliverAsync(ReminderStore store, ActorKey actor, StoredReminder reminder, byte[] body, CancellationToken ct)
+    {
+        var id = $"{actor}||{reminder.Name}";
+        for (var attempt = 1; ; attempt++)
+        {
+            string error;
+            try
+            {
+                var result = await hosted.InvokeAsync(actor, ActorCall.Callback($"remind/{reminder.Name}", body), ct);
+                if (!result.Has(ActorCallResult.ErrorResponseHeader))
+                {
+                    var cancel = result.Headers.Any(h => string.Equals(h.Key, ActorCallResult.ReminderCancelHeader, StringComparison.OrdinalIgnoreCase)
+                        && h.Value.Any(v => bool.TryParse(v, out var b) && b));
+                    return cancel ? Delivery.Cancelled : Delivery.Delivered;
+                }
+                error = $"the actor failed: {System.Text.Encoding.UTF8.GetString(result.Body)}";
+            }
+            catch (DaprApiException e)
+            {
+                error = e.Message;
+            }
+            catch (ActorPlacementException e)
+            {
+                error = e.Message;
+            }
+            catch (ActorMethodNotFoundException e)
+            {
+                error = e.Message;
+            }
+            if (attempt > DeliveryRetries)
+            {
+                LogCallbackGaveUp(id, attempt, error);
+                return Delivery.GaveUp;
+            }
+            LogCallbackFailed(id, attempt, error, DeliveryRetryInterval);
+            await Task.Delay(DeliveryRetryInterval, time, ct);
+            if (!placement.IsLocal(actor) || !(await store.ListAsync(actor.Type, ct)).Any(r => r.RegistrationId == reminder.RegistrationId))
+                return Delivery.Elsewhere;
+        }
+    }
+
+    /// <summary>go-etcd-cron's default failure policy for a job scheduled without one: retry every second, three times.</summary>
+    internal static TimeSpan DeliveryRetryInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    internal const int DeliveryRetries = 3;
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "App {AppId} hosts actors but no state store is marked actorStateStore: reminders are off ({Reason})")]
     private partial void LogNoStore(string appId, string reason);
 
@@ -158,6 +206,9 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
     [LoggerMessage(Level = LogLevel.Error, Message = "Firing reminder {Reminder} failed")]
     private partial void LogFireFailed(string reminder, Exception e);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder {Reminder} callback failed: {Error}")]
-    private partial void LogCallbackFailed(string reminder, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reminder {Reminder}: delivery {Attempt} failed ({Error}); retrying in {Delay}")]
+    private partial void LogCallbackFailed(string reminder, int attempt, string error, TimeSpan delay);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reminder {Reminder}: delivery failed {Attempts} times ({Error}); this firing is given up")]
+    private partial void LogCallbackGaveUp(string reminder, int attempts, string error);
 }

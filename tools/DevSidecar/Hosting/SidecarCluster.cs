@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ShopDapr.DevSidecar.Components;
+using ShopDapr.DevSidecar.Workflows;
 
 namespace ShopDapr.DevSidecar.Hosting;
 
@@ -16,6 +17,9 @@ public sealed class SidecarCluster : IAsyncDisposable
     public ComponentPool Components { get; } = new();
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The workflow engine of each app id, shared by its replicas.</summary>
+    internal WorkflowEngines Workflows { get; } = new();
 
     public IEnumerable<string> AppIds => _apps.Where(a => !a.Value.IsEmpty).Select(a => a.Key);
 
@@ -36,5 +40,9 @@ public sealed class SidecarCluster : IAsyncDisposable
         return list.IsEmpty ? null : list[(int)((uint)Interlocked.Increment(ref _next) % (uint)list.Length)];
     }
 
-    public ValueTask DisposeAsync() => Components.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Workflows.DisposeAsync();
+        await Components.DisposeAsync();
+    }
 }

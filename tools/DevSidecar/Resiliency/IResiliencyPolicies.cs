@@ -18,11 +18,23 @@ public interface IResiliencyPolicies
     /// <summary>A component (<c>targets.components</c>): state and outbound publish, or inbound pub/sub delivery.</summary>
     ResiliencePipeline ForComponent(string componentName, ComponentDirection direction);
 
-    /// <summary>An actor type (<c>targets.actors</c>).</summary>
+    /// <summary>
+    /// An actor type (<c>targets.actors</c>): its retry and circuit breaker around a whole call (daprd's pre-lock policy);
+    /// its timeout is <see cref="ForActorTurn"/>.
+    /// </summary>
     ResiliencePipeline ForActor(string actorType);
+
+    /// <summary>An actor type's timeout for one call into the app, once the actor's turn is taken (daprd's post-lock policy).</summary>
+    ResiliencePipeline ForActorTurn(string actorType) => ResiliencePipeline.Empty;
 
     /// <summary>An actor call to one id: with <c>circuitBreakerScope: id</c> each id has its own circuit breaker.</summary>
     ResiliencePipeline ForActor(string actorType, string actorId) => ForActor(actorType);
+
+    /// <summary>
+    /// daprd's built-in retry of an actor call that found no host (<c>DaprBuiltInActorNotFoundRetries</c>, retrying only
+    /// <see cref="Actors.ActorPlacementException"/>); none for a type with its own <c>targets.actors</c> entry.
+    /// </summary>
+    ResiliencePipeline ForActorPlacement(string actorType) => ResiliencePipeline.Empty;
 }
 
 /// <summary>No policies at all: each call runs once.</summary>

@@ -27,6 +27,9 @@ public sealed class ResiliencyModel
 {
     public const string BuiltInServiceRetries = "DaprBuiltInServiceRetries";
 
+    /// <summary>daprd's retry of an actor call that found no host (placement churn, the actor moving): 5 × 1s; a file cannot override it.</summary>
+    public const string BuiltInActorNotFoundRetries = "DaprBuiltInActorNotFoundRetries";
+
     private readonly Dictionary<string, TimeSpan> _timeouts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RetryDefinition> _retries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CircuitBreakerDefinition> _breakers = new(StringComparer.Ordinal);
@@ -75,6 +78,11 @@ public sealed class ResiliencyModel
         foreach (var (name, spec) in p.Retries)
         {
             var retry = Retry(file, $"spec.policies.retries.{name}", name, spec ?? new RetrySpec());
+            if (name == BuiltInActorNotFoundRetries)
+            {
+                Warnings.Add($"{file}: spec.policies.retries.{name}: {name} is a protected policy and cannot be overridden; the default is used");
+                continue;
+            }
             if (name == BuiltInServiceRetries && retry.MaxRetries is >= 0 and < 3)
             {
                 Warnings.Add($"{file}: spec.policies.retries.{name}: override of {name} did not meet minimum retry count, resetting to 3");
@@ -93,8 +101,11 @@ public sealed class ResiliencyModel
         map[name] = value;
     }
 
-    private void AddBuiltIns() =>
+    private void AddBuiltIns()
+    {
         _retries.TryAdd(BuiltInServiceRetries, new RetryDefinition(BuiltInServiceRetries, BackoffPolicy.Constant, TimeSpan.FromSeconds(1), RetryDefinition.DefaultMaxInterval, 3));
+        _retries.TryAdd(BuiltInActorNotFoundRetries, new RetryDefinition(BuiltInActorNotFoundRetries, BackoffPolicy.Constant, TimeSpan.FromSeconds(1), RetryDefinition.DefaultMaxInterval, 5));
+    }
 
     private void ReadTargets(ResiliencyResource doc)
     {

@@ -10,8 +10,9 @@ namespace ShopDapr.DevSidecar.Resiliency;
 /// <c>DefaultRetryPolicy</c>, …) and, for service invocation, the built-in retries of the sidecar-to-sidecar hop
 /// (<c>DaprBuiltInServiceRetries</c>: 3 × 1s, only for gRPC Unavailable/Unauthenticated). Pipelines and circuit
 /// breakers are made once per target and kept. Differences from daprd: an app's breaker is per app (daprd keeps one per
-/// app and method), a component's per direction (daprd shares one between inbound and outbound), and an actor's timeout
-/// sits in the same pipeline as its retry (daprd applies it after the actor lock is taken).
+/// app and method), a component's per direction (daprd shares one between inbound and outbound). As in daprd, an
+/// actor's retry and breaker wrap its whole call (<see cref="ForActor(string, string)"/>) and its timeout only the call into
+/// the app once the actor's turn is taken (<see cref="ForActorTurn"/>).
 /// </summary>
 public sealed partial class ResiliencyPolicies : IResiliencyPolicies
 {
@@ -69,7 +70,21 @@ public sealed partial class ResiliencyPolicies : IResiliencyPolicies
         return cache.GetOrAdd(actorId, () => Build(policies, $"{actorType}-{actorId}"));
     }
 
-    private TargetPolicies ActorPolicies(string actorType) =>
+    public ResiliencePipeline ForActorPlacement(string actorType) =>
+        _model.Actors.ContainsKey(actorType)
+            ? ResiliencePipeline.Empty
+            : _pipelines.GetOrAdd("actor-placement", _ => PipelineFactory.Build(TargetPolicies.None, null, _time, _random,
+                _model.BuiltIn(ResiliencyModel.BuiltInActorNotFoundRetries) with { RetryOnly = e => e is Actors.ActorPlacementException }));
+
+    public ResiliencePipeline ForActorTurn(string actorType) =>
+        _pipelines.GetOrAdd("actor-turn|" + actorType, _ => ActorTargetPolicies(actorType).Timeout is { } timeout
+            ? PipelineFactory.Build(TargetPolicies.None with { Timeout = timeout }, null, _time, _random)
+            : ResiliencePipeline.Empty);
+
+    /// <summary>The retry and breaker of an actor type; its timeout applies per turn (<see cref="ForActorTurn"/>).</summary>
+    private TargetPolicies ActorPolicies(string actorType) => ActorTargetPolicies(actorType) with { Timeout = null };
+
+    private TargetPolicies ActorTargetPolicies(string actorType) =>
         _model.Actors.TryGetValue(actorType, out var policies) ? policies : _model.Defaults(["Actor"]);
 
     private ResiliencePipeline Build(TargetPolicies policies, string name) =>

@@ -23,8 +23,10 @@ internal sealed class TaskHubMethodProvider(TaskHubGrpcApi api) : IServiceMethod
 }
 
 /// <summary>Maps each TaskHubSidecarService method onto the sidecar's <see cref="WorkflowEngine"/>.</summary>
-internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams streams, IHostApplicationLifetime lifetime)
+internal sealed class TaskHubGrpcApi(WorkflowReplica replica, WorkItemStreams streams, IHostApplicationLifetime lifetime)
 {
+    private WorkflowEngine Engine => replica.Engine;
+
     public void Bind(GrpcMethodTable<TaskHubSidecarService> methods)
     {
         methods.Unary<Empty, Empty>("Hello", (_, _) => Task.FromResult(new Empty()));
@@ -51,13 +53,13 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
     {
         if (string.IsNullOrEmpty(request.Name))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "workflow name is not configured"));
-        var id = await Guard(() => engine.StartAsync(request.Name, request.InstanceId, request.Input, request.ScheduledStartTimestamp, call.CancellationToken));
+        var id = await Guard(() => Engine.StartAsync(request.Name, request.InstanceId, request.Input, request.ScheduledStartTimestamp, call.CancellationToken));
         return new CreateInstanceResponse { InstanceId = id };
     }
 
     private async Task<GetInstanceResponse> GetInstance(GetInstanceRequest request, ServerCallContext call)
     {
-        var state = await engine.GetAsync(request.InstanceId, request.GetInputsAndOutputs, call.CancellationToken);
+        var state = await Engine.GetAsync(request.InstanceId, request.GetInputsAndOutputs, call.CancellationToken);
         return state is null ? new GetInstanceResponse { Exists = false } : new GetInstanceResponse { Exists = true, WorkflowState = state };
     }
 
@@ -68,7 +70,7 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
         Dapr.DurableTask.Protobuf.WorkflowState? state;
         try
         {
-            state = await engine.WaitAsync(request.InstanceId, done, request.GetInputsAndOutputs, ended.Token);
+            state = await Engine.WaitAsync(request.InstanceId, done, request.GetInputsAndOutputs, ended.Token);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -79,51 +81,51 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
 
     private async Task<RaiseEventResponse> RaiseEvent(RaiseEventRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.RaiseEventAsync(request.InstanceId, request.Name, request.Input, call.CancellationToken));
+        await Guard(() => Engine.RaiseEventAsync(request.InstanceId, request.Name, request.Input, call.CancellationToken));
         return new RaiseEventResponse();
     }
 
     private async Task<TerminateResponse> Terminate(TerminateRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.TerminateAsync(request.InstanceId, request.Output, request.Recursive, call.CancellationToken));
+        await Guard(() => Engine.TerminateAsync(request.InstanceId, request.Output, request.Recursive, call.CancellationToken));
         return new TerminateResponse();
     }
 
     private async Task<SuspendResponse> Suspend(SuspendRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.SuspendAsync(request.InstanceId, request.Reason, call.CancellationToken));
+        await Guard(() => Engine.SuspendAsync(request.InstanceId, request.Reason, call.CancellationToken));
         return new SuspendResponse();
     }
 
     private async Task<ResumeResponse> Resume(ResumeRequest request, ServerCallContext call)
     {
-        await Guard(() => engine.ResumeAsync(request.InstanceId, request.Reason, call.CancellationToken));
+        await Guard(() => Engine.ResumeAsync(request.InstanceId, request.Reason, call.CancellationToken));
         return new ResumeResponse();
     }
 
     private async Task<PurgeInstancesResponse> Purge(PurgeInstancesRequest request, ServerCallContext call)
     {
         var count = request.RequestCase == PurgeInstancesRequest.RequestOneofCase.PurgeInstanceFilter
-            ? await engine.PurgeMatchingAsync(request.PurgeInstanceFilter, request.Recursive, call.CancellationToken)
-            : await Guard(() => engine.PurgeAsync(request.InstanceId, request.Recursive, call.CancellationToken));
+            ? await Engine.PurgeMatchingAsync(request.PurgeInstanceFilter, request.Recursive, call.CancellationToken)
+            : await Guard(() => Engine.PurgeAsync(request.InstanceId, request.Recursive, call.CancellationToken));
         return new PurgeInstancesResponse { DeletedInstanceCount = count, IsComplete = true };
     }
 
     private async Task<CompleteTaskResponse> CompleteActivity(ActivityResponse response, ServerCallContext call)
     {
-        await engine.CompleteActivityAsync(response, call.CancellationToken);
+        await Engine.CompleteActivityAsync(response, call.CancellationToken);
         return new CompleteTaskResponse();
     }
 
     private async Task<CompleteTaskResponse> CompleteTurn(WorkflowResponse response, ServerCallContext call)
     {
-        await engine.CompleteTurnAsync(response, call.CancellationToken);
+        await Engine.CompleteTurnAsync(response, call.CancellationToken);
         return new CompleteTaskResponse();
     }
 
     private async Task<ListInstanceIDsResponse> ListInstanceIds(ListInstanceIDsRequest request, ServerCallContext call)
     {
-        var ids = await engine.ListIdsAsync(call.CancellationToken);
+        var ids = await Engine.ListIdsAsync(call.CancellationToken);
         var start = int.TryParse(request.ContinuationToken, out var s) && s > 0 ? s : 0;
         var size = request.PageSize == 0 ? ids.Count : (int)Math.Min(request.PageSize, int.MaxValue);
         var page = ids.Skip(start).Take(size).ToList();
@@ -136,7 +138,7 @@ internal sealed class TaskHubGrpcApi(WorkflowEngine engine, WorkItemStreams stre
 
     private async Task<GetInstanceHistoryResponse> GetInstanceHistory(GetInstanceHistoryRequest request, ServerCallContext call)
     {
-        var events = await Guard(() => engine.HistoryAsync(request.InstanceId, call.CancellationToken));
+        var events = await Guard(() => Engine.HistoryAsync(request.InstanceId, call.CancellationToken));
         var response = new GetInstanceHistoryResponse();
         response.Events.AddRange(events);
         return response;

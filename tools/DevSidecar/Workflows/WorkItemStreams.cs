@@ -4,14 +4,15 @@ using Grpc.Core;
 namespace ShopDapr.DevSidecar.Workflows;
 
 /// <summary>
-/// Serves GetWorkItems: each connected worker pulls tickets from the app's queue. Work a stream was handed but
+/// Serves GetWorkItems: each connected worker, on any replica of the app, pulls tickets from the app's shared queue. Work a stream was handed but
 /// did not complete goes back to the queue when the stream ends (the app died or reconnected).
 /// </summary>
-internal sealed partial class WorkItemStreams(WorkflowEngine engine, IHostApplicationLifetime lifetime, ILogger<WorkItemStreams> log)
+internal sealed partial class WorkItemStreams(WorkflowReplica replica, IHostApplicationLifetime lifetime, ILogger<WorkItemStreams> log)
 {
     public async Task ServeAsync(GetWorkItemsRequest request, IServerStreamWriter<WorkItem> stream, ServerCallContext call)
     {
         var id = Guid.NewGuid();
+        var engine = replica.Engine;
         var queue = engine.Queue;
         // The stream ends when the worker leaves or the sidecar stops (the worker then reconnects, as to daprd).
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(call.CancellationToken, lifetime.ApplicationStopping);

@@ -22,7 +22,7 @@ internal sealed partial class WorkflowEngine
         {
             EventId = -1,
             Timestamp = Now,
-            Router = new TaskRouter { SourceAppID = sidecar.AppId },
+            Router = new TaskRouter { SourceAppID = appId },
             ExecutionStarted = started,
         });
         var instance = new InstanceRecord(state);
@@ -144,7 +144,7 @@ internal sealed partial class WorkflowEngine
             TaskScheduledId = actionId,
             Name = parent.Name,
             WorkflowInstance = new WorkflowInstance { InstanceId = parent.Id, ExecutionId = parent.ExecutionId },
-            AppID = sidecar.AppId,
+            AppID = appId,
         };
         Create(childId, child.Name, child.Input, info, startAt: null, b);
     }
@@ -171,7 +171,7 @@ internal sealed partial class WorkflowEngine
         state.NewEvents.Clear();
         state.StartEvent = started;
         state.ContinuedAsNew = true;
-        state.NewEvents.Add(new HistoryEvent { EventId = -1, Timestamp = Now, Router = new TaskRouter { SourceAppID = sidecar.AppId }, ExecutionStarted = started });
+        state.NewEvents.Add(new HistoryEvent { EventId = -1, Timestamp = Now, Router = new TaskRouter { SourceAppID = appId }, ExecutionStarted = started });
         state.NewEvents.AddRange(done.CarryoverEvents);
         state.NewEvents.AddRange(leftover);
         b.Changed.Add(instance);

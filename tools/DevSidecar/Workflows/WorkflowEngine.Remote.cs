@@ -12,9 +12,9 @@ internal sealed partial class WorkflowEngine
     /// <summary>Completion token of a remote activity handed to this app's worker → the engine that asked for it.</summary>
     private readonly ConcurrentDictionary<string, WorkflowEngine> _remote = new(StringComparer.Ordinal);
 
-    private bool IsRemote(string? appId) => !string.IsNullOrEmpty(appId) && appId != sidecar.AppId;
+    private bool IsRemote(string? target) => !string.IsNullOrEmpty(target) && target != appId;
 
-    private WorkflowEngine? Peer(string appId) => sidecar.Cluster.Resolve(appId)?.Services.GetService<WorkflowEngine>();
+    private WorkflowEngine? Peer(string target) => cluster.Workflows.Find(target);
 
     private WorkflowEngine? TakeRemote(string token) =>
         !string.IsNullOrEmpty(token) && _remote.TryRemove(token, out var origin) ? origin : null;
@@ -66,7 +66,7 @@ internal sealed partial class WorkflowEngine
             TaskScheduledId = actionId,
             Name = parent.Name,
             WorkflowInstance = new WorkflowInstance { InstanceId = parent.Id, ExecutionId = parent.ExecutionId },
-            AppID = sidecar.AppId,
+            AppID = appId,
         };
         if (Peer(target) is { } peer)
         {
@@ -142,6 +142,6 @@ internal sealed partial class WorkflowEngine
             }
         });
 
-    private static TaskFailureDetails AppNotFound(string appId) =>
-        new() { ErrorType = "AppNotFound", ErrorMessage = $"app '{appId}' has no running sidecar to route the workflow task to" };
+    private static TaskFailureDetails AppNotFound(string target) =>
+        new() { ErrorType = "AppNotFound", ErrorMessage = $"app '{target}' has no running sidecar to route the workflow task to" };
 }

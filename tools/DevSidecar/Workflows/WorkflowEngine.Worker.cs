@@ -59,8 +59,9 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>A worker stream went away: its unfinished work goes back to the queue for the next worker.</summary>
-    public Task StreamClosedAsync(Guid stream) =>
-        MutateAsync(b =>
+    public Task StreamClosedAsync(Guid stream) => _stopping.IsCancellationRequested
+        ? Task.CompletedTask // the last replica stopped with it; the saved state is loaded again by the next engine
+        : MutateAsync(b =>
         {
             foreach (var (token, ticket) in queue.CloseStream(stream))
             {

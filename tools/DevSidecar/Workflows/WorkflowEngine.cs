@@ -5,13 +5,14 @@ using ShopDapr.DevSidecar.Hosting;
 namespace ShopDapr.DevSidecar.Workflows;
 
 /// <summary>
-/// The durable-task backend of one logical sidecar: instances of its app's workflows, their history and inbox,
-/// the work items its app's workers pull, durable timers. Every change happens under one lock and is queued for
+/// The durable-task backend of one app id: instances of its workflows, their history and inbox, the work items its
+/// workers pull, durable timers. One engine serves every replica of the app in a <see cref="SidecarCluster"/>
+/// (<see cref="WorkflowEngines"/>), as daprd's replicas share one workflow state through actor placement. Every change happens under one lock and is queued for
 /// saving to the actor state store there; only once it is committed does it have side effects (work queued,
 /// timers armed, waiters woken).
 /// </summary>
 internal sealed partial class WorkflowEngine(
-    SidecarContext sidecar, WorkflowStore store, WorkQueue queue, TimeProvider time, ILogger<WorkflowEngine> log) : IHostedService, IDisposable
+    string appId, SidecarCluster cluster, WorkflowStore store, WorkQueue queue, TimeProvider time, ILogger log)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, InstanceRecord> _instances = new(StringComparer.Ordinal);
@@ -89,7 +90,7 @@ internal sealed partial class WorkflowEngine(
             if (_instances.TryGetValue(id, out var existing) && !existing.IsTerminal)
                 throw new WorkflowStateConflictException($"an active workflow with ID '{id}' already exists");
             if (!store.IsDurable && _instances.Count == 0)
-                Log.NoActorStateStore(log, sidecar.AppId);
+                Log.NoActorStateStore(log, appId);
             Create(id, name, input, parent: null, startAt, b);
             return id;
         }, cancellationToken);
@@ -209,7 +210,9 @@ internal sealed partial class WorkflowEngine(
 
     // ---- start-up: restore instances in flight ----
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public string AppId => appId;
+
+    public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var states = await store.LoadAllAsync(cancellationToken);
         await MutateAsync(b =>
@@ -226,15 +229,22 @@ internal sealed partial class WorkflowEngine(
             }
         }, cancellationToken);
         if (states.Count > 0)
-            Log.Restored(log, sidecar.AppId, states.Count);
+            Log.Restored(log, appId, states.Count);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
-
-    public void Dispose()
+    /// <summary>The last replica left: timers and cross-app calls end; what is saved is picked up by the next engine.</summary>
+    public async Task StopAsync()
     {
-        _stopping.Dispose();
-        _gate.Dispose();
+        await _stopping.CancelAsync();
+        await _gate.WaitAsync(CancellationToken.None); // changes under way have queued their saves
+        try
+        {
+            store.Dispose(); // queued saves still commit
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private static partial class Log

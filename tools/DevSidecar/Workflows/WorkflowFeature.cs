@@ -8,10 +8,10 @@ internal static class WorkflowFeature
 {
     public static void AddWorkflows(this IServiceCollection services)
     {
-        services.AddSingleton<WorkflowStore>();
-        services.AddSingleton<WorkQueue>();
-        services.AddSingleton<WorkflowEngine>();
-        services.AddHostedService(sp => sp.GetRequiredService<WorkflowEngine>());
+        services.AddSingleton<WorkflowReplica>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkflowReplica>());
+        // Not disposable, so the container does not own the engine its replicas share; resolved per request.
+        services.AddTransient(sp => sp.GetRequiredService<WorkflowReplica>().Engine);
         services.AddSingleton<WorkItemStreams>();
         services.AddSingleton<TaskHubGrpcApi>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TaskHubSidecarService>, TaskHubMethodProvider>());

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapr.DurableTask.Protobuf;
 using Google.Protobuf;
-using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.DevSidecar.Components;
 using ShopDapr.DevSidecar.State;
 
 namespace ShopDapr.DevSidecar.Workflows;
@@ -18,13 +18,13 @@ internal sealed class WorkflowStore : IDisposable
     private readonly GroupCommit? _writes;
     private readonly string _prefix;
 
-    public WorkflowStore(SidecarContext sidecar)
+    public WorkflowStore(string appId, ComponentRegistry components)
     {
-        _store = sidecar.Components.OfType<IStateStore>()
+        _store = components.OfType<IStateStore>()
             .Select(c => c.Component)
             .FirstOrDefault(s => s is IStateStoreInfo { IsActorStateStore: true });
         _writes = _store is null ? null : new GroupCommit(_store);
-        _prefix = $"{sidecar.AppId}{StateKeys.Separator}dapr.internal.workflow{StateKeys.Separator}";
+        _prefix = $"{appId}{StateKeys.Separator}dapr.internal.workflow{StateKeys.Separator}";
     }
 
     public bool IsDurable => _store is not null;
