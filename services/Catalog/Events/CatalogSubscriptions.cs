@@ -2,6 +2,7 @@ using Dapr;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Catalog.Data;
 using ShopDapr.Contracts.Catalog;
+using ShopDapr.Contracts.Inventory;
 using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Catalog.Events;
@@ -9,20 +10,31 @@ namespace ShopDapr.Catalog.Events;
 /// <summary>
 /// Every subscription of the catalog, in one place. <c>catalog-events</c> keeps this replica's cache and index
 /// in step with edits made by other replicas: whatever the event says, the product is read again from state,
-/// so a late or repeated event can never put an old version back.
+/// so a late or repeated event can never put an old version back. <c>inventory-events</c> gives the products their
+/// availability: every stock event carries a level and the time of the change, the newest wins, so a late or
+/// repeated event changes nothing (<see cref="StockEventHandler"/>).
 /// </summary>
 public static partial class CatalogSubscriptions
 {
     public const string ProductCreatedRoute = "/events/catalog/product-created";
     public const string ProductUpdatedRoute = "/events/catalog/product-updated";
     public const string ProductDeletedRoute = "/events/catalog/product-deleted";
+    public const string StockLevelChangedRoute = "/events/inventory/stock-level-changed";
+    public const string StockDepletedRoute = "/events/inventory/stock-depleted";
+    public const string StockLowRoute = "/events/inventory/stock-low";
 
-    /// <summary>Routes <c>catalog-events</c> by CloudEvent type (Dapr routing rules); other types are not delivered here.</summary>
+    /// <summary>
+    /// Routes <c>catalog-events</c> and <c>inventory-events</c> by CloudEvent type (Dapr routing rules); a type with no
+    /// rule is not delivered here (the sidecar sends it to the dead-letter topic).
+    /// </summary>
     public static IEndpointRouteBuilder MapCatalogSubscriptions(this IEndpointRouteBuilder app)
     {
-        Subscribe(app, ProductCreatedRoute, nameof(ProductCreated), priority: 1, OnProductCreated);
-        Subscribe(app, ProductUpdatedRoute, nameof(ProductUpdated), priority: 2, OnProductUpdated);
-        Subscribe(app, ProductDeletedRoute, nameof(ProductDeleted), priority: 3, OnProductDeleted);
+        Subscribe(app, ShopNames.Topics.CatalogEvents, ProductCreatedRoute, nameof(ProductCreated), priority: 1, OnProductCreated);
+        Subscribe(app, ShopNames.Topics.CatalogEvents, ProductUpdatedRoute, nameof(ProductUpdated), priority: 2, OnProductUpdated);
+        Subscribe(app, ShopNames.Topics.CatalogEvents, ProductDeletedRoute, nameof(ProductDeleted), priority: 3, OnProductDeleted);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLevelChangedRoute, nameof(StockLevelChanged), priority: 1, OnStockLevelChanged);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockDepletedRoute, nameof(StockDepleted), priority: 2, OnStockDepleted);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLowRoute, nameof(StockLow), priority: 3, OnStockLow);
         return app;
     }
 
@@ -35,12 +47,26 @@ public static partial class CatalogSubscriptions
     internal static Task<Ok> OnProductDeleted(ProductDeleted message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
 
-    private static void Subscribe(IEndpointRouteBuilder app, string route, string eventType, int priority, Delegate handler) =>
+    /// <summary>The whole level (the one event inventory publishes on every change).</summary>
+    internal static Task<Ok<SubscriptionReply>> OnStockLevelChanged(StockLevelChanged? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        ReplyAsync(handler.HandleAsync(nameof(StockLevelChanged), message?.Sku, message?.Available ?? -1, message?.OccurredAt ?? default, cancellationToken));
+
+    /// <summary>Nothing left: 0 available, as of the change that sold the last unit.</summary>
+    internal static Task<Ok<SubscriptionReply>> OnStockDepleted(StockDepleted? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        ReplyAsync(handler.HandleAsync(nameof(StockDepleted), message?.Sku, 0, message?.OccurredAt ?? default, cancellationToken));
+
+    internal static Task<Ok<SubscriptionReply>> OnStockLow(StockLow? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        ReplyAsync(handler.HandleAsync(nameof(StockLow), message?.Sku, message?.Available ?? -1, message?.OccurredAt ?? default, cancellationToken));
+
+    private static async Task<Ok<SubscriptionReply>> ReplyAsync(Task<StockDelivery> handling) =>
+        TypedResults.Ok(await handling == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop);
+
+    private static void Subscribe(IEndpointRouteBuilder app, string topic, string route, string eventType, int priority, Delegate handler) =>
         app.MapPost(route, handler)
             .WithTopic(new TopicOptions
             {
                 PubsubName = ShopNames.Components.PubSub,
-                Name = ShopNames.Topics.CatalogEvents,
+                Name = topic,
                 Match = $"event.type == \"{eventType}\"",
                 Priority = priority,
                 DeadLetterTopic = ShopNames.Topics.DeadLetter,
@@ -63,4 +89,11 @@ public static partial class CatalogSubscriptions
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed product {ProductId} from state after a catalog event (exists: {Exists})")]
     private static partial void LogRefreshed(ILogger logger, Guid productId, bool exists);
+}
+
+/// <summary>The body Dapr reads from a subscriber: <c>{"status": "SUCCESS" | "DROP"}</c> (DROP goes to the dead-letter topic).</summary>
+public sealed record SubscriptionReply(string Status)
+{
+    public static SubscriptionReply Success { get; } = new("SUCCESS");
+    public static SubscriptionReply Drop { get; } = new("DROP");
 }
