@@ -73,8 +73,18 @@ public static class FlowSteps
         return await api.Http.SendAsync(post, ct);
     }
 
-    public static async Task<List<DeadLetter>> DeadLettersAsync(this SagaClient api, string admin, CancellationToken ct) =>
-        (await api.GetAsync<DeadLetterPage>(admin, "/api/orders/admin/deadletters?pageSize=200", ct))!.Items;
+    /// <summary>Every dead letter ordering keeps, page by page (at most 100 a page).</summary>
+    public static async Task<List<DeadLetter>> DeadLettersAsync(this SagaClient api, string admin, CancellationToken ct)
+    {
+        var letters = new List<DeadLetter>();
+        for (var page = 1; ; page++)
+        {
+            var items = (await api.GetAsync<DeadLetterPage>(admin, $"/api/orders/admin/deadletters?page={page}&pageSize=100", ct))!;
+            letters.AddRange(items.Items);
+            if (items.Items.Count == 0 || letters.Count >= items.Total)
+                return letters;
+        }
+    }
 
     /// <summary>The e-mail files notifications wrote for one event type of an order.</summary>
     public static string[] EmailFiles(this ShopFixture shop, Guid orderId, string eventType) =>
