@@ -48,11 +48,16 @@ public sealed partial class CheckoutSagaTests
         var poison = await PublishPoisonAndAwaitItsDeadLetterAsync(sidecars, admin, ct);
         Assert.Equal(("ShipmentDelivered", "shipping"), (poison.Type, poison.Source));
 
-        // The catalog drops a stock event without a SKU the same way.
-        var badStock = Guid.NewGuid().ToString();
-        await sidecars.PublishCloudEventAsync("inventory", "inventory-events", badStock, "StockLevelChanged",
+        // The catalog drops a stock event without a SKU, and one whose data cannot be read as the event, the same way.
+        var noSku = Guid.NewGuid().ToString();
+        await sidecars.PublishCloudEventAsync("inventory", "inventory-events", noSku, "StockLevelChanged",
             new { sku = "", onHand = 1, reserved = 0, available = 1, occurredAt = DateTimeOffset.UtcNow }, ct);
-        await AwaitDeadLetterAsync(admin, badStock, ct);
+        var unreadable = Guid.NewGuid().ToString();
+        await sidecars.PublishCloudEventAsync("inventory", "inventory-events", unreadable, "StockLevelChanged",
+            new { sku = "AUD-000001", onHand = "many", available = "lots", occurredAt = "yesterday" }, ct);
+        await AwaitDeadLetterAsync(admin, noSku, ct);
+        var unreadableLetter = await AwaitDeadLetterAsync(admin, unreadable, ct);
+        Assert.Equal(("StockLevelChanged", "inventory"), (unreadableLetter.Type, unreadableLetter.Source));
 
         // And the shop goes on: a normal order placed afterwards completes.
         var product = (await _api.ProductsPricedAsync(500m, 900m, 3, ct))[2];

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Dapr;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Catalog.Data;
 using ShopDapr.Contracts.Catalog;
@@ -48,18 +51,52 @@ public static partial class CatalogSubscriptions
         RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
 
     /// <summary>The whole level (the one event inventory publishes on every change).</summary>
-    internal static Task<Ok<SubscriptionReply>> OnStockLevelChanged(StockLevelChanged? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        ReplyAsync(handler.HandleAsync(nameof(StockLevelChanged), message?.Sku, message?.Available ?? -1, message?.OccurredAt ?? default, cancellationToken));
+    internal static async Task<Ok<SubscriptionReply>> OnStockLevelChanged(
+        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (message, problem) = await ReadAsync<StockLevelChanged>(request, json, cancellationToken);
+        return Reply(await handler.HandleAsync(nameof(StockLevelChanged),
+            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), problem, cancellationToken));
+    }
 
     /// <summary>Nothing left: 0 available, as of the change that sold the last unit.</summary>
-    internal static Task<Ok<SubscriptionReply>> OnStockDepleted(StockDepleted? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        ReplyAsync(handler.HandleAsync(nameof(StockDepleted), message?.Sku, 0, message?.OccurredAt ?? default, cancellationToken));
+    internal static async Task<Ok<SubscriptionReply>> OnStockDepleted(
+        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (message, problem) = await ReadAsync<StockDepleted>(request, json, cancellationToken);
+        return Reply(await handler.HandleAsync(nameof(StockDepleted),
+            message is null ? null : new StockReport(message.Sku, 0, message.OccurredAt), problem, cancellationToken));
+    }
 
-    internal static Task<Ok<SubscriptionReply>> OnStockLow(StockLow? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        ReplyAsync(handler.HandleAsync(nameof(StockLow), message?.Sku, message?.Available ?? -1, message?.OccurredAt ?? default, cancellationToken));
+    internal static async Task<Ok<SubscriptionReply>> OnStockLow(
+        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    {
+        var (message, problem) = await ReadAsync<StockLow>(request, json, cancellationToken);
+        return Reply(await handler.HandleAsync(nameof(StockLow),
+            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), problem, cancellationToken));
+    }
 
-    private static async Task<Ok<SubscriptionReply>> ReplyAsync(Task<StockDelivery> handling) =>
-        TypedResults.Ok(await handling == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop);
+    /// <summary>
+    /// The event's data (the CloudEvent already unwrapped by <c>UseCloudEvents</c>), read here rather than bound by the
+    /// framework: data that is not the event is a poison message, answered DROP (to the dead-letter topic at once) rather
+    /// than the framework's 400, which the sidecar would retry under the pub/sub resiliency policy first.
+    /// </summary>
+    private static async Task<(T? Message, string? Problem)> ReadAsync<T>(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            var message = await JsonSerializer.DeserializeAsync<T>(request.Body, json.Value.SerializerOptions, cancellationToken);
+            return (message, message is null ? "the event has no data" : null);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the event's data is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
+
+    private static Ok<SubscriptionReply> Reply(StockDelivery delivery) =>
+        TypedResults.Ok(delivery == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop);
 
     private static void Subscribe(IEndpointRouteBuilder app, string topic, string route, string eventType, int priority, Delegate handler) =>
         app.MapPost(route, handler)

@@ -3,13 +3,16 @@ using ShopDapr.Catalog.Domain;
 
 namespace ShopDapr.Catalog.Events;
 
+/// <summary>What a stock event says of a SKU, whichever of inventory's events carried it.</summary>
+public sealed record StockReport(string? Sku, int Available, DateTimeOffset OccurredAt);
+
 /// <summary>What to tell the sidecar about a delivered event (Dapr's subscription answer).</summary>
 public enum StockDelivery
 {
     /// <summary>Applied, or already known (a redelivery, or a level older than the one held).</summary>
     Success,
 
-    /// <summary>The event can never be applied (no SKU, a negative count, no time): to the dead-letter topic.</summary>
+    /// <summary>The event can never be applied (unreadable data, no SKU, a negative count, no time): to the dead-letter topic.</summary>
     Drop,
 }
 
@@ -19,14 +22,19 @@ public enum StockDelivery
 /// </summary>
 public sealed partial class StockEventHandler(StockStore store, StockView view, ILogger<StockEventHandler> logger)
 {
-    public async Task<StockDelivery> HandleAsync(string eventType, string? sku, int available, DateTimeOffset occurredAt, CancellationToken cancellationToken)
+    /// <param name="report">The event's content; null when its data could not be read (<paramref name="unreadable"/> says why).</param>
+    public async Task<StockDelivery> HandleAsync(string eventType, StockReport? report, string? unreadable, CancellationToken cancellationToken)
     {
-        if (StockAvailability.Problem(sku, available, occurredAt) is { } problem)
+        var problem = report is null
+            ? unreadable ?? "the event has no data"
+            : StockAvailability.Problem(report.Sku, report.Available, report.OccurredAt);
+        if (problem is not null)
         {
-            LogUnusable(logger, eventType, sku, problem);
+            LogUnusable(logger, eventType, report?.Sku, problem);
             return StockDelivery.Drop;
         }
-        var level = new StockAvailability(StockAvailability.Normalize(sku!), available, occurredAt);
+        var (available, occurredAt) = (report!.Available, report.OccurredAt);
+        var level = new StockAvailability(StockAvailability.Normalize(report.Sku!), available, occurredAt);
         var (outcome, current) = await store.ApplyAsync(level, cancellationToken);
         view.Offer(current);
         if (outcome == StockStore.Outcome.Stored)

@@ -104,7 +104,10 @@ public sealed class StockSubscriptionTests(CatalogAppFactory app) : IClassFixtur
     [InlineData("{\"sku\":\"\",\"onHand\":1,\"reserved\":0,\"available\":1,\"occurredAt\":\"2026-11-25T12:00:00Z\"}")]
     [InlineData("{\"sku\":\"AUD-0001\",\"onHand\":1,\"reserved\":2,\"available\":-1,\"occurredAt\":\"2026-11-25T12:00:00Z\"}")]
     [InlineData("{\"sku\":\"AUD-0001\",\"onHand\":1,\"reserved\":0,\"available\":1}")]
-    public async Task An_unusable_stock_event_is_dropped_to_the_dead_letter_topic_and_changes_nothing(string data)
+    [InlineData("{\"sku\":\"AUD-0001\",\"onHand\":\"many\",\"reserved\":0,\"available\":\"lots\",\"occurredAt\":\"2026-11-25T12:00:00Z\"}")]
+    [InlineData("\"not a stock event\"")]
+    [InlineData("null")]
+    public async Task An_unusable_or_unreadable_stock_event_is_dropped_to_the_dead_letter_topic_and_changes_nothing(string data)
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await app.ReadyAsync(ct);
