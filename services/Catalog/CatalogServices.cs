@@ -17,6 +17,9 @@ public static class CatalogServices
         builder.Services.AddSingleton<ProductIndex>();
         builder.Services.AddSingleton<ProductCache>();
         builder.Services.AddSingleton<ProductStore>();
+        builder.Services.AddSingleton<StockView>();
+        builder.Services.AddSingleton<StockStore>();
+        builder.Services.AddSingleton<StockEventHandler>();
         builder.Services.AddSingleton<EventPublisher>();
         builder.Services.AddHostedService<CatalogLoader>();
         builder.Services.AddHealthChecks().AddCheck<CatalogLoadedHealthCheck>("catalog-loaded");

@@ -23,7 +23,7 @@ internal static class BrowseApi
     }
 
     public static async Task<Results<Ok<PagedList<ProductResponse>>, ValidationProblem, ProblemHttpResult>> ListProducts(
-        [AsParameters] ListProductsRequest request, ProductCache cache, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
+        [AsParameters] ListProductsRequest request, ProductCache cache, StockView stock, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         if (!ProductQueryParser.TryParse(request.Category, request.Brand, request.MinPrice, request.MaxPrice, request.Sort,
                 request.Page, request.PageSize, out var query, out var errors))
@@ -33,11 +33,11 @@ internal static class BrowseApi
 
         var page = query.Apply(cache.Products);
         return TypedResults.Ok(new PagedList<ProductResponse>(
-            page.Items.Select(ProductResponse.From).ToList(), page.Total, page.PageNumber, page.PageSize));
+            page.Items.Select(p => ProductResponse.From(p, stock)).ToList(), page.Total, page.PageNumber, page.PageSize));
     }
 
     public static async Task<Results<Ok<ProductResponse>, NotFound, ProblemHttpResult>> GetProduct(
-        Guid id, HttpContext http, ProductCache cache, EventPublisher events, TimeProvider time,
+        Guid id, HttpContext http, ProductCache cache, StockView stock, EventPublisher events, TimeProvider time,
         IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         if (!await cache.WaitLoadedAsync(options.Value.LoadWait, cancellationToken))
@@ -47,7 +47,7 @@ internal static class BrowseApi
 
         await events.PublishBehaviorAsync(new ProductViewed(id, UserId(http.User), time.GetUtcNow()), cancellationToken);
         ETags.Write(http.Response, product.ETag);
-        return TypedResults.Ok(ProductResponse.From(product.Product));
+        return TypedResults.Ok(ProductResponse.From(product.Product, stock));
     }
 
     /// <summary>The signed-in shopper's id, or null for an anonymous one.</summary>

@@ -24,7 +24,7 @@ internal static class EditApi
     }
 
     public static async Task<Results<CreatedAtRoute<ProductResponse>, ProblemHttpResult>> CreateProduct(
-        ProductRequest body, HttpContext http, ProductStore store, ProductCache cache, EventPublisher events,
+        ProductRequest body, HttpContext http, ProductStore store, ProductCache cache, StockView stock, EventPublisher events,
         TimeProvider time, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         var draft = body.ToDraft();
@@ -44,11 +44,11 @@ internal static class EditApi
             new ProductCreated(p.Id, p.Sku, p.Name, p.Category, p.Brand, p.Price.Amount, now), cancellationToken);
 
         ETags.Write(http.Response, saved.ETag);
-        return TypedResults.CreatedAtRoute(ProductResponse.From(p), BrowseApi.GetProductRoute, new { id = p.Id });
+        return TypedResults.CreatedAtRoute(ProductResponse.From(p, stock), BrowseApi.GetProductRoute, new { id = p.Id });
     }
 
     public static async Task<Results<Ok<ProductResponse>, NotFound, ProblemHttpResult>> UpdateProduct(
-        Guid id, ProductRequest body, HttpContext http, ProductStore store, ProductCache cache, EventPublisher events,
+        Guid id, ProductRequest body, HttpContext http, ProductStore store, ProductCache cache, StockView stock, EventPublisher events,
         TimeProvider time, IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
@@ -78,7 +78,7 @@ internal static class EditApi
             new ProductUpdated(p.Id, p.Sku, p.Name, p.Category, p.Brand, p.Price.Amount, now), cancellationToken);
 
         ETags.Write(http.Response, saved.ETag);
-        return TypedResults.Ok(ProductResponse.From(p));
+        return TypedResults.Ok(ProductResponse.From(p, stock));
     }
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteProduct(

@@ -1,3 +1,4 @@
+using ShopDapr.Catalog.Data;
 using ShopDapr.Catalog.Domain;
 using ShopDapr.Catalog.Search;
 
@@ -8,10 +9,11 @@ namespace ShopDapr.Catalog.Api;
 /// </summary>
 /// <param name="Price">The amount, in <paramref name="Currency"/>.</param>
 /// <param name="Available">
-/// Units in stock. The catalog does not know stock yet: until the inventory service exists this is always 0
-/// and <paramref name="StockKnown"/> is false, so 0 here does not mean sold out.
+/// Units inventory can still sell (on hand minus reserved), as its last stock event on <c>inventory-events</c> said;
+/// 0 with <paramref name="StockKnown"/> true is sold out.
 /// </param>
-/// <param name="StockKnown">False while <paramref name="Available"/> is a placeholder rather than a real count.</param>
+/// <param name="StockKnown">False while inventory has published nothing for the SKU (never stocked): then
+/// <paramref name="Available"/> is 0 as a placeholder, not a count.</param>
 public sealed record ProductResponse(
     Guid Id,
     string Sku,
@@ -27,9 +29,13 @@ public sealed record ProductResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ProductResponse From(Product p) => new(
-        p.Id, p.Sku, p.Name, p.Description, p.Category, p.Brand, p.Price.Amount, p.Price.Currency, p.Attributes,
-        Available: 0, StockKnown: false, p.CreatedAt, p.UpdatedAt);
+    public static ProductResponse From(Product p, StockView stock)
+    {
+        var level = stock.Find(p.Sku);
+        return new(
+            p.Id, p.Sku, p.Name, p.Description, p.Category, p.Brand, p.Price.Amount, p.Price.Currency, p.Attributes,
+            Available: level?.Available ?? 0, StockKnown: level is not null, p.CreatedAt, p.UpdatedAt);
+    }
 }
 
 /// <summary>A search answer: the page of products, best match first, and facets over all matches.</summary>

@@ -17,7 +17,7 @@ internal static class SearchApi
     }
 
     public static async Task<Results<Ok<SearchResponse>, ValidationProblem, ProblemHttpResult>> Search(
-        [AsParameters] SearchRequest request, HttpContext http, ProductCache cache, EventPublisher events, TimeProvider time,
+        [AsParameters] SearchRequest request, HttpContext http, ProductCache cache, StockView stock, EventPublisher events, TimeProvider time,
         IOptions<CatalogOptions> options, CancellationToken cancellationToken)
     {
         if (!ProductQueryParser.TryParseSearch(request.Q, request.Page, request.PageSize, out var text, out var page, out var pageSize, out var errors))
@@ -30,7 +30,7 @@ internal static class SearchApi
         foreach (var hit in results.Hits)
         {
             if (cache.TryGet(hit.ProductId, out var product))
-                items.Add(ProductResponse.From(product.Product));
+                items.Add(ProductResponse.From(product.Product, stock));
         }
 
         await events.PublishBehaviorAsync(

@@ -12,6 +12,8 @@ internal sealed partial class CatalogLoader(
     DaprClient dapr,
     ProductStore store,
     ProductCache cache,
+    StockStore stock,
+    StockView stockView,
     IOptions<CatalogOptions> options,
     TimeProvider time,
     ILogger<CatalogLoader> logger) : BackgroundService
@@ -47,15 +49,19 @@ internal sealed partial class CatalogLoader(
             LogSeeded(logger, demo.Count);
         }
         var products = await store.LoadAllAsync(cancellationToken);
+        // Availability first: the cache marks the catalog loaded (ready), and a ready catalog shows what it knows of stock.
+        var levels = await stock.LoadAsync(products.Select(p => p.Product.Sku), cancellationToken);
+        foreach (var level in levels)
+            stockView.Offer(level);
         cache.Load(products);
-        LogLoaded(logger, products.Count);
+        LogLoaded(logger, products.Count, levels.Count);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the demo catalog ({Count} products) into the empty state store")]
     private static partial void LogSeeded(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Catalog loaded: {Count} products cached and indexed")]
-    private static partial void LogLoaded(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Catalog loaded: {Count} products cached and indexed, {Stocked} SKUs with a known stock level")]
+    private static partial void LogLoaded(ILogger logger, int count, int stocked);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loading the catalog failed (attempt {Attempt}); retrying")]
     private static partial void LogLoadFailed(ILogger logger, int attempt, Exception exception);

@@ -10,4 +10,7 @@ internal static class StateKeys
     public const string DemoSeeded = "demo-catalog-seeded";
 
     public static string Product(Guid id) => $"product-{id:N}";
+
+    /// <summary>A SKU's availability as inventory last reported it (the SKU normalised: trimmed, upper-case).</summary>
+    public static string Stock(string normalizedSku) => $"stock-{normalizedSku}";
 }

@@ -25,6 +25,7 @@ public sealed class FakeDapr
         Wire<Product>();
         Wire<List<Guid>>();
         Wire<DemoSeedMarker>();
+        Wire<StockAvailability>();
         Client.TryDeleteStateAsync(default!, default!, default!, default, default, default)
             .ReturnsForAnyArgs(c => Task.FromResult(TryDelete(c.ArgAt<string>(1), c.ArgAt<string>(2))));
         Client.JsonSerializerOptions.Returns(Json);
