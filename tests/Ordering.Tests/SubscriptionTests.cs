@@ -78,6 +78,16 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Theory]
+    [InlineData("not a delivery")]
+    [InlineData(42)]
+    public async Task A_delivery_whose_data_cannot_be_read_is_dropped_to_the_dead_letter_topic(object data)
+    {
+        var response = await _app.CreateClient().PostAsync(OrderSubscriptions.ShipmentDeliveredRoute, CloudEvent(nameof(ShipmentDelivered), data), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Dead_letters_are_kept_once_each_and_shown_to_admins_only()
     {

@@ -1,10 +1,8 @@
-using System.Text.Json;
 using Dapr;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Catalog.Data;
 using ShopDapr.Contracts.Catalog;
+using ShopDapr.ServiceDefaults.Events;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.ServiceDefaults;
 
@@ -50,50 +48,22 @@ public static partial class CatalogSubscriptions
     internal static Task<Ok> OnProductDeleted(ProductDeleted message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
 
+    // Data that does not bind as the event never reaches these: ServiceDefaults answers DROP for it (to the dead-letter
+    // topic at once). An empty body binds as null and is dropped by the handler.
+
     /// <summary>The whole level (the one event inventory publishes on every change).</summary>
-    internal static async Task<Ok<SubscriptionReply>> OnStockLevelChanged(
-        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
-    {
-        var (message, problem) = await ReadAsync<StockLevelChanged>(request, json, cancellationToken);
-        return Reply(await handler.HandleAsync(nameof(StockLevelChanged),
-            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), problem, cancellationToken));
-    }
+    internal static async Task<Ok<SubscriptionReply>> OnStockLevelChanged(StockLevelChanged? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        Reply(await handler.HandleAsync(nameof(StockLevelChanged),
+            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken));
 
     /// <summary>Nothing left: 0 available, as of the change that sold the last unit.</summary>
-    internal static async Task<Ok<SubscriptionReply>> OnStockDepleted(
-        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
-    {
-        var (message, problem) = await ReadAsync<StockDepleted>(request, json, cancellationToken);
-        return Reply(await handler.HandleAsync(nameof(StockDepleted),
-            message is null ? null : new StockReport(message.Sku, 0, message.OccurredAt), problem, cancellationToken));
-    }
+    internal static async Task<Ok<SubscriptionReply>> OnStockDepleted(StockDepleted? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        Reply(await handler.HandleAsync(nameof(StockDepleted),
+            message is null ? null : new StockReport(message.Sku, 0, message.OccurredAt), cancellationToken));
 
-    internal static async Task<Ok<SubscriptionReply>> OnStockLow(
-        HttpRequest request, StockEventHandler handler, IOptions<JsonOptions> json, CancellationToken cancellationToken)
-    {
-        var (message, problem) = await ReadAsync<StockLow>(request, json, cancellationToken);
-        return Reply(await handler.HandleAsync(nameof(StockLow),
-            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), problem, cancellationToken));
-    }
-
-    /// <summary>
-    /// The event's data (the CloudEvent already unwrapped by <c>UseCloudEvents</c>), read here rather than bound by the
-    /// framework: data that is not the event is a poison message, answered DROP (to the dead-letter topic at once) rather
-    /// than the framework's 400, which the sidecar would retry under the pub/sub resiliency policy first.
-    /// </summary>
-    private static async Task<(T? Message, string? Problem)> ReadAsync<T>(HttpRequest request, IOptions<JsonOptions> json, CancellationToken cancellationToken)
-        where T : class
-    {
-        try
-        {
-            var message = await JsonSerializer.DeserializeAsync<T>(request.Body, json.Value.SerializerOptions, cancellationToken);
-            return (message, message is null ? "the event has no data" : null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the event's data is not a {typeof(T).Name}: {e.Message}");
-        }
-    }
+    internal static async Task<Ok<SubscriptionReply>> OnStockLow(StockLow? message, StockEventHandler handler, CancellationToken cancellationToken) =>
+        Reply(await handler.HandleAsync(nameof(StockLow),
+            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken));
 
     private static Ok<SubscriptionReply> Reply(StockDelivery delivery) =>
         TypedResults.Ok(delivery == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop);
@@ -126,11 +96,4 @@ public static partial class CatalogSubscriptions
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refreshed product {ProductId} from state after a catalog event (exists: {Exists})")]
     private static partial void LogRefreshed(ILogger logger, Guid productId, bool exists);
-}
-
-/// <summary>The body Dapr reads from a subscriber: <c>{"status": "SUCCESS" | "DROP"}</c> (DROP goes to the dead-letter topic).</summary>
-public sealed record SubscriptionReply(string Status)
-{
-    public static SubscriptionReply Success { get; } = new("SUCCESS");
-    public static SubscriptionReply Drop { get; } = new("DROP");
 }

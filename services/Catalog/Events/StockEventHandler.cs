@@ -12,7 +12,7 @@ public enum StockDelivery
     /// <summary>Applied, or already known (a redelivery, or a level older than the one held).</summary>
     Success,
 
-    /// <summary>The event can never be applied (unreadable data, no SKU, a negative count, no time): to the dead-letter topic.</summary>
+    /// <summary>The event can never be applied (no data, no SKU, a negative count, no time): to the dead-letter topic.</summary>
     Drop,
 }
 
@@ -22,11 +22,11 @@ public enum StockDelivery
 /// </summary>
 public sealed partial class StockEventHandler(StockStore store, StockView view, ILogger<StockEventHandler> logger)
 {
-    /// <param name="report">The event's content; null when its data could not be read (<paramref name="unreadable"/> says why).</param>
-    public async Task<StockDelivery> HandleAsync(string eventType, StockReport? report, string? unreadable, CancellationToken cancellationToken)
+    /// <param name="report">The event's content; null when the delivery carried no data.</param>
+    public async Task<StockDelivery> HandleAsync(string eventType, StockReport? report, CancellationToken cancellationToken)
     {
         var problem = report is null
-            ? unreadable ?? "the event has no data"
+            ? "the event has no data"
             : StockAvailability.Problem(report.Sku, report.Available, report.OccurredAt);
         if (problem is not null)
         {

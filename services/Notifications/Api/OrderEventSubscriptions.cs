@@ -2,6 +2,7 @@ using Dapr;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Notifications.Emails;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Notifications.Api;
 
@@ -46,24 +47,17 @@ public static class OrderEventSubscriptions
 
     /// <summary>
     /// The event, unwrapped from its CloudEvent by <c>UseCloudEvents</c>. A generic parameter's nullability is unknown to
-    /// minimal APIs, so an empty body binds as null: that is a malformed delivery (400), not a crash.
+    /// minimal APIs, so an empty body binds as null: a delivery that can never be handled, dropped to the dead-letter
+    /// topic like data that does not bind at all (ServiceDefaults answers those DROP).
     /// </summary>
     public static async Task<IResult> Handle<T>(T? orderEvent, Notifier notifier, CancellationToken cancellationToken)
         where T : class, IOrderEvent =>
         orderEvent is null
-            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request is malformed", detail: $"A {typeof(T).Name} event is required.")
+            ? TypedResults.Ok(SubscriptionReply.Drop)
             : await notifier.HandleAsync(orderEvent, cancellationToken) switch
             {
                 Delivery.Success => TypedResults.Ok(SubscriptionReply.Success),
                 Delivery.Retry => TypedResults.Ok(SubscriptionReply.Retry),
                 _ => TypedResults.Ok(SubscriptionReply.Drop),
             };
-}
-
-/// <summary>The body Dapr reads from a subscriber: <c>{"status": "SUCCESS" | "RETRY" | "DROP"}</c>.</summary>
-public sealed record SubscriptionReply(string Status)
-{
-    public static SubscriptionReply Success { get; } = new("SUCCESS");
-    public static SubscriptionReply Retry { get; } = new("RETRY");
-    public static SubscriptionReply Drop { get; } = new("DROP");
 }

@@ -8,6 +8,7 @@ using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Shipping;
 using ShopDapr.Ordering.Infrastructure;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Ordering.Api;
 
@@ -52,7 +53,7 @@ public static partial class OrderSubscriptions
     /// nothing). An unknown order is 404 (daprd drops it to the dead-letter topic); an order not yet completed is
     /// retried; a cancelled order's delivery is acknowledged and logged.
     /// </summary>
-    public static async Task<Results<Ok, ProblemHttpResult, Ok<DaprStatus>>> OnShipmentDelivered(
+    public static async Task<Results<Ok, ProblemHttpResult, Ok<SubscriptionReply>>> OnShipmentDelivered(
         ShipmentDelivered delivered, OrderEventStore events, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var order = await events.LoadAsync(delivered.OrderId, cancellationToken);
@@ -66,7 +67,7 @@ public static partial class OrderSubscriptions
             return TypedResults.Ok();
         }
         if (order.Status is not OrderStatus.Completed)
-            return TypedResults.Ok(new DaprStatus("RETRY"));
+            return TypedResults.Ok(SubscriptionReply.Retry);
         var eventId = DeliveredEventId(delivered.OrderId);
         await events.AppendAsync(order.Id, eventId, version =>
             new OrderDelivered(eventId, order.Id, version, order.CustomerId, order.CustomerEmail, delivered.OccurredAt), cancellationToken);
@@ -104,9 +105,6 @@ public static partial class OrderSubscriptions
     /// <summary>Stable per order: the same delivery appended twice is one event.</summary>
     internal static Guid DeliveredEventId(Guid orderId) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes($"{nameof(OrderDelivered)}:{orderId}")).AsSpan(0, 16));
-
-    /// <summary>daprd's answer body for a subscription: <c>{"status":"RETRY"}</c> asks for redelivery.</summary>
-    public sealed record DaprStatus(string Status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the delivery of order {OrderId}, which is {Status}")]
     private static partial void LogIgnoredDelivery(ILogger logger, Guid orderId, OrderStatus status);
