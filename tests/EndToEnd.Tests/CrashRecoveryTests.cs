@@ -22,6 +22,10 @@ public sealed class CrashRecoveryTests(ChaosShopFixture shop) : IClassFixture<Ch
     public Task Kill_9_of_ordering_with_100_orders_in_flight_ends_every_order_and_loses_no_money_or_stock() =>
         CrashAndRecoverAsync(ChaosShopFixture.Ordering, firstProduct: 0, onlyDelayed: true);
 
+    [Fact]
+    public Task Kill_9_of_payment_with_100_orders_in_flight_ends_every_order_and_loses_no_money_or_stock() =>
+        CrashAndRecoverAsync(ChaosShopFixture.Payment, firstProduct: 4, onlyDelayed: false);
+
     private async Task CrashAndRecoverAsync(string victim, int firstProduct, bool onlyDelayed)
     {
         var ct = TestContext.Current.CancellationToken;

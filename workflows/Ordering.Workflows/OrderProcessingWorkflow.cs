@@ -19,6 +19,14 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
     private static readonly WorkflowTaskOptions RetryTransientFaults = new(new WorkflowRetryPolicy(
         maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
+    /// <summary>
+    /// For the undo steps, which must outlast an outage of the service they undo: given up, the workflow would fail with
+    /// the stock still held, perhaps the money still taken, and the order never ending. About 9 minutes (1, 2, 4 … 32 s,
+    /// then every minute), far past a restart and a tripped circuit breaker (components/local/resiliency.yaml: 30 s open).
+    /// </summary>
+    private static readonly WorkflowTaskOptions RetryUntilUndone = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 15, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
+
     public override async Task<OrderOutcome> RunAsync(WorkflowContext context, OrderSnapshot order)
     {
         var log = context.CreateReplaySafeLogger<OrderProcessingWorkflow>();
@@ -97,11 +105,11 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             context.SetCustomStatus("Compensating");
             LogCompensating(log, order.OrderId, e.Message);
             // Undo, bottom-up: the last step done is undone first.
-            if (shipped && await context.CallActivityAsync<StepOutcome>(nameof(CancelShipmentActivity), order.OrderId, RetryTransientFaults) is { Succeeded: false } kept)
+            if (shipped && await context.CallActivityAsync<StepOutcome>(nameof(CancelShipmentActivity), order.OrderId, RetryUntilUndone) is { Succeeded: false } kept)
                 LogNotUndone(log, order.OrderId, kept.FailureReason);
-            var refunded = charged && await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryTransientFaults);
+            var refunded = charged && await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryUntilUndone);
             if (reserved)
-                await context.CallActivityAsync<bool>(nameof(ReleaseStockActivity), order.OrderId, RetryTransientFaults);
+                await context.CallActivityAsync<bool>(nameof(ReleaseStockActivity), order.OrderId, RetryUntilUndone);
 
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Cancelled) with
             {
