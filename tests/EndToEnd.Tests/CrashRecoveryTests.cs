@@ -24,7 +24,7 @@ public sealed class CrashRecoveryTests(ChaosShopFixture shop) : IClassFixture<Ch
 
     [Fact]
     public Task Kill_9_of_payment_with_100_orders_in_flight_ends_every_order_and_loses_no_money_or_stock() =>
-        CrashAndRecoverAsync(ChaosShopFixture.Payment, firstProduct: 4, onlyDelayed: false);
+        CrashAndRecoverAsync(ChaosShopFixture.Payment, firstProduct: 4, onlyDelayed: true);
 
     private async Task CrashAndRecoverAsync(string victim, int firstProduct, bool onlyDelayed)
     {

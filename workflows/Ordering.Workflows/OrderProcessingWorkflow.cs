@@ -15,9 +15,14 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
     public const string ApprovalDecidedEvent = "ApprovalDecided";
     public const string CancelRequestedEvent = "CancelRequested";
 
-    /// <summary>For transient faults (5xx, timeouts): activities throw only those; refusals come back as outcomes.</summary>
+    /// <summary>
+    /// For transient faults (5xx, timeouts): activities throw only those; refusals come back as outcomes. 8 attempts over
+    /// about 90 s (1, 2, 4, 8, 16, 30, 30 s apart): longer than a callee's restart plus the 30 s a tripped circuit breaker
+    /// stays open (components/local/resiliency.yaml, appBreaker), so a service that is away for seconds delays orders
+    /// instead of cancelling them. (5 attempts, ~15 s, all fell inside the open breaker when payment was restarted.)
+    /// </summary>
     private static readonly WorkflowTaskOptions RetryTransientFaults = new(new WorkflowRetryPolicy(
-        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+        maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
 
     /// <summary>
     /// For the undo steps, which must outlast an outage of the service they undo: given up, the workflow would fail with
