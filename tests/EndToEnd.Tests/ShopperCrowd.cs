@@ -162,7 +162,7 @@ public sealed class ShopperCrowd(SagaClient api)
                 if (response.StatusCode == HttpStatusCode.TooManyRequests)
                     wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
                 else if ((int)response.StatusCode >= 500 && idempotent)
-                    wait = TimeSpan.FromMilliseconds(250 * Math.Min(++attempt, 8));
+                    wait = Backoff(++attempt);
                 else
                 {
                     Assert.Fail($"{request.Method} {request.RequestUri}: {lastFailure}");
@@ -174,16 +174,19 @@ public sealed class ShopperCrowd(SagaClient api)
             {
                 lastFailure = e.Message; // the connection was lost or the answer took longer than the client waits
                 cause = e.GetType().Name;
-                wait = TimeSpan.FromMilliseconds(250 * Math.Min(++attempt, 8));
+                wait = Backoff(++attempt);
             }
             if (clock.Elapsed > RetryBudget)
                 Assert.Fail($"{request.Method} {request.RequestUri} kept failing for {RetryBudget}: {lastFailure}");
             var path = request.RequestUri!.IsAbsoluteUri ? request.RequestUri.AbsolutePath : request.RequestUri.OriginalString;
             var route = string.Join('/', path.Split('/').Select(s => Guid.TryParse(s, out _) ? "{id}" : s));
             _resent.AddOrUpdate($"{request.Method} {route} {cause}", 1, (_, n) => n + 1);
-            await Task.Delay(wait + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), ct);
+            await Task.Delay(wait + wait * Random.Shared.NextDouble() / 2, ct);
         }
     }
+
+    /// <summary>Exponential, as a polite client backs off an overloaded shop: 0.5, 1, 2, 4, then 8 s (plus up to half again, at random).</summary>
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(500 * Math.Pow(2, Math.Min(attempt, 5) - 1));
 
     private static HttpRequestMessage Json(HttpMethod method, string path, string? token, object? body = null)
     {
