@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Json;
+using System.Diagnostics;
 
 namespace ShopDapr.EndToEnd.Tests;
 
@@ -8,20 +7,18 @@ namespace ShopDapr.EndToEnd.Tests;
 public sealed partial class CheckoutSagaTests
 {
     [Fact]
-    public async Task Twenty_concurrent_checkouts_for_five_in_stock_complete_exactly_five_and_never_oversell()
+    public async Task Two_hundred_concurrent_checkouts_for_ten_in_stock_complete_exactly_ten_and_never_oversell()
     {
-        const int Shoppers = 20, InStock = 5;
+        const int Shoppers = 200, InStock = 10;
         var ct = TestContext.Current.CancellationToken;
         var admin = await _api.LoginAdminAsync(ct);
         var product = (await _api.CheapProductsAsync(4, 400m, ct))[3];
         await _api.SetStockAsync(admin, product.Sku, InStock, ct);
-
-        var customers = await Task.WhenAll(Enumerable.Range(0, Shoppers).Select(async i =>
-        {
-            var (token, _) = await _api.NewCustomerAsync($"rush{i}", ct);
-            await _api.AddToCartAsync(token, product.Id, 1, ct);
-            return token;
-        }));
+        var ledgerBefore = (await _api.GetAsync<Ledger>(admin, "/api/payments/ledger", ct))!.Usd;
+        var crowd = new ShopperCrowd(_api);
+        var clock = Stopwatch.StartNew();
+        var customers = await crowd.ArriveAsync(Shoppers, "rush", _ => product, ct);
+        var arrived = clock.Elapsed;
 
         // Watch the stock while the sagas run: on hand and available must never go below zero, reserved never above on hand.
         var seen = new ConcurrentBag<StockLevel>();
@@ -35,20 +32,20 @@ public sealed partial class CheckoutSagaTests
             }
         }, CancellationToken.None);
 
-        var answers = await Task.WhenAll(customers.Select(async token =>
-        {
-            var checkout = await _api.CheckoutAsync(token, SagaClient.ApprovingCard, Guid.NewGuid().ToString(), ct);
-            var placed = checkout.StatusCode == HttpStatusCode.Accepted ? await checkout.Content.ReadFromJsonAsync<OrderPlaced>(SagaClient.Json, ct) : null;
-            return (token, placed?.OrderId, Refusal: placed is null ? await _api.DescribeAsync(checkout) : null);
-        }));
+        clock.Restart();
+        var placed = new ConcurrentBag<PlacedOrder>();
+        await crowd.CheckoutAllAsync(customers, placed, ct);
+        var accepted = clock.Elapsed;
         // Every accepted order runs to its end before anything is asserted, so a failure here leaves no saga running
         // into the next test (and its ledger check).
-        var orders = await Task.WhenAll(answers.Where(a => a.OrderId is not null)
-            .Select(a => _api.AwaitTerminalAsync(a.token, a.OrderId!.Value, TimeSpan.FromSeconds(120), ct)));
+        var orders = await crowd.AwaitAllTerminalAsync([.. placed], TimeSpan.FromMinutes(3), ct);
+        var settled = clock.Elapsed;
         await stopWatching.CancelAsync();
         await watcher;
-        Assert.True(answers.All(a => a.Refusal is null), $"not every checkout was accepted: {answers.FirstOrDefault(a => a.Refusal is not null).Refusal}");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{Shoppers} shoppers registered, logged in and filled their carts in {arrived.TotalSeconds:0.0}s; checkouts accepted in {accepted.TotalSeconds:0.0}s, all settled in {settled.TotalSeconds:0.0}s; {crowd.Resent}; {seen.Count} stock samples");
 
+        Assert.Equal(Shoppers, orders.Select(o => o.Id).Distinct().Count());
         var byStatus = orders.GroupBy(o => o.Status).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(byStatus.GetValueOrDefault("Completed") == InStock,
             $"{string.Join(", ", byStatus.Select(kv => $"{kv.Value} {kv.Key}"))}; reasons: {string.Join(" | ", orders.Select(o => o.CancellationReason).Distinct())}");
@@ -59,5 +56,9 @@ public sealed partial class CheckoutSagaTests
         Assert.Equal((0, 0, 0), (final.OnHand, final.Reserved, final.Available));
         Assert.NotEmpty(seen);
         Assert.All(seen, s => Assert.True(s.OnHand >= 0 && s.Available >= 0 && s.Reserved <= s.OnHand, $"stock went wrong: {s}"));
+
+        var ledgerAfter = (await _api.GetAsync<Ledger>(admin, "/api/payments/ledger", ct))!.Usd;
+        Assert.Equal((InStock, InStock * product.Price), (ledgerAfter.Charges - ledgerBefore.Charges, ledgerAfter.Charged - ledgerBefore.Charged));
+        Assert.Equal((0, 0m), (ledgerAfter.Refunds - ledgerBefore.Refunds, ledgerAfter.Refunded - ledgerBefore.Refunded));
     }
 }

@@ -11,6 +11,8 @@ namespace ShopDapr.EndToEnd.Tests;
 /// can live in the run's own working directory. The fixed ports suit a developer's machine; a test run must not
 /// collide with a shop the developer is running, nor with whatever else holds a port (the gRPC ports 50000+n sit
 /// inside Linux's ephemeral range, where any outgoing connection may take them).
+/// An app named in <c>testOwnedApps</c> loses its <c>command</c>: the run starts its sidecar alone (a sidecar-only app,
+/// expected at its appPort) and the test starts, kills and restarts the app itself from the returned <see cref="OwnedAppSpec"/>.
 /// </summary>
 internal static class IsolatedRunFile
 {
@@ -18,6 +20,14 @@ internal static class IsolatedRunFile
 
     /// <summary>Writes the copy into <paramref name="workDir"/>; returns its path and the gateway's new port.</summary>
     public static (string Path, int GatewayPort) Write(string repoRunFile, string workDir, string gatewayAppId = "gateway")
+    {
+        var written = Write(repoRunFile, workDir, [], gatewayAppId);
+        return (written.Path, written.GatewayPort);
+    }
+
+    /// <summary>As above, with every app's new port; the apps of <paramref name="testOwnedApps"/> are left to the test (their specs are returned).</summary>
+    public static (string Path, int GatewayPort, IReadOnlyDictionary<string, int> AppPorts, IReadOnlyList<OwnedAppSpec> Owned) Write(
+        string repoRunFile, string workDir, IReadOnlyCollection<string> testOwnedApps, string gatewayAppId = "gateway")
     {
         var stream = new YamlStream();
         using (var reader = File.OpenText(repoRunFile))
@@ -27,6 +37,8 @@ internal static class IsolatedRunFile
         var ports = new Queue<int>(FreeLoopbackPorts(apps.Count * PortKeys.Length));
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(repoRunFile))!;
         int? gatewayPort = null;
+        var owned = new List<OwnedAppSpec>();
+        var appPorts = new Dictionary<string, int>(StringComparer.Ordinal);
 
         foreach (var app in apps)
         {
@@ -42,15 +54,55 @@ internal static class IsolatedRunFile
                 var url = new UriBuilder(((YamlScalarNode)urls).Value!) { Port = appPort };
                 vars.Children[new YamlScalarNode("ASPNETCORE_URLS")] = new YamlScalarNode(url.Uri.ToString().TrimEnd('/'));
             }
-            if (((YamlScalarNode)app["appID"]).Value == gatewayAppId)
+            var appId = ((YamlScalarNode)app["appID"]).Value!;
+            appPorts[appId] = appPort;
+            if (appId == gatewayAppId)
                 gatewayPort = appPort;
+            if (testOwnedApps.Contains(appId))
+                owned.Add(TakeOver(root, app, appId));
         }
+        var missing = testOwnedApps.Except(owned.Select(o => o.AppId)).ToList();
+        if (missing.Count > 0)
+            throw new InvalidOperationException($"{repoRunFile} has no app {string.Join(", ", missing)}");
 
         var path = Path.Combine(workDir, "dapr.yaml");
         using (var writer = File.CreateText(path))
             stream.Save(writer, assignAnchors: false);
-        return (path, gatewayPort ?? throw new InvalidOperationException($"{repoRunFile} has no app '{gatewayAppId}'"));
+        return (path, gatewayPort ?? throw new InvalidOperationException($"{repoRunFile} has no app '{gatewayAppId}'"), appPorts, owned);
     }
+
+    /// <summary>
+    /// Removes the app's command and says how to run it as the run would: in its appDirPath, with the variables
+    /// tools/DevSidecar/Cli/MultiAppRun.cs gives an app (the sidecar's ports and endpoints, the API tokens), then the
+    /// run file's common env and the app's own env, last so they win.
+    /// </summary>
+    private static OwnedAppSpec TakeOver(YamlMappingNode root, YamlMappingNode app, string appId)
+    {
+        string Port(string key) => ((YamlScalarNode)app[key]).Value!;
+        var command = ((YamlSequenceNode)app["command"]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+        app.Children.Remove(new YamlScalarNode("command"));
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["APP_ID"] = appId,
+            ["APP_PORT"] = Port("appPort"),
+            ["APP_PROTOCOL"] = "http",
+            ["DAPR_HTTP_PORT"] = Port("daprHTTPPort"),
+            ["DAPR_GRPC_PORT"] = Port("daprGRPCPort"),
+            ["DAPR_HTTP_ENDPOINT"] = $"http://127.0.0.1:{Port("daprHTTPPort")}",
+            ["DAPR_GRPC_ENDPOINT"] = $"http://127.0.0.1:{Port("daprGRPCPort")}",
+        };
+        var common = root.Children.TryGetValue("common", out var node) ? node : null;
+        foreach (var vars in new[] { EnvOf(common), EnvOf(app) })
+        {
+            foreach (var pair in vars?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+                env[((YamlScalarNode)pair.Key).Value!] = ((YamlScalarNode)pair.Value).Value ?? "";
+        }
+        return new OwnedAppSpec(appId, ((YamlScalarNode)app["appDirPath"]).Value!, command,
+            int.Parse(Port("appPort"), CultureInfo.InvariantCulture), int.Parse(Port("daprHTTPPort"), CultureInfo.InvariantCulture), env);
+    }
+
+    private static YamlMappingNode? EnvOf(YamlNode? scope) =>
+        scope is YamlMappingNode map && map.Children.TryGetValue("env", out var env) ? env as YamlMappingNode : null;
 
     /// <summary>Distinct ports, all held at once while they are picked so no two are the same.</summary>
     private static List<int> FreeLoopbackPorts(int count)
@@ -67,3 +119,6 @@ internal static class IsolatedRunFile
         }
     }
 }
+
+/// <summary>How to start an app the run leaves to the test: command (run in <see cref="AppDir"/>) and environment.</summary>
+public sealed record OwnedAppSpec(string AppId, string AppDir, IReadOnlyList<string> Command, int AppPort, int DaprHttpPort, IReadOnlyDictionary<string, string> Env);

@@ -11,12 +11,29 @@ namespace ShopDapr.EndToEnd.Tests;
 /// <c>dapr.yaml</c> as the README's run command does (its ports swapped for free ones, see <see cref="IsolatedRunFile"/>),
 /// driven only through the gateway. The run's working directory is a fresh temporary folder (components linked in), so
 /// the SQLite data starts empty and a developer's own <c>.data/</c> is never touched.
+/// A derived fixture may name apps the test owns (<see cref="Owned"/>): the run starts only their sidecars, and the
+/// fixture starts the apps itself once their sidecars listen, so a test can <c>kill -9</c> and restart one.
 /// </summary>
-public sealed class ShopFixture : IAsyncLifetime
+public class ShopFixture : IAsyncLifetime
 {
     private readonly StringBuilder _log = new();
+    private readonly string[] _testOwnedApps;
+    private readonly Dictionary<string, OwnedApp> _owned = new(StringComparer.Ordinal);
     private Process? _run;
     private string? _workDir;
+
+    public ShopFixture()
+        : this([])
+    {
+    }
+
+    protected ShopFixture(params string[] testOwnedApps) => _testOwnedApps = testOwnedApps;
+
+    /// <summary>Where the run's whole output is written (beside the test dll) when the shop stops.</summary>
+    protected virtual string LogFileName => "shop-e2e.log";
+
+    /// <summary>An app the test starts and stops itself (named when the fixture was made).</summary>
+    public OwnedApp Owned(string appId) => _owned[appId];
 
     public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
@@ -45,7 +62,7 @@ public sealed class ShopFixture : IAsyncLifetime
             throw new InvalidOperationException($"{cli} is missing: build the solution first (./test.sh does)");
         _workDir = Directory.CreateTempSubdirectory("shop-e2e-").FullName;
         Directory.CreateSymbolicLink(Path.Combine(_workDir, "components"), Path.Combine(RepoRoot, "components"));
-        var (runFile, gatewayPort) = IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), _workDir);
+        var (runFile, gatewayPort, appPorts, owned) = IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), _workDir, _testOwnedApps);
         Http.BaseAddress = new Uri($"http://localhost:{gatewayPort}");
 
         var info = new ProcessStartInfo("dotnet")
@@ -62,11 +79,48 @@ public sealed class ShopFixture : IAsyncLifetime
         _run.BeginOutputReadLine();
         _run.BeginErrorReadLine();
 
-        await WaitUntilReadyAsync(TimeSpan.FromMinutes(3));
+        // As the run does for the apps it starts: each app once its sidecar listens.
+        foreach (var spec in owned)
+        {
+            await WaitForSidecarAsync(spec, TimeSpan.FromMinutes(1));
+            var app = new OwnedApp(spec, Append);
+            _owned[spec.AppId] = app;
+            app.Start();
+        }
+        await WaitUntilReadyAsync(appPorts.Values, TimeSpan.FromMinutes(3));
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan limit)
+    private async Task WaitForSidecarAsync(OwnedAppSpec app, TimeSpan limit)
     {
+        var clock = Stopwatch.StartNew();
+        var probe = new Uri($"http://127.0.0.1:{app.DaprHttpPort}/v1.0/healthz/outbound");
+        var token = app.Env.GetValueOrDefault("DAPR_API_TOKEN");
+        while (true)
+        {
+            if (_run!.HasExited)
+                throw new InvalidOperationException($"run -f dapr.yaml exited with {_run.ExitCode} before {app.AppId}'s sidecar listened:\n{Log}");
+            if (clock.Elapsed > limit)
+                throw new TimeoutException($"{app.AppId}'s sidecar did not listen within {limit}:\n{Log}");
+            using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+            if (token is not null)
+                request.Headers.Add("dapr-api-token", token);
+            try
+            {
+                using var answer = await Http.SendAsync(request);
+                if (answer.IsSuccessStatusCode)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(IEnumerable<int> appPorts, TimeSpan limit)
+    {
+        var waiting = new HashSet<int>(appPorts);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -76,9 +130,15 @@ public sealed class ShopFixture : IAsyncLifetime
                 throw new TimeoutException($"the shop was not ready within {limit}:\n{Log}");
             try
             {
-                // Ready = the gateway is healthy and the catalog has loaded its demo products (first start of an empty store).
-                var health = await Http.GetAsync("/healthz");
-                if (health.IsSuccessStatusCode)
+                // Ready = every app answers its readiness probe, which includes its sidecar's (that one waits for the app's
+                // actor types and subscriptions), and the catalog has loaded its demo products (first start of an empty store).
+                foreach (var port in waiting.ToList())
+                {
+                    using var health = await Http.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"));
+                    if (health.IsSuccessStatusCode)
+                        waiting.Remove(port);
+                }
+                if (waiting.Count == 0)
                 {
                     var page = await Http.GetFromJsonAsync<Page>("/api/catalog/products?pageSize=1");
                     if (page is { Total: > 0 })
@@ -100,6 +160,8 @@ public sealed class ShopFixture : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        foreach (var app in _owned.Values)
+            await app.DisposeAsync();
         if (_run is { HasExited: false })
         {
             // SIGTERM, as Ctrl+C would: the run stops every app gracefully, then the sidecars.
@@ -118,7 +180,7 @@ public sealed class ShopFixture : IAsyncLifetime
         }
         _run?.Dispose();
         // The whole run's output, for a failure whose cause scrolled out of the tail a test message shows.
-        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "shop-e2e.log"), Log);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, LogFileName), Log);
         if (_workDir is not null)
             Directory.Delete(_workDir, recursive: true);
     }

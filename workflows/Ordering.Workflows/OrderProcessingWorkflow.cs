@@ -15,9 +15,22 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
     public const string ApprovalDecidedEvent = "ApprovalDecided";
     public const string CancelRequestedEvent = "CancelRequested";
 
-    /// <summary>For transient faults (5xx, timeouts): activities throw only those; refusals come back as outcomes.</summary>
+    /// <summary>
+    /// For transient faults (5xx, timeouts): activities throw only those; refusals come back as outcomes. 8 attempts over
+    /// about 90 s (1, 2, 4, 8, 16, 30, 30 s apart): longer than a callee's restart plus the 30 s a tripped circuit breaker
+    /// stays open (components/local/resiliency.yaml, appBreaker), so a service that is away for seconds delays orders
+    /// instead of cancelling them. (5 attempts, ~15 s, all fell inside the open breaker when payment was restarted.)
+    /// </summary>
     private static readonly WorkflowTaskOptions RetryTransientFaults = new(new WorkflowRetryPolicy(
-        maxNumberOfAttempts: 5, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+        maxNumberOfAttempts: 8, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    /// <summary>
+    /// For the undo steps, which must outlast an outage of the service they undo: given up, the workflow would fail with
+    /// the stock still held, perhaps the money still taken, and the order never ending. About 9 minutes (1, 2, 4 … 32 s,
+    /// then every minute), far past a restart and a tripped circuit breaker (components/local/resiliency.yaml: 30 s open).
+    /// </summary>
+    private static readonly WorkflowTaskOptions RetryUntilUndone = new(new WorkflowRetryPolicy(
+        maxNumberOfAttempts: 15, firstRetryInterval: TimeSpan.FromSeconds(1), backoffCoefficient: 2, maxRetryInterval: TimeSpan.FromMinutes(1)));
 
     public override async Task<OrderOutcome> RunAsync(WorkflowContext context, OrderSnapshot order)
     {
@@ -97,11 +110,11 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             context.SetCustomStatus("Compensating");
             LogCompensating(log, order.OrderId, e.Message);
             // Undo, bottom-up: the last step done is undone first.
-            if (shipped && await context.CallActivityAsync<StepOutcome>(nameof(CancelShipmentActivity), order.OrderId, RetryTransientFaults) is { Succeeded: false } kept)
+            if (shipped && await context.CallActivityAsync<StepOutcome>(nameof(CancelShipmentActivity), order.OrderId, RetryUntilUndone) is { Succeeded: false } kept)
                 LogNotUndone(log, order.OrderId, kept.FailureReason);
-            var refunded = charged && await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryTransientFaults);
+            var refunded = charged && await context.CallActivityAsync<bool>(nameof(RefundPaymentActivity), order.OrderId, RetryUntilUndone);
             if (reserved)
-                await context.CallActivityAsync<bool>(nameof(ReleaseStockActivity), order.OrderId, RetryTransientFaults);
+                await context.CallActivityAsync<bool>(nameof(ReleaseStockActivity), order.OrderId, RetryUntilUndone);
 
             await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Cancelled) with
             {

@@ -9,7 +9,11 @@ public sealed class PaymentClient(HttpClient http)
 {
     private const string Service = "payment";
 
-    /// <summary>402 (declined, insufficient funds) and any other 4xx are refusals: the same card will not do better on a retry.</summary>
+    /// <summary>
+    /// 402 (declined, insufficient funds) and any other 4xx are refusals: the same card will not do better on a retry.
+    /// Except 409: an earlier attempt for this order still holds the charge (its caller timed out or crashed, or payment
+    /// restarted mid-charge) and may yet take the money, so it is thrown and retried until that attempt's outcome is known.
+    /// </summary>
     public async Task<PaymentOutcome> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
         using var response = await ServiceCall.SendAsync(http, Service, h => h.PostAsJsonAsync(PaymentRoutes.Charges, request, cancellationToken));
@@ -19,6 +23,8 @@ public sealed class PaymentClient(HttpClient http)
             return new PaymentOutcome(true, result.PaymentId, result.Amount, null);
         }
         var detail = await ServiceCall.DetailAsync(response);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+            throw new TransientServiceException($"{Service} answered 409: {detail}");
         return response.StatusCode == HttpStatusCode.PaymentRequired
             ? new PaymentOutcome(false, null, 0, $"Payment declined: {detail}")
             : new PaymentOutcome(false, null, 0, $"Payment refused ({(int)response.StatusCode}): {detail}");
