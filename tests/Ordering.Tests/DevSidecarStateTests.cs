@@ -72,7 +72,7 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
         Assert.Equal(ids.ToHashSet(), stream.Events.Skip(1).Select(e => e.EventId).ToHashSet());
         // No pub/sub component: nothing was published, and the order waits on the outbox worklist for the relay.
         Assert.All(stream.Events, e => Assert.False(e.Published));
-        Assert.Equal([id], await _lists.ReadAsync(IdLists.Outbox, Ct));
+        Assert.Equal([id], await _lists.ReadAsync(IdLists.OutboxOf(id), Ct));
     }
 
     [Fact]
@@ -91,12 +91,22 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
     [Fact]
     public async Task Many_concurrent_adds_to_one_hot_id_list_all_land()
     {
-        // 40 writers of orders-outbox at once, as 20 concurrent checkouts and their workflows are: each loses races,
-        // backs off and tries again; none may run out of attempts (StateConflictException) or lose another's id.
+        // 40 writers of orders-all at once, as 40 concurrent checkouts are: each loses races, backs off and tries again;
+        // none may run out of attempts (StateConflictException) or lose another's id.
         var ids = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
-        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(IdLists.Outbox, id, Ct), Ct)));
+        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(IdLists.AllOrders, id, Ct), Ct)));
 
-        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(IdLists.Outbox, Ct)).ToHashSet());
+        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(IdLists.AllOrders, Ct)).ToHashSet());
+    }
+
+    [Fact]
+    public void Orders_are_spread_over_the_outbox_buckets_each_always_in_the_same_one()
+    {
+        var ids = Enumerable.Range(0, 256).Select(_ => Guid.NewGuid()).ToList();
+        var keys = ids.Select(IdLists.OutboxOf).ToList();
+        Assert.Equal(keys, ids.Select(IdLists.OutboxOf));
+        Assert.All(keys, k => Assert.Contains(k, IdLists.OutboxKeys));
+        Assert.True(keys.Distinct().Count() > IdLists.OutboxBuckets / 2, "256 orders use more than half of the buckets");
     }
 
     [Fact]

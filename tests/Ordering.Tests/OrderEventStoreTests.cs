@@ -70,7 +70,7 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
         Assert.Equal(_orderId, Assert.IsType<OrderSubmitted>(e).OrderId);
         Assert.Equal("OrderSubmitted", metadata["cloudevent.type"]);
         Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
-        Assert.Empty(await _app.Services.GetRequiredService<IdLists>().ReadAsync(IdLists.Outbox, Ct));
+        Assert.Empty(await _app.Services.GetRequiredService<IdLists>().ReadAsync(IdLists.OutboxOf(_orderId), Ct));
     }
 
     [Fact]

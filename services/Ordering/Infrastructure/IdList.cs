@@ -17,7 +17,24 @@ public sealed class IdLists(DaprClient dapr)
     private static readonly StateOptions Guarded = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
     public const string AllOrders = "orders-all";
-    public const string Outbox = "orders-outbox";
+
+    /// <summary>
+    /// The outbox worklist is spread over this many keys by order id: every event appended adds its order and every
+    /// publish removes it, a dozen writes per order, so one key was the shop's hottest record (concurrent checkouts
+    /// queued on its ETag). Each order always lands in the same bucket.
+    /// </summary>
+    public const int OutboxBuckets = 32;
+
+    public static string OutboxOf(Guid orderId)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        orderId.TryWriteBytes(bytes);
+        return OutboxKey(bytes[0] % OutboxBuckets);
+    }
+
+    public static IEnumerable<string> OutboxKeys => Enumerable.Range(0, OutboxBuckets).Select(OutboxKey);
+
+    private static string OutboxKey(int bucket) => $"orders-outbox-{bucket}";
 
     public static string OfCustomer(string customerId) => $"orders-of-{customerId}";
 

@@ -29,7 +29,7 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
     public async Task<long> AppendAsync(Guid orderId, Guid eventId, Func<long, IOrderEvent> create, CancellationToken cancellationToken)
     {
         // The worklist entry goes first: if we stop between here and the publish, the relay still finds the event.
-        await lists.AddAsync(IdLists.Outbox, orderId, cancellationToken);
+        await lists.AddAsync(IdLists.OutboxOf(orderId), orderId, cancellationToken);
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var (stream, etag) = await dapr.GetStateAndETagAsync<OrderStream?>(Store, Key(orderId), ConsistencyMode.Strong, cancellationToken: cancellationToken);
@@ -67,10 +67,10 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
                 return false;
             await MarkPublishedAsync(orderId, pending.EventId, cancellationToken);
         }
-        await lists.RemoveAsync(IdLists.Outbox, orderId, cancellationToken);
+        await lists.RemoveAsync(IdLists.OutboxOf(orderId), orderId, cancellationToken);
         // An append may have raced the removal: it re-adds the order before storing, so look once more.
         if ((await ReadAsync(orderId, cancellationToken))?.Events.Any(e => !e.Published) == true)
-            await lists.AddAsync(IdLists.Outbox, orderId, cancellationToken);
+            await lists.AddAsync(IdLists.OutboxOf(orderId), orderId, cancellationToken);
         return true;
     }
 

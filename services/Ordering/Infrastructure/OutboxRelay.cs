@@ -4,7 +4,7 @@ namespace ShopDapr.Ordering.Infrastructure;
 
 /// <summary>
 /// Re-publishes order events whose publish failed (or never ran because the process stopped): every
-/// <see cref="OrderingOptions.RelayInterval"/> it walks the outbox worklist. Consumers de-duplicate by event id.
+/// <see cref="OrderingOptions.RelayInterval"/> it walks the outbox worklist (all its buckets). Consumers de-duplicate by event id.
 /// </summary>
 public sealed partial class OutboxRelay(OrderEventStore events, IdLists lists, IOptions<OrderingOptions> options, TimeProvider time, ILogger<OutboxRelay> logger)
     : BackgroundService
@@ -13,9 +13,12 @@ public sealed partial class OutboxRelay(OrderEventStore events, IdLists lists, I
     public async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
         var pending = 0;
-        foreach (var orderId in await lists.ReadAsync(IdLists.Outbox, cancellationToken))
-            if (!await events.PublishPendingAsync(orderId, cancellationToken))
-                pending++;
+        foreach (var bucket in IdLists.OutboxKeys)
+        {
+            foreach (var orderId in await lists.ReadAsync(bucket, cancellationToken))
+                if (!await events.PublishPendingAsync(orderId, cancellationToken))
+                    pending++;
+        }
         return pending;
     }
 
