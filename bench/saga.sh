@@ -6,7 +6,12 @@
 #   3. the baseline: the same saga steps' domain logic in one process, no Dapr (--in-process, 2 workers = 2 cores)
 # Every run starts a fresh shop (empty SQLite store) from a copy of dapr.yaml with free ports in a temporary working
 # directory, so it never collides with a shop you have open or another run (as tests/EndToEnd.Tests does).
-#   bench/saga.sh [rounds=3] [seconds=30] [shoppers=32]        CONFIG=Release builds and runs Release dlls instead
+#   bench/saga.sh [rounds=3] [seconds=30] [shoppers=32]
+# Knobs (environment), to find what limits the rate: CONFIG=Release (build and run Release dlls), LOG_LEVEL=Warning
+# (every app logs warnings only; by default the gateway logs each request at Information), STATE_STORE=in-memory (a
+# copy of components/local with state.in-memory instead of state.sqlite: no durability, for comparison only),
+# ONLY=closed (skip the open-loop and in-process phases), WARMUP=seconds (10), SKIP_BUILD=1, KEEP_LOGS=1.
+# Each closed-loop run also reports the CPU seconds each process of the shop used while the load generator ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD; rounds=${1:-3}; secs=${2:-30}; shoppers=${3:-32}; warmup=${WARMUP:-10}; config=${CONFIG:-Debug}
@@ -21,7 +26,13 @@ free_port() { # a port below Linux's ephemeral range (32768+) that nothing liste
 }
 
 start_shop() { # -> sets $work, $run, $gateway
-  work=$(mktemp -d /tmp/saga-shop-XXXX); ln -s "$repo/components" "$work/components"
+  work=$(mktemp -d /tmp/saga-shop-XXXX)
+  if [ "${STATE_STORE:-}" = in-memory ]; then
+    cp -r "$repo/components" "$work/components"
+    sed -i 's/type: state.sqlite/type: state.in-memory/; /connectionString/,+1d' "$work/components/local/statestore.yaml"
+  else
+    ln -s "$repo/components" "$work/components"
+  fi
   local ports; ports=$(for _ in $(seq $(($(grep -c 'appID:' dapr.yaml) * 3))); do free_port; done | sort -u | tr '\n' ' ')
   [ "$(wc -w <<<"$ports")" -eq $(($(grep -c 'appID:' dapr.yaml) * 3)) ] || { echo "port collision, retry" >&2; exit 1; }
   awk -v ports="$ports" -v repo="$repo" -v config="$config" '
@@ -34,10 +45,13 @@ start_shop() { # -> sets $work, $run, $gateway
     { print }' dapr.yaml >"$work/dapr.yaml"
   gateway=$(awk '/appID: gateway/ { g = 1 } g && /appPort:/ { print $2; exit }' "$work/dapr.yaml")
   # One load generator is one client per shopper token; the gateway's per-client limit (200 per 10 s) is lifted.
-  (cd "$work" && Gateway__RateLimitPermits=1000000 exec dotnet "$repo/tools/DevSidecar/bin/$config/net10.0/ShopDapr.DevSidecar.dll" \
+  local logs=(); [ -z "${LOG_LEVEL:-}" ] || logs=(Logging__LogLevel__Default="$LOG_LEVEL" Logging__LogLevel__Microsoft.AspNetCore="$LOG_LEVEL")
+  (cd "$work" && exec env "${logs[@]}" Gateway__RateLimitPermits=1000000 dotnet "$repo/tools/DevSidecar/bin/$config/net10.0/ShopDapr.DevSidecar.dll" \
       run -f "$work/dapr.yaml" >"$work/run.log" 2>&1) &
   run=$!
   until grep -qs "Every app is ready" "$work/run.log"; do kill -0 $run 2>/dev/null || { tail -50 "$work/run.log"; exit 1; }; sleep 0.2; done
+  # A cold shop's first orders take seconds (every app and sidecar JIT-compiles on first use): a short unmeasured pass.
+  "${load[@]}" --url "http://localhost:$gateway" --shoppers 4 --warmup 0 --duration 5 --products 5 >"$work/warm.txt" 2>&1 || true
 }
 
 stop_shop() {
@@ -47,17 +61,33 @@ stop_shop() {
 }
 trap '[ -n "${run:-}" ] && stop_shop aborted' EXIT
 
+cpu() { # CPU ticks (1/100 s) of the run process and every app it started: "name ticks" per line
+  for pid in $run $(pgrep -P $run); do
+    echo "$(tr '\0' ' ' </proc/$pid/cmdline | grep -o 'ShopDapr\.[A-Za-z]*\.dll' | head -1) $(awk '{print $14 + $15}' /proc/$pid/stat)"
+  done | sort
+}
+
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { for f in "$out"/$1-*.json; do jq -r "$2" "$f"; done | median; }
 
 for r in $(seq "$rounds"); do
   echo "closed loop, round $r/$rounds ($shoppers shoppers, ${secs}s) — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
   start_shop
+  cpu >"$out/cpu-before"; t0=$(date +%s.%N)
   "${load[@]}" --url "http://localhost:$gateway" --shoppers "$shoppers" --duration "$secs" --warmup "$warmup" --json "$out/closed-$r.json" >"$out/closed-$r.txt" || true
+  cpu >"$out/cpu-after"; t1=$(date +%s.%N)
+  orders=$(jq -r '.orders.completed' "$out/closed-$r.json")
+  join "$out/cpu-before" "$out/cpu-after" | awk -v wall="$(echo "$t1 - $t0" | bc -l)" -v orders="$orders" '
+    { cpu = ($3 - $2) / 100; total += cpu; printf "| %s | %.1f s | %.0f ms |\n", $1, cpu, orders ? 1000 * cpu / orders : 0 }
+    END { printf "| all (%.0f s wall, %d orders completed) | %.1f s | %.0f ms |\n", wall, orders, total, orders ? 1000 * total / orders : 0 }' \
+    | sort -t'|' -k3 -rn >"$out/closed-$r.cpu"
   stop_shop "closed-$r"
 done
 max=$(field closed .orders.completedPerSecond)
 rate=$(echo "$max / 2" | bc -l | xargs printf '%.1f')
+echo "CPU per process, last closed-loop run (setup included: seeding, registering $shoppers shoppers):" >&2
+cat "$out/closed-$rounds.cpu" >&2
+[ "${ONLY:-}" != closed ] || { echo "| orders completed/s, closed loop, $shoppers shoppers | $(field closed .orders.completedPerSecond) |"; exit 0; }
 
 for r in $(seq "$rounds"); do
   echo "open loop, round $r/$rounds ($rate orders/s, ${secs}s) — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
