@@ -21,7 +21,7 @@ public static class LoadGenCommand
         var root = new RootCommand("shopdapr-load: simulated shoppers browse, search, fill a cart and check out through the ShopDapr gateway")
         {
             o.Url, o.Shoppers, o.Rate, o.Accounts, o.InProcess, o.Duration, o.Warmup, o.PollMs, o.OrderTimeout, o.ReadyTimeout, o.Products, o.Stock,
-            o.AdminEmail, o.AdminPassword, o.Json, o.Seed,
+            o.AdminEmail, o.AdminPassword, o.Json, o.Seed, o.WatchPid,
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -57,6 +57,7 @@ public static class LoadGenCommand
         public readonly Option<string> AdminEmail = new("--admin-email") { Description = "The admin who sets stock (components/local/secrets.json)", DefaultValueFactory = _ => new LoadSettings().AdminEmail };
         public readonly Option<string> AdminPassword = new("--admin-password") { Description = "The admin's password (development only)", DefaultValueFactory = _ => new LoadSettings().AdminPassword };
         public readonly Option<string?> Json = new("--json") { Description = "Also write the results as JSON to this file ('-' for standard output)" };
+        public readonly Option<int?> WatchPid = new("--watch-pid") { Description = "Report the CPU this process and its children use in the measured window (Linux; e.g. the dev sidecar's run)" };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the shoppers' random choices", DefaultValueFactory = _ => new LoadSettings().Seed };
 
         public LoadSettings Read(ParseResult parse) => new()
@@ -77,6 +78,7 @@ public static class LoadGenCommand
             AdminPassword = parse.GetValue(AdminPassword)!,
             JsonPath = parse.GetValue(Json),
             Seed = parse.GetValue(Seed),
+            WatchPid = parse.GetValue(WatchPid),
         };
     }
 }

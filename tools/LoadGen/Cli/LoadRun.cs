@@ -16,6 +16,12 @@ internal static class LoadRun
         var time = TimeProvider.System;
         var metrics = new LoadMetrics(time);
         var machine = new MachineInfo(time.GetUtcNow(), Environment.ProcessorCount, MachineInfo.LoadAverage(), null);
+        var cpu = settings.WatchPid is { } pid ? new ProcessCpuSampler(pid) : null;
+        if (cpu is not null)
+        {
+            metrics.WindowOpened += cpu.WindowOpened;
+            metrics.WindowClosed += cpu.WindowClosed;
+        }
         try
         {
             LoadOutcome outcome;
@@ -55,7 +61,7 @@ internal static class LoadRun
                     : runner.RunOpenAsync(shoppers, settings.Rate!.Value, settings.Warmup, settings.Duration, drainLimit, settings.Seed, ct));
             }
             var results = RunResults.From(settings, metrics, outcome.LateArrivals, outcome.ArrivalsWithoutShopper, outcome.Drained,
-                machine with { LoadAverageAfter = MachineInfo.LoadAverage() });
+                machine with { LoadAverageAfter = MachineInfo.LoadAverage() }, cpu?.Report(metrics.CompletedInWindow));
             ResultsTable.Write(console, results);
             if (settings.JsonPath is { } path)
                 await JsonReport.WriteAsync(path, results, output, ct);

@@ -38,6 +38,7 @@ public sealed record LoadSettings
     public string AdminPassword { get; init; } = "Dev-Admin-Passw0rd!";
     public string? JsonPath { get; init; }
     public int Seed { get; init; } = 1;
+    public int? WatchPid { get; init; }
 
     public LoadMode Mode => InProcess ? LoadMode.InProcess : Rate is null ? LoadMode.ClosedLoop : LoadMode.OpenLoop;
 
@@ -78,6 +79,8 @@ public sealed record LoadSettings
             errors.Add($"--order-timeout must be more than 0 and at most 3600 seconds (got {Format(OrderTimeoutSeconds)}).");
         if (!double.IsFinite(ReadyTimeoutSeconds) || ReadyTimeoutSeconds <= 0 || ReadyTimeoutSeconds > 3_600)
             errors.Add($"--ready-timeout must be more than 0 and at most 3600 seconds (got {Format(ReadyTimeoutSeconds)}).");
+        if (WatchPid is < 1)
+            errors.Add($"--watch-pid must be a process id (got {WatchPid}).");
         if (Products is < 1 or > 100)
             errors.Add($"--products must be 1 to 100 (got {Products}).");
         if (Stock < 1)

@@ -37,6 +37,14 @@ internal static class ResultsTable
             console.MarkupLine("[yellow]some journeys were still running when the run stopped waiting for them[/]");
         foreach (var step in results.Steps.Append(results.Saga).Where(s => s.FirstErrors.Count > 0))
             console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0}[/]: {1}", Markup.Escape(step.Step), Markup.Escape(string.Join(" | ", step.FirstErrors)));
+        if (results.Cpu.Count > 0)
+        {
+            var cpu = new Table().Title("CPU in the measured window").AddColumn("process").AddColumn(new TableColumn("CPU s").RightAligned())
+                .AddColumn(new TableColumn("ms per completed order").RightAligned());
+            foreach (var p in results.Cpu)
+                cpu.AddRow(Markup.Escape(p.Process), Number(p.CpuSeconds), Ms(p.MsPerOrder));
+            console.Write(cpu);
+        }
         console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} cores, load average {1} before, {2} after[/]",
             results.Machine.ProcessorCount, results.Machine.LoadAverageBefore ?? "?", results.Machine.LoadAverageAfter ?? "?");
     }

@@ -49,9 +49,22 @@ public sealed class LoadMetrics(TimeProvider time)
         }
     }
 
-    public void OpenWindow() => Interlocked.Exchange(ref _windowStart, time.GetTimestamp());
+    /// <summary>Called as the window opens and as it closes (CPU sampling of the shop's processes).</summary>
+    public event Action? WindowOpened;
 
-    public void CloseWindow() => Interlocked.CompareExchange(ref _windowEnd, time.GetTimestamp(), -1);
+    public event Action? WindowClosed;
+
+    public void OpenWindow()
+    {
+        WindowOpened?.Invoke();
+        Interlocked.Exchange(ref _windowStart, time.GetTimestamp());
+    }
+
+    public void CloseWindow()
+    {
+        if (Interlocked.CompareExchange(ref _windowEnd, time.GetTimestamp(), -1) == -1)
+            WindowClosed?.Invoke();
+    }
 
     public void JourneyStarted() => Interlocked.Increment(ref _started);
 

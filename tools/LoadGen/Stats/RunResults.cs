@@ -18,9 +18,11 @@ public sealed record RunResults(
     long LateArrivals,
     long ArrivalsWithoutShopper,
     bool Drained,
-    MachineInfo Machine)
+    MachineInfo Machine,
+    IReadOnlyList<ProcessCpu> Cpu)
 {
-    public static RunResults From(LoadSettings settings, LoadMetrics metrics, long lateArrivals, long withoutShopper, bool drained, MachineInfo machine)
+    public static RunResults From(LoadSettings settings, LoadMetrics metrics, long lateArrivals, long withoutShopper, bool drained, MachineInfo machine,
+        IReadOnlyList<ProcessCpu>? cpu = null)
     {
         var window = metrics.Window;
         var inProcess = settings.Mode == LoadMode.InProcess;
@@ -43,7 +45,8 @@ public sealed record RunResults(
             lateArrivals,
             withoutShopper,
             drained,
-            machine);
+            machine,
+            cpu ?? []);
     }
 
     public static string ModeName(LoadMode mode) => mode switch
