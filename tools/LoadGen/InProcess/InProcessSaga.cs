@@ -17,8 +17,9 @@ namespace ShopDapr.LoadGen.InProcess;
 /// The checkout saga's happy path with no Dapr, no HTTP and no store: the same domain code each step runs in its
 /// service — ordering's checks and event-sourced order, the rule-based fraud score, inventory's <see cref="StockBook"/>
 /// reserve (one lock per SKU, as the actor's turn), payment's checks and simulated provider, shipping's checks and
-/// record, the confirm — plus a JSON round trip of every record a step stores (apps serialize state whatever the
-/// store). What the distributed run adds on top of this is the cost of the saga being distributed.
+/// record, the confirm — plus the JSON each step writes when it saves its state (an actor keeps its state in memory
+/// between turns and serializes it on save; ordering reads the stream back to rebuild the order). What the distributed
+/// run adds on top of this is the cost of the saga being distributed.
 /// </summary>
 internal sealed class InProcessSaga(TimeProvider time)
 {
@@ -65,16 +66,16 @@ internal sealed class InProcessSaga(TimeProvider time)
         var charge = new ChargeRequest(snapshot.OrderId, snapshot.Total, "USD", Card);
         if (ChargeRules.Check(charge) is not null)
             throw new InvalidOperationException("the in-process charge is malformed");
-        var claim = RoundTrip(PaymentRecord.Claim(charge, CardChecks.Last4(Card.Number), now));
+        var claim = Saved(PaymentRecord.Claim(charge, CardChecks.Last4(Card.Number), now));
         if (await _cards.ChargeAsync(snapshot.OrderId.ToString(), Card, charge.Amount, charge.Currency, ct) is not ProviderCharge.Approved approved)
             return OrderStatus.Cancelled;
-        RoundTrip(claim with { State = ChargeState.Charged, PaymentId = approved.PaymentId, ChargedAt = now });
+        Saved(claim with { State = ChargeState.Charged, PaymentId = approved.PaymentId, ChargedAt = now });
         Append(events, new OrderPaid(Guid.NewGuid(), snapshot.OrderId, 3, snapshot.CustomerId, snapshot.CustomerEmail, now, approved.PaymentId, charge.Amount, "USD"));
 
         var shipmentRequest = new CreateShipmentRequest(snapshot.OrderId, Address, [.. lines.Select(l => new StockLine(l.Sku, l.Quantity))]);
         if (ShipmentRules.Check(shipmentRequest) is not null)
             throw new InvalidOperationException("the in-process shipment is malformed");
-        var shipment = RoundTrip(ShipmentRecord.Create(shipmentRequest, now));
+        var shipment = Saved(ShipmentRecord.Create(shipmentRequest, now));
         Append(events, new OrderShipped(Guid.NewGuid(), snapshot.OrderId, 4, snapshot.CustomerId, snapshot.CustomerEmail, now, shipment.ShipmentId, shipment.TrackingNumber));
 
         foreach (var line in lines)
@@ -83,16 +84,15 @@ internal sealed class InProcessSaga(TimeProvider time)
         return Order.Rebuild(events)!.Status;
     }
 
-    /// <summary>One actor turn: load (JSON), change, forget old settlements, save (JSON).</summary>
+    /// <summary>One actor turn: change the book held in memory, forget old settlements, save (JSON).</summary>
     private T WithBook<T>(string sku, Func<StockBook, T> change)
     {
-        var turn = _stock[sku].Turn;
+        var (turn, book) = _stock[sku];
         lock (turn)
         {
-            var book = RoundTrip(_stock[sku].Book);
             var result = change(book);
             book.ForgetSettledBefore(time.GetUtcNow() - SettlementRetention, MaxSettledPerSku);
-            _stock[sku] = (turn, RoundTrip(book));
+            Saved(book);
             return result;
         }
     }
@@ -104,7 +104,11 @@ internal sealed class InProcessSaga(TimeProvider time)
         _ = Order.Rebuild(events) ?? throw new InvalidOperationException("an empty order stream");
     }
 
-    private static T RoundTrip<T>(T value) => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, Json), Json)!;
+    private static T Saved<T>(T value)
+    {
+        _ = JsonSerializer.SerializeToUtf8Bytes(value, Json);
+        return value;
+    }
 
     private static IOrderEvent RoundTrip(IOrderEvent value, Type type) =>
         (IOrderEvent)JsonSerializer.Deserialize(JsonSerializer.Serialize(value, type, Json), type, Json)!;
