@@ -1,0 +1,45 @@
+using System.CommandLine;
+using ShopDapr.LoadGen.Cli;
+using ShopDapr.LoadGen.Output;
+using ShopDapr.LoadGen.Tests.Shop;
+
+namespace ShopDapr.LoadGen.Tests;
+
+/// <summary>A short real run: every app of dapr.yaml under the dev sidecar, the load generator driving it through the gateway.</summary>
+public sealed class RealShopRunTests
+{
+    [Fact]
+    public async Task A_short_closed_loop_run_against_the_real_shop_completes_orders_with_no_errors()
+    {
+        Assert.SkipUnless(File.Exists(RealShop.SidecarDll), $"{RealShop.SidecarDll} is missing: build the solution first (./test.sh does)");
+        var ct = TestContext.Current.CancellationToken;
+        await using var shop = await RealShop.StartAsync(TimeSpan.FromMinutes(3), ct);
+        var json = Path.Combine(Path.GetTempPath(), $"loadgen-real-{Guid.NewGuid():N}.json");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            // A cold shop's first orders take seconds (every app and sidecar JIT-compiles on first use): a first run
+            // (its journeys awaited to the end) warms it, whatever it measures; the second run is the one checked.
+            await LoadGenCommand.RunAsync(["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "0", "--duration", "1", "--products", "5"],
+                new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, ct);
+            var exit = await LoadGenCommand.RunAsync(
+                ["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "1", "--duration", "6", "--products", "5", "--poll-ms", "50", "--json", json],
+                new InvocationConfiguration { Output = output, Error = error }, ct);
+
+            var report = $"exit {exit}\n{output}\n{error}\n--- shop ---\n{shop.LogTail}";
+            Assert.True(exit == 0, report);
+            var results = JsonReport.Deserialize(await File.ReadAllTextAsync(json, ct))!;
+            Assert.True(results.Orders.CompletedInWindow > 0, report);
+            Assert.True(results.RequestErrors == 0, report);
+            Assert.True(results.Orders.CancelledInWindow == 0 && results.Orders.FailedJourneys == 0, report);
+            Assert.All(results.Steps, s => Assert.True(s.Count > 0 && s.P95Ms > 0, $"{s.Step}: {s.Count} samples\n{report}"));
+            Assert.True(results.Saga is { Count: > 0, Errors: 0 }, report);
+            Assert.Contains("orders completed/s", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+}

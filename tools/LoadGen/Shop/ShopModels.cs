@@ -1,0 +1,22 @@
+namespace ShopDapr.LoadGen.Shop;
+
+/// <summary>The parts of the public API's answers the load generator reads (README's walkthrough, DESIGN.md's public API).</summary>
+internal sealed record TokenResponse(string AccessToken);
+
+internal sealed record Product(Guid Id, string Sku, string Name, decimal Price);
+
+internal sealed record ProductPage(List<Product> Items, long Total);
+
+internal sealed record OrderPlaced(Guid OrderId);
+
+internal sealed record OrderView(Guid Id, string Status, string? CancellationReason);
+
+internal sealed record CartLineView(Guid ProductId, int Quantity);
+
+internal sealed record CartView(List<CartLineView> Lines);
+
+/// <summary>A registered, logged-in customer: one cart, so one journey at a time.</summary>
+internal sealed record Shopper(string Email, string Token);
+
+/// <summary>A step of a journey failed (a non-2xx answer, a timeout, a refused connection); already recorded.</summary>
+internal sealed class StepFailedException(string message) : Exception(message);
