@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace ShopDapr.EndToEnd.Tests;
+
+/// <summary>What a <see cref="ShopRun"/> starts.</summary>
+/// <param name="TestOwnedApps">Apps whose process the test starts itself (the run starts only their sidecars).</param>
+/// <param name="Environment">Extra variables for the run and, through it, every app (e.g. a lifted gateway rate limit).</param>
+/// <param name="LogFile">Where the run's whole output is written when it stops; null writes nothing.</param>
+public sealed record ShopRunOptions(
+    IReadOnlyList<string>? TestOwnedApps = null,
+    IReadOnlyDictionary<string, string>? Environment = null,
+    string? LogFile = null)
+{
+    public TimeSpan ReadyLimit { get; init; } = TimeSpan.FromMinutes(3);
+}
+
+/// <summary>
+/// The whole shop as real processes: the built dev sidecar's <c>run -f</c> on a copy of the repo's <c>dapr.yaml</c>
+/// with free ports (<see cref="IsolatedRunFile"/>), in a fresh temporary working directory (components linked in, so the
+/// SQLite data starts empty and a developer's own <c>.data/</c> is never touched). Ready once every app answers its
+/// readiness probe (which includes its sidecar's) and the catalog has loaded its demo products. Disposing sends SIGTERM,
+/// as Ctrl+C would: the run stops every app gracefully, then the sidecars.
+/// </summary>
+public sealed class ShopRun : IAsyncDisposable
+{
+    private readonly StringBuilder _log = new();
+    private readonly Dictionary<string, OwnedApp> _owned = new(StringComparer.Ordinal);
+    private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly string? _logFile;
+    private Process? _run;
+
+    private ShopRun(string workDir, Uri gateway, string? logFile)
+    {
+        WorkDir = workDir;
+        Gateway = gateway;
+        _logFile = logFile;
+    }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string SidecarDll => Path.Combine(RepoRoot, "tools/DevSidecar/bin/Debug/net10.0/ShopDapr.DevSidecar.dll");
+
+    public Uri Gateway { get; }
+
+    /// <summary>The run's working directory: relative component paths (the SQLite file, the mail drop) resolve against it.</summary>
+    public string WorkDir { get; }
+
+    /// <summary>What the run printed so far (apps and sidecars, prefixed), for failure messages.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
+
+    /// <summary>An app the test starts and stops itself (named in <see cref="ShopRunOptions.TestOwnedApps"/>).</summary>
+    public OwnedApp Owned(string appId) => _owned[appId];
+
+    public static async Task<ShopRun> StartAsync(ShopRunOptions options, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(SidecarDll))
+            throw new InvalidOperationException($"{SidecarDll} is missing: build the solution first (./test.sh does)");
+        var workDir = Directory.CreateTempSubdirectory("shop-run-").FullName;
+        Directory.CreateSymbolicLink(Path.Combine(workDir, "components"), Path.Combine(RepoRoot, "components"));
+        var (runFile, gatewayPort, appPorts, owned) =
+            IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []]);
+        var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile);
+        try
+        {
+            shop.Start(runFile, options.Environment);
+            // As the run does for the apps it starts: each app once its sidecar listens.
+            foreach (var spec in owned)
+            {
+                await shop.WaitForSidecarAsync(spec, TimeSpan.FromMinutes(1), cancellationToken);
+                var app = new OwnedApp(spec, shop.Append);
+                shop._owned[spec.AppId] = app;
+                app.Start();
+            }
+            await shop.WaitUntilReadyAsync(appPorts.Values, options.ReadyLimit, cancellationToken);
+            return shop;
+        }
+        catch
+        {
+            await shop.DisposeAsync();
+            throw;
+        }
+    }
+
+    private void Start(string runFile, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = WorkDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { SidecarDll, "run", "-f", runFile })
+            info.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[key] = value;
+        _run = Process.Start(info) ?? throw new InvalidOperationException("the dev sidecar did not start");
+        _run.OutputDataReceived += (_, e) => Append(e.Data);
+        _run.ErrorDataReceived += (_, e) => Append(e.Data);
+        _run.BeginOutputReadLine();
+        _run.BeginErrorReadLine();
+    }
+
+    private async Task WaitForSidecarAsync(OwnedAppSpec app, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var probe = new Uri($"http://127.0.0.1:{app.DaprHttpPort}/v1.0/healthz/outbound");
+        var token = app.Env.GetValueOrDefault("DAPR_API_TOKEN");
+        await PollAsync($"{app.AppId}'s sidecar to listen", limit, async () =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, probe);
+            if (token is not null)
+                request.Headers.Add("dapr-api-token", token);
+            using var answer = await _probe.SendAsync(request, cancellationToken);
+            return answer.IsSuccessStatusCode;
+        }, cancellationToken);
+    }
+
+    private async Task WaitUntilReadyAsync(IEnumerable<int> appPorts, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var waiting = new HashSet<int>(appPorts);
+        await PollAsync("the shop to be ready", limit, async () =>
+        {
+            foreach (var port in waiting.ToList())
+            {
+                using var health = await _probe.GetAsync(new Uri($"http://127.0.0.1:{port}/healthz"), cancellationToken);
+                if (health.IsSuccessStatusCode)
+                    waiting.Remove(port);
+            }
+            return waiting.Count == 0
+                && await _probe.GetFromJsonAsync<Page>(new Uri(Gateway, "/api/catalog/products?pageSize=1"), cancellationToken) is { Total: > 0 };
+        }, cancellationToken);
+    }
+
+    /// <summary>Until <paramref name="ready"/> says so; a refused connection or a timed-out request means not yet.</summary>
+    private async Task PollAsync(string what, TimeSpan limit, Func<Task<bool>> ready, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_run!.HasExited)
+                throw new InvalidOperationException($"run -f dapr.yaml exited with {_run.ExitCode} while waiting for {what}:\n{Log}");
+            if (clock.Elapsed > limit)
+                throw new TimeoutException($"waited {limit} for {what}:\n{Log}");
+            try
+            {
+                if (await ready())
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // a request timed out while everything starts
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _probe.Dispose();
+        foreach (var app in _owned.Values)
+            await app.DisposeAsync();
+        if (_run is { HasExited: false })
+        {
+            using (var kill = Process.Start("kill", ["-TERM", _run.Id.ToString(CultureInfo.InvariantCulture)]))
+                await kill.WaitForExitAsync();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _run.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _run.Kill(entireProcessTree: true);
+                await _run.WaitForExitAsync();
+            }
+        }
+        _run?.Dispose();
+        // The whole run's output, for a failure whose cause scrolled out of the tail a test message shows.
+        if (_logFile is not null)
+            await File.WriteAllTextAsync(_logFile, Log);
+        Directory.Delete(WorkDir, recursive: true);
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_log)
+            _log.AppendLine(line);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ShopDapr.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("ShopDapr.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private sealed record Page(int Total);
+}
