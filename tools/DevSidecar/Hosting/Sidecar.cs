@@ -53,6 +53,11 @@ public sealed class Sidecar : IAsyncDisposable
         {
             ApplicationName = typeof(Sidecar).Assembly.GetName().Name,
             EnvironmentName = Environments.Production,
+            // The sidecar reads no appsettings of its own. With the default content root (the working directory: the repo
+            // root for the README's command) and reload-on-change, every sidecar put a recursive file watcher on that tree,
+            // and each SQLite write under .data/ woke all of them: a third of the dev sidecar's CPU under load.
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.Logging.ClearProviders();
         if (logging is null)
