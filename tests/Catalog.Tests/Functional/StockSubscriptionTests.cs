@@ -15,29 +15,6 @@ public sealed class StockSubscriptionTests(CatalogAppFactory app) : IClassFixtur
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task The_app_subscribes_to_inventory_events_routed_by_type_with_a_dead_letter_topic()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var client = await app.ReadyAsync(ct);
-
-        using var doc = JsonDocument.Parse(await client.GetStringAsync("/dapr/subscribe", ct));
-
-        var subscription = Assert.Single(doc.RootElement.EnumerateArray(), s => s.GetProperty("topic").GetString() == ShopNames.Topics.InventoryEvents);
-        Assert.Equal(ShopNames.Components.PubSub, subscription.GetProperty("pubsubName").GetString());
-        Assert.Equal(ShopNames.Topics.DeadLetter, subscription.GetProperty("deadLetterTopic").GetString());
-        var rules = subscription.GetProperty("routes").GetProperty("rules").EnumerateArray()
-            .Select(r => (r.GetProperty("match").GetString(), r.GetProperty("path").GetString()!.TrimStart('/')))
-            .ToList();
-        Assert.Equal(
-            [
-                ("event.type == \"StockLevelChanged\"", "events/inventory/stock-level-changed"),
-                ("event.type == \"StockDepleted\"", "events/inventory/stock-depleted"),
-                ("event.type == \"StockLow\"", "events/inventory/stock-low"),
-            ],
-            rules);
-    }
-
-    [Fact]
     public async Task A_product_inventory_has_not_stocked_says_its_stock_is_unknown()
     {
         var ct = TestContext.Current.CancellationToken;

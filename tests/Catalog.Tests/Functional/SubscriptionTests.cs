@@ -9,27 +9,35 @@ namespace ShopDapr.Catalog.Tests.Functional;
 
 public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<CatalogAppFactory>
 {
-    [Fact]
-    public async Task The_app_subscribes_to_catalog_events_routed_by_type_with_a_dead_letter_topic()
+    public static TheoryData<string, string[]> Topics => new()
+    {
+        {
+            ShopNames.Topics.CatalogEvents,
+            ["ProductCreated events/catalog/product-created", "ProductUpdated events/catalog/product-updated", "ProductDeleted events/catalog/product-deleted"]
+        },
+        {
+            ShopNames.Topics.InventoryEvents,
+            ["StockLevelChanged events/inventory/stock-level-changed", "StockDepleted events/inventory/stock-depleted", "StockLow events/inventory/stock-low"]
+        },
+    };
+
+    /// <param name="routes">Each rule as "event type" space "path", in the order they are tried.</param>
+    [Theory]
+    [MemberData(nameof(Topics))]
+    public async Task The_app_subscribes_to_its_topics_routed_by_type_with_a_dead_letter_topic(string topic, string[] routes)
     {
         var ct = TestContext.Current.CancellationToken;
         var client = await app.ReadyAsync(ct);
 
         using var doc = JsonDocument.Parse(await client.GetStringAsync("/dapr/subscribe", ct));
 
-        var subscription = Assert.Single(doc.RootElement.EnumerateArray(), s => s.GetProperty("topic").GetString() == ShopNames.Topics.CatalogEvents);
+        var subscription = Assert.Single(doc.RootElement.EnumerateArray(), s => s.GetProperty("topic").GetString() == topic);
         Assert.Equal(ShopNames.Components.PubSub, subscription.GetProperty("pubsubName").GetString());
         Assert.Equal(ShopNames.Topics.DeadLetter, subscription.GetProperty("deadLetterTopic").GetString());
         var rules = subscription.GetProperty("routes").GetProperty("rules").EnumerateArray()
             .Select(r => (r.GetProperty("match").GetString(), r.GetProperty("path").GetString()!.TrimStart('/')))
             .ToList();
-        Assert.Equal(
-            [
-                ("event.type == \"ProductCreated\"", "events/catalog/product-created"),
-                ("event.type == \"ProductUpdated\"", "events/catalog/product-updated"),
-                ("event.type == \"ProductDeleted\"", "events/catalog/product-deleted"),
-            ],
-            rules);
+        Assert.Equal(routes.Select(r => r.Split(' ')).Select(r => ((string?)$"event.type == \"{r[0]}\"", r[1])), rules);
     }
 
     [Fact]
