@@ -12,13 +12,7 @@ public sealed partial class CheckoutSagaTests
     public async Task A_high_risk_order_waits_for_an_admin_and_completes_once_approved()
     {
         var ct = TestContext.Current.CancellationToken;
-        var admin = await _api.LoginAdminAsync(ct);
-        var product = (await _api.ProductsPricedAsync(1000m, 5000m, 2, ct))[0];
-        await _api.SetStockAsync(admin, product.Sku, 3, ct);
-        var ledgerBefore = (await _api.GetAsync<Ledger>(admin, "/api/payments/ledger", ct))!.Usd;
-
-        var (customer, orderId) = await _api.PlaceOrderAsync("held-approved", product.Id, 1, SagaClient.ApprovingCard, ct);
-        await _api.AwaitStatusAsync(customer, orderId, "AwaitingApproval", EventLimit, ct);
+        var (admin, product, ledgerBefore, customer, orderId) = await HeldOrderAsync(0, "held-approved", ct);
         Assert.Equal(new StockLevel(product.Sku, 3, 0, 3), await _api.GetStockAsync(admin, product.Sku, ct));
         var held = (await _api.GetAsync<OrderList>(admin, "/api/orders?pageSize=100", ct))!;
         Assert.Contains(held.Items, o => o.Id == orderId && o.Status == "AwaitingApproval");
@@ -44,13 +38,7 @@ public sealed partial class CheckoutSagaTests
     public async Task A_rejected_high_risk_order_is_cancelled_with_the_reason_keeps_the_stock_and_charges_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var admin = await _api.LoginAdminAsync(ct);
-        var product = (await _api.ProductsPricedAsync(1000m, 5000m, 2, ct))[1];
-        await _api.SetStockAsync(admin, product.Sku, 3, ct);
-        var ledgerBefore = (await _api.GetAsync<Ledger>(admin, "/api/payments/ledger", ct))!.Usd;
-
-        var (customer, orderId) = await _api.PlaceOrderAsync("held-rejected", product.Id, 1, SagaClient.ApprovingCard, ct);
-        await _api.AwaitStatusAsync(customer, orderId, "AwaitingApproval", EventLimit, ct);
+        var (admin, product, ledgerBefore, customer, orderId) = await HeldOrderAsync(1, "held-rejected", ct);
         var rejection = await _api.DecideAsync(admin, orderId, approved: false, "Card reported stolen", ct);
         Assert.True(rejection.StatusCode == HttpStatusCode.Accepted, await _api.DescribeAsync(rejection));
 
@@ -67,5 +55,21 @@ public sealed partial class CheckoutSagaTests
 
         var email = await _api.AwaitEmailAsync(orderId, "OrderCancelled", MailLimit, ct);
         Assert.Contains("Card reported stolen", email, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One unit of a high-risk product (the <paramref name="product"/>-th priced 1,000–5,000, stocked 3) ordered with an
+    /// approving card and waiting for the admin; with the admin's token and the ledger before the order.
+    /// </summary>
+    private async Task<(string Admin, CatalogProduct Product, LedgerLine LedgerBefore, string Customer, Guid OrderId)> HeldOrderAsync(
+        int product, string shopper, CancellationToken ct)
+    {
+        var admin = await _api.LoginAdminAsync(ct);
+        var chosen = (await _api.ProductsPricedAsync(1000m, 5000m, 2, ct))[product];
+        await _api.SetStockAsync(admin, chosen.Sku, 3, ct);
+        var ledgerBefore = (await _api.GetAsync<Ledger>(admin, "/api/payments/ledger", ct))!.Usd;
+        var (customer, orderId) = await _api.PlaceOrderAsync(shopper, chosen.Id, 1, SagaClient.ApprovingCard, ct);
+        await _api.AwaitStatusAsync(customer, orderId, "AwaitingApproval", EventLimit, ct);
+        return (admin, chosen, ledgerBefore, customer, orderId);
     }
 }
