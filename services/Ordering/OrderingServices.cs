@@ -27,6 +27,7 @@ public static class OrderingServices
         services.AddSingleton<OrderEventPublisher>();
         services.AddSingleton<OrderEventStore>();
         services.AddSingleton<IOrderEventLog>(sp => sp.GetRequiredService<OrderEventStore>());
+        services.AddSingleton<OrderEventRecorder>();
         services.AddSingleton<DeadLetterStore>();
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());

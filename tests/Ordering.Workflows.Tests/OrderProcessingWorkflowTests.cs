@@ -118,11 +118,16 @@ public sealed class OrderProcessingWorkflowTests
     }
 
     [Fact]
-    public async Task Every_activity_gets_the_order_or_its_id()
+    public async Task Every_activity_gets_the_order_its_id_or_a_step_of_it_with_an_event_id_of_its_own()
     {
         await _saga.RunAsync();
         Assert.All(_saga.Calls.Where(c => c.Activity != nameof(RecordOrderEventActivity)),
-            c => Assert.True(ReferenceEquals(c.Input, _saga.Order) || Equals(c.Input, _saga.Order.OrderId), c.Activity));
+            c => Assert.True(
+                ReferenceEquals(c.Input, _saga.Order) || Equals(c.Input, _saga.Order.OrderId) || c.Input is SagaStep step && ReferenceEquals(step.Order, _saga.Order),
+                c.Activity));
+        var stepEvents = _saga.Calls.Select(c => c.Input).OfType<SagaStep>().Select(s => s.EventId).ToList();
+        Assert.Equal(4, stepEvents.Count);
+        Assert.Equal(4, stepEvents.Distinct().Count());
     }
 
     [Fact]

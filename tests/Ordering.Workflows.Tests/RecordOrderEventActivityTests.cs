@@ -27,7 +27,7 @@ public sealed class RecordOrderEventActivityTests
             });
         var draft = new OrderEventDraft(Guid.NewGuid(), Guid.NewGuid(), "c1", "c1@example.com", OrderEventKind.Cancelled, Reason: "Out of stock", Refunded: true);
 
-        var version = await new RecordOrderEventActivity(log, new FixedTime()).RunAsync(Substitute.For<WorkflowActivityContext>(), draft);
+        var version = await new RecordOrderEventActivity(new OrderEventRecorder(log, new FixedTime())).RunAsync(Substitute.For<WorkflowActivityContext>(), draft);
 
         Assert.Equal(7, version);
         await log.Received(1).AppendAsync(draft.OrderId, draft.EventId, Arg.Any<Func<long, IOrderEvent>>(), Arg.Any<CancellationToken>());

@@ -49,8 +49,8 @@ public sealed class SagaContext
 
     public List<string> Statuses { get; } = [];
 
-    /// <summary>Every activity call, in order.</summary>
-    public List<(string Activity, object? Input)> Calls { get; } = [];
+    /// <summary>Every activity call, in order, with its answer (null when it threw).</summary>
+    public List<(string Activity, object? Input, object? Answer)> Calls { get; } = [];
 
     /// <summary>Activity name → answer (or throw). Unset activities succeed.</summary>
     public Dictionary<string, Func<object?, object>> Answers { get; } = new()
@@ -66,9 +66,20 @@ public sealed class SagaContext
     /// <summary>The business steps called (order-event recording left out).</summary>
     public IReadOnlyList<string> Steps => [.. Calls.Where(c => c.Activity != nameof(RecordOrderEventActivity)).Select(c => c.Activity)];
 
-    /// <summary>The order events recorded, in order.</summary>
+    /// <summary>
+    /// The order events recorded, in order: by <see cref="RecordOrderEventActivity"/>, and by each forward step that
+    /// succeeded (what the step activities append, as <c>StepActivityTests</c> checks).
+    /// </summary>
     public IReadOnlyList<OrderEventDraft> Recorded =>
-        [.. Calls.Where(c => c.Activity == nameof(RecordOrderEventActivity)).Select(c => (OrderEventDraft)c.Input!)];
+        [.. Calls.SelectMany<(string Activity, object? Input, object? Answer), OrderEventDraft>(c => (c.Activity, c.Input, c.Answer) switch
+        {
+            (nameof(RecordOrderEventActivity), OrderEventDraft draft, _) => [draft],
+            (nameof(ReserveStockActivity), SagaStep step, StepOutcome { Succeeded: true }) => [step.StockReserved()],
+            (nameof(ChargePaymentActivity), SagaStep step, PaymentOutcome { Succeeded: true } paid) => [step.Paid(paid)],
+            (nameof(CreateShipmentActivity), SagaStep step, ShipmentOutcome { Succeeded: true } shipment) => [step.Shipped(shipment)],
+            (nameof(ConfirmReservationActivity), SagaStep step, true) => [step.Completed()],
+            _ => [],
+        })];
 
     public Task<OrderOutcome> RunAsync() => new OrderProcessingWorkflow().RunAsync(Context, Order);
 
@@ -82,15 +93,17 @@ public sealed class SagaContext
             {
                 var name = ci.ArgAt<string>(0);
                 var input = ci.ArgAt<object?>(1);
-                Calls.Add((name, input));
                 if (ci.ArgAt<WorkflowTaskOptions?>(2)?.RetryPolicy is null)
                     throw new InvalidOperationException($"{name} was called without the retry policy.");
                 try
                 {
-                    return Task.FromResult(Answers.TryGetValue(name, out var answer) ? (T)answer(input) : (T)(object)true);
+                    var answer = Answers.TryGetValue(name, out var answers) ? (T)answers(input) : (T)(object)true;
+                    Calls.Add((name, input, answer));
+                    return Task.FromResult(answer);
                 }
                 catch (Exception e)
                 {
+                    Calls.Add((name, input, null));
                     return Task.FromException<T>(e);
                 }
             });

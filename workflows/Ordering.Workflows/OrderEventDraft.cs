@@ -6,8 +6,9 @@ namespace ShopDapr.Ordering.Workflows;
 public enum OrderEventKind { AwaitingApproval, StockReserved, Paid, Shipped, Completed, Cancelled }
 
 /// <summary>
-/// A change the workflow asks <see cref="Activities.RecordOrderEventActivity"/> to append. <see cref="EventId"/>
-/// comes from <c>WorkflowContext.NewGuid()</c> (the same on every replay), which makes the append idempotent.
+/// A change to append to the order's stream: by a forward step once it is done (<see cref="SagaStep"/>), or by
+/// <see cref="Activities.RecordOrderEventActivity"/>. <see cref="EventId"/> comes from <c>WorkflowContext.NewGuid()</c>
+/// (the same on every replay), which makes the append idempotent.
 /// </summary>
 public sealed record OrderEventDraft(
     Guid EventId,

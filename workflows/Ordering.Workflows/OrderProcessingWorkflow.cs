@@ -57,49 +57,38 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
             }
             StopIfCancelled(cancelRequested);
 
+            // Each forward step records its own order event (StockReserved, OrderPaid, OrderShipped, OrderCompleted) once
+            // it is done, under an event id drawn here, so a replay hands the step the same id.
             context.SetCustomStatus("ReservingStock");
             reserved = true;
-            var reservation = await context.CallActivityAsync<StepOutcome>(nameof(ReserveStockActivity), order, RetryTransientFaults);
+            var reservation = await context.CallActivityAsync<StepOutcome>(nameof(ReserveStockActivity), Step(context, order), RetryTransientFaults);
             if (!reservation.Succeeded)
             {
                 reserved = false; // all lines or none: a refusal reserved nothing
                 throw new OrderStepRefusedException(reservation.FailureReason ?? "The stock could not be reserved.");
             }
-            await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.StockReserved));
             StopIfCancelled(cancelRequested);
 
             context.SetCustomStatus("ChargingPayment");
             charged = true;
-            var payment = await context.CallActivityAsync<PaymentOutcome>(nameof(ChargePaymentActivity), order, RetryTransientFaults);
+            var payment = await context.CallActivityAsync<PaymentOutcome>(nameof(ChargePaymentActivity), Step(context, order), RetryTransientFaults);
             if (!payment.Succeeded)
             {
                 charged = false; // declined: nothing was taken
                 throw new OrderStepRefusedException(payment.FailureReason ?? "The payment failed.");
             }
-            await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Paid) with
-            {
-                PaymentId = payment.PaymentId,
-                Amount = payment.Amount,
-                Currency = order.Currency,
-            });
 
             context.SetCustomStatus("CreatingShipment");
             shipped = true;
-            var shipment = await context.CallActivityAsync<ShipmentOutcome>(nameof(CreateShipmentActivity), order, RetryTransientFaults);
+            var shipment = await context.CallActivityAsync<ShipmentOutcome>(nameof(CreateShipmentActivity), Step(context, order), RetryTransientFaults);
             if (!shipment.Succeeded)
             {
                 shipped = false; // refused: no shipment exists
                 throw new OrderStepRefusedException(shipment.FailureReason ?? "The shipment could not be created.");
             }
-            await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Shipped) with
-            {
-                ShipmentId = shipment.ShipmentId,
-                TrackingNumber = shipment.TrackingNumber,
-            });
 
             context.SetCustomStatus("ConfirmingReservation");
-            await context.CallActivityAsync<bool>(nameof(ConfirmReservationActivity), order.OrderId, RetryTransientFaults);
-            await RecordAsync(context, OrderEventDraft.For(context.NewGuid(), order, OrderEventKind.Completed));
+            await context.CallActivityAsync<bool>(nameof(ConfirmReservationActivity), Step(context, order), RetryTransientFaults);
 
             context.SetCustomStatus("Completed");
             LogCompleted(log, order.OrderId);
@@ -154,6 +143,8 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
         if (cancelRequested.IsCompletedSuccessfully)
             throw new OrderStepRefusedException($"Cancelled by the customer: {cancelRequested.Result.Reason ?? "no reason given"}");
     }
+
+    private static SagaStep Step(WorkflowContext context, OrderSnapshot order) => new(order, context.NewGuid());
 
     private static Task<long> RecordAsync(WorkflowContext context, OrderEventDraft draft) =>
         context.CallActivityAsync<long>(nameof(RecordOrderEventActivity), draft, RetryTransientFaults);

@@ -4,11 +4,20 @@ using ShopDapr.Ordering.Workflows.Clients;
 
 namespace ShopDapr.Ordering.Workflows.Activities;
 
-/// <summary>Step 3: charge the card. The order id is payment's idempotency key, so a retried charge charges once.</summary>
-public sealed class ChargePaymentActivity(PaymentClient payment) : WorkflowActivity<OrderSnapshot, PaymentOutcome>
+/// <summary>
+/// Step 3: charge the card, then record <c>OrderPaid</c>. The order id is payment's idempotency key, so a retried
+/// charge charges once.
+/// </summary>
+public sealed class ChargePaymentActivity(PaymentClient payment, OrderEventRecorder recorder) : WorkflowActivity<SagaStep, PaymentOutcome>
 {
-    public override Task<PaymentOutcome> RunAsync(WorkflowActivityContext context, OrderSnapshot input) =>
-        payment.ChargeAsync(new ChargeRequest(input.OrderId, input.Total, input.Currency, input.Card), CancellationToken.None);
+    public override async Task<PaymentOutcome> RunAsync(WorkflowActivityContext context, SagaStep input)
+    {
+        var order = input.Order;
+        var outcome = await payment.ChargeAsync(new ChargeRequest(order.OrderId, order.Total, order.Currency, order.Card), CancellationToken.None);
+        if (outcome.Succeeded)
+            await recorder.RecordAsync(input.Paid(outcome), CancellationToken.None);
+        return outcome;
+    }
 }
 
 /// <summary>Compensation of <see cref="ChargePaymentActivity"/>. Idempotent at payment; true when money went back.</summary>

@@ -4,11 +4,17 @@ using ShopDapr.Ordering.Workflows.Clients;
 
 namespace ShopDapr.Ordering.Workflows.Activities;
 
-/// <summary>Step 4: create the shipment. Idempotent per order at shipping.</summary>
-public sealed class CreateShipmentActivity(ShippingClient shipping) : WorkflowActivity<OrderSnapshot, ShipmentOutcome>
+/// <summary>Step 4: create the shipment, then record <c>OrderShipped</c>. Idempotent per order at shipping.</summary>
+public sealed class CreateShipmentActivity(ShippingClient shipping, OrderEventRecorder recorder) : WorkflowActivity<SagaStep, ShipmentOutcome>
 {
-    public override Task<ShipmentOutcome> RunAsync(WorkflowActivityContext context, OrderSnapshot input) =>
-        shipping.CreateAsync(new CreateShipmentRequest(input.OrderId, input.ShippingAddress, StockLines.Of(input)), CancellationToken.None);
+    public override async Task<ShipmentOutcome> RunAsync(WorkflowActivityContext context, SagaStep input)
+    {
+        var order = input.Order;
+        var outcome = await shipping.CreateAsync(new CreateShipmentRequest(order.OrderId, order.ShippingAddress, StockLines.Of(order)), CancellationToken.None);
+        if (outcome.Succeeded)
+            await recorder.RecordAsync(input.Shipped(outcome), CancellationToken.None);
+        return outcome;
+    }
 }
 
 /// <summary>Compensation of <see cref="CreateShipmentActivity"/>. Idempotent; a delivered shipment stays (refused, reported).</summary>

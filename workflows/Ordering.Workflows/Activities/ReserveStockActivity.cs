@@ -4,19 +4,31 @@ using ShopDapr.Ordering.Workflows.Clients;
 
 namespace ShopDapr.Ordering.Workflows.Activities;
 
-/// <summary>Step 2: reserve every line or none. Idempotent per order at inventory (a repeat is a no-op 200).</summary>
-public sealed class ReserveStockActivity(InventoryClient inventory) : WorkflowActivity<OrderSnapshot, StepOutcome>
+/// <summary>
+/// Step 2: reserve every line or none, then record <c>StockReserved</c>. Idempotent per order at inventory (a repeat
+/// is a no-op 200).
+/// </summary>
+public sealed class ReserveStockActivity(InventoryClient inventory, OrderEventRecorder recorder) : WorkflowActivity<SagaStep, StepOutcome>
 {
-    public override Task<StepOutcome> RunAsync(WorkflowActivityContext context, OrderSnapshot input) =>
-        inventory.ReserveAsync(new ReserveStockRequest(input.OrderId, StockLines.Of(input)), CancellationToken.None);
+    public override async Task<StepOutcome> RunAsync(WorkflowActivityContext context, SagaStep input)
+    {
+        var outcome = await inventory.ReserveAsync(new ReserveStockRequest(input.Order.OrderId, StockLines.Of(input.Order)), CancellationToken.None);
+        if (outcome.Succeeded)
+            await recorder.RecordAsync(input.StockReserved(), CancellationToken.None);
+        return outcome;
+    }
 }
 
-/// <summary>Confirms the reservation once the shipment exists: the stock is sold. Idempotent (204).</summary>
-public sealed class ConfirmReservationActivity(InventoryClient inventory) : WorkflowActivity<Guid, bool>
+/// <summary>
+/// The last step: confirm the reservation once the shipment exists (the stock is sold), then record
+/// <c>OrderCompleted</c>. Idempotent (204).
+/// </summary>
+public sealed class ConfirmReservationActivity(InventoryClient inventory, OrderEventRecorder recorder) : WorkflowActivity<SagaStep, bool>
 {
-    public override async Task<bool> RunAsync(WorkflowActivityContext context, Guid input)
+    public override async Task<bool> RunAsync(WorkflowActivityContext context, SagaStep input)
     {
-        await inventory.ConfirmAsync(input, CancellationToken.None);
+        await inventory.ConfirmAsync(input.Order.OrderId, CancellationToken.None);
+        await recorder.RecordAsync(input.Completed(), CancellationToken.None);
         return true;
     }
 }
