@@ -70,7 +70,31 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
         Assert.Equal(_orderId, Assert.IsType<OrderSubmitted>(e).OrderId);
         Assert.Equal("OrderSubmitted", metadata["cloudevent.type"]);
         Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
-        Assert.Empty(await _app.Services.GetRequiredService<IdLists>().ReadAsync(IdLists.OutboxOf(_orderId), Ct));
+    }
+
+    [Fact]
+    public async Task An_order_stays_on_the_outbox_worklist_while_in_flight_and_leaves_it_once_settled_and_published()
+    {
+        var lists = _app.Services.GetRequiredService<IdLists>();
+        await SubmitAsync();
+        await ReserveAsync(Guid.NewGuid());
+        Assert.Equal([_orderId], await lists.ReadAsync(IdLists.OutboxOf(_orderId), Ct));
+
+        _app.FailPublishes = true;
+        var cancelled = Guid.NewGuid();
+        await _app.Events.AppendAsync(_orderId, cancelled, v => new OrderCancelled(cancelled, _orderId, v, "c1", "c1@example.com", DateTimeOffset.UtcNow, "test", false), Ct);
+        Assert.Equal([_orderId], await lists.ReadAsync(IdLists.OutboxOf(_orderId), Ct)); // settled, not yet published: kept
+
+        _app.FailPublishes = false;
+        Assert.Equal(0, await _app.Services.GetRequiredService<OutboxRelay>().RelayOnceAsync(Ct));
+        Assert.Empty(await lists.ReadAsync(IdLists.OutboxOf(_orderId), Ct));
+        Assert.Equal(["OrderSubmitted", "StockReserved", "OrderCancelled"], _app.Published.Select(p => p.Event.GetType().Name));
+
+        // A later event (a delivery after completion) lists the order again before it is stored.
+        var late = Guid.NewGuid();
+        _app.FailPublishes = true;
+        await _app.Events.AppendAsync(_orderId, late, v => new OrderCancelled(late, _orderId, v, "c1", "c1@example.com", DateTimeOffset.UtcNow, "again", false), Ct);
+        Assert.Equal([_orderId], await lists.ReadAsync(IdLists.OutboxOf(_orderId), Ct));
     }
 
     [Fact]
