@@ -89,14 +89,27 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_admin_index_spreads_orders_over_buckets_and_lists_every_one_in_the_order_placed()
+    {
+        var start = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var placed = Enumerable.Range(0, 64).Select(i => (Id: Guid.NewGuid(), At: start.AddSeconds(i))).ToList();
+        await Task.WhenAll(placed.Select(o => Task.Run(() => _lists.AddToAllOrdersAsync(o.Id, o.At, Ct), Ct)));
+        await _lists.AddToAllOrdersAsync(placed[0].Id, start.AddDays(1), Ct); // a repeat changes nothing
+
+        Assert.Equal(placed.Select(o => o.Id), await _lists.ReadAllOrdersAsync(Ct));
+        Assert.True(placed.Select(o => IdLists.AllOrdersOf(o.Id)).Distinct().Count() > 1);
+    }
+
+    [Fact]
     public async Task Many_concurrent_adds_to_one_hot_id_list_all_land()
     {
-        // 40 writers of orders-all at once, as 40 concurrent checkouts are: each loses races, backs off and tries again;
-        // none may run out of attempts (StateConflictException) or lose another's id.
+        // 40 writers of one list at once, as 40 concurrent checkouts of one customer are: each loses races, backs off and
+        // tries again; none may run out of attempts (StateConflictException) or lose another's id.
         var ids = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
-        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(IdLists.AllOrders, id, Ct), Ct)));
+        var key = IdLists.OfCustomer("busy-customer");
+        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(key, id, Ct), Ct)));
 
-        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(IdLists.AllOrders, Ct)).ToHashSet());
+        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(key, Ct)).ToHashSet());
     }
 
     [Fact]

@@ -31,7 +31,9 @@ public static class OrdersApi
     {
         if (Paging.Check(page, pageSize) is { } bad)
             return bad;
-        var ids = await lists.ReadAsync(IsAdmin(user) ? IdLists.AllOrders : IdLists.OfCustomer(Subject(user)), cancellationToken);
+        var ids = IsAdmin(user)
+            ? await lists.ReadAllOrdersAsync(cancellationToken)
+            : await lists.ReadAsync(IdLists.OfCustomer(Subject(user)), cancellationToken);
         var items = new List<OrderView>();
         foreach (var id in Paging.Page(ids, page, pageSize))
             if (await events.LoadAsync(id, cancellationToken) is { } order && MayRead(user, order))

@@ -36,7 +36,7 @@ public static class PlaceOrderApi
         await events.AppendAsync(orderId, orderId, version => new OrderSubmitted(
             orderId, orderId, version, request.CustomerId, request.CustomerEmail, time.GetUtcNow(), request.Lines, total,
             request.Currency, request.ShippingAddress, CardFormat.Last4(request.Card.Number)), cancellationToken);
-        await lists.AddAsync(IdLists.AllOrders, orderId, cancellationToken);
+        await lists.AddToAllOrdersAsync(orderId, time.GetUtcNow(), cancellationToken);
         await lists.AddAsync(IdLists.OfCustomer(request.CustomerId), orderId, cancellationToken);
         await workflows.StartAsync(new OrderSnapshot(orderId, request.CustomerId, request.CustomerEmail, request.Lines, request.Currency,
             request.ShippingAddress, request.Card, options.Value.ApprovalTimeout), cancellationToken);
