@@ -48,7 +48,7 @@ public sealed class PaymentProcessorTests
         var outcome = Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
         Assert.Equal(paymentId, outcome.Result.PaymentId);
         Assert.Equal(1, _provider.Charges);
-        Assert.Equal(new LedgerTotals(20m, 0m, 1, 0), _dapr.Get<PaymentLedger>(PaymentStore.LedgerKey)!.Currencies["EUR"]);
+        Assert.Equal(new LedgerTotals(20m, 0m, 1, 0), _dapr.Get<PaymentLedger>(PaymentStore.LedgerKeyOf(orderId))!.Currencies["EUR"]);
         Assert.IsType<PaymentCharged>(Assert.Single(_dapr.Published).Data);
     }
 

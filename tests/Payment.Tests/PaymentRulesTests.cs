@@ -75,5 +75,13 @@ public sealed class PaymentRulesTests
         Assert.Empty(PaymentLedger.Empty.Currencies);
     }
 
+    [Fact]
+    public void Ledger_shards_add_up_per_currency()
+    {
+        var sum = PaymentLedger.Empty.Charge("EUR", 10m).Plus(PaymentLedger.Empty.Charge("EUR", 2m).Refund("EUR", 2m).Charge("USD", 3m));
+        Assert.Equal(new LedgerTotals(12m, 2m, 2, 1), sum.Currencies["EUR"]);
+        Assert.Equal(new LedgerTotals(3m, 0m, 1, 0), sum.Currencies["USD"]);
+    }
+
     private static ChargeRequest Request() => new(Guid.NewGuid(), 19.99m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));
 }

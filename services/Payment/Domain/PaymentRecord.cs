@@ -37,7 +37,10 @@ public sealed record PaymentRecord(
     public PaymentResult ToResult() => new(OrderId, PaymentId ?? "", State == ChargeState.Refunded ? PaymentStatus.Refunded : PaymentStatus.Charged, Amount, Currency);
 }
 
-/// <summary>Money in and out per currency (state key <c>payment-ledger</c>), changed in the same transaction as a record.</summary>
+/// <summary>
+/// Money in and out per currency, kept in shards (state keys <c>payment-ledger-{n}</c>) each changed in the same
+/// transaction as a record of its orders; the ledger is the sum of the shards.
+/// </summary>
 public sealed record PaymentLedger(IReadOnlyDictionary<string, LedgerTotals> Currencies)
 {
     public static PaymentLedger Empty { get; } = new(new Dictionary<string, LedgerTotals>());
@@ -47,6 +50,14 @@ public sealed record PaymentLedger(IReadOnlyDictionary<string, LedgerTotals> Cur
 
     public PaymentLedger Refund(string currency, decimal amount) =>
         With(currency, t => t with { Refunded = t.Refunded + amount, Refunds = t.Refunds + 1 });
+
+    public PaymentLedger Plus(PaymentLedger other)
+    {
+        var currencies = new Dictionary<string, LedgerTotals>(Currencies, StringComparer.Ordinal);
+        foreach (var (currency, totals) in other.Currencies)
+            currencies[currency] = currencies.TryGetValue(currency, out var mine) ? mine.Plus(totals) : totals;
+        return new PaymentLedger(currencies);
+    }
 
     private PaymentLedger With(string currency, Func<LedgerTotals, LedgerTotals> change)
     {
@@ -61,4 +72,7 @@ public sealed record PaymentLedger(IReadOnlyDictionary<string, LedgerTotals> Cur
 public sealed record LedgerTotals(decimal Charged, decimal Refunded, int Charges, int Refunds)
 {
     public decimal Net => Charged - Refunded;
+
+    public LedgerTotals Plus(LedgerTotals other) =>
+        new(Charged + other.Charged, Refunded + other.Refunded, Charges + other.Charges, Refunds + other.Refunds);
 }
