@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -169,11 +170,20 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
     {
         var db = new SqliteConnection(_connectionString);
         await db.OpenAsync(cancellationToken);
+        // The pool hands back connections already set up: the PRAGMAs run once per SQLite connection (its handle), not
+        // once per operation (they were a statement to prepare and run in front of every read and write).
+        if (db.Handle is { } handle && _setUp.TryGetValue(handle, out _))
+            return db;
         await using var cmd = db.CreateCommand();
         cmd.CommandText = SetBusyTimeout();
         await cmd.ExecuteNonQueryAsync(cancellationToken);
+        if (db.Handle is { } opened)
+            _setUp.AddOrUpdate(opened, SetUpMarker);
         return db;
     }
+
+    private static readonly object SetUpMarker = new();
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _setUp = new();
 
     /// <summary>
     /// Per connection: the busy timeout, and in WAL mode synchronous=NORMAL (SQLite's advice for WAL: a commit survives
