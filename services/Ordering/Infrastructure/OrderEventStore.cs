@@ -103,7 +103,7 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
         throw new StateConflictException(Key(orderId));
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Appended {EventType} to order {OrderId} as version {Version}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {EventType} to order {OrderId} as version {Version}")]
     private static partial void LogAppended(ILogger logger, string eventType, Guid orderId, long version);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} is already in order {OrderId}'s stream")]
