@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Dapr.Workflow;
+using Microsoft.Data.Sqlite;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Tests.Workflows;
@@ -79,6 +81,73 @@ public sealed class WorkflowDurabilityTests
         Assert.Equal("q1-gated-q3", state.ReadOutputAs<string>());
         Assert.Equal(1, probe.Count("append:q1"));
         Assert.Equal(1, probe.Count("append:q3"));
+    }
+
+    [Fact]
+    public async Task The_instance_index_is_spread_over_buckets_and_an_old_single_index_is_folded_into_them_at_start_up()
+    {
+        using var dir = new TempDir();
+        var db = dir.File("actors.db");
+        await File.WriteAllTextAsync(dir.File("state.yaml"),
+            Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")), Ct);
+        var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
+        var ids = Enumerable.Range(0, 40).Select(i => $"many-{i}").Order(StringComparer.Ordinal).ToList();
+        await using (var first = new SidecarCluster())
+        {
+            await using var sidecar = await Sidecar.StartAsync(options, first, cancellationToken: Ct);
+            await using var app = await WorkflowApp.StartAsync(sidecar, new Probe(), Ct);
+            foreach (var id in ids)
+                await app.Client.ScheduleNewWorkflowAsync(nameof(CountUpWorkflow), id, 3);
+            foreach (var id in ids)
+                await CompletionAsync(app, id);
+        }
+
+        // Each start rewrote one bucket: several keys, none holding every id, together every id once.
+        var buckets = await IndexRowsAsync(db);
+        Assert.True(buckets.Count > 1, $"{buckets.Count} index keys");
+        Assert.All(buckets.Values, b => Assert.True(b.Count < ids.Count));
+        Assert.Equal(ids, buckets.Values.SelectMany(b => b).Order(StringComparer.Ordinal));
+
+        // A store written before the buckets: every id in one index key.
+        await ExecuteAsync(db, $"DELETE FROM state WHERE key LIKE '{IndexPrefix}%'");
+        await ExecuteAsync(db, $"INSERT INTO state (key, value, is_binary, etag, update_time) VALUES ('{IndexPrefix.TrimEnd('|')}', '{JsonSerializer.Serialize(ids)}', 0, 'old', '2026-11-25T00:00:00Z')");
+
+        await using var second = new SidecarCluster();
+        await using var restarted = await Sidecar.StartAsync(options, second, cancellationToken: Ct);
+        await using var again = await WorkflowApp.StartAsync(restarted, new Probe(), Ct);
+        foreach (var id in ids)
+        {
+            var state = await again.Client.GetWorkflowStateAsync(id, cancellation: Ct);
+            Assert.Equal((WorkflowRuntimeStatus.Completed, 3), (state!.RuntimeStatus, state.ReadOutputAs<int>()));
+        }
+        var folded = await IndexRowsAsync(db);
+        Assert.DoesNotContain(IndexPrefix.TrimEnd('|'), folded.Keys);
+        Assert.Equal(ids, folded.Values.SelectMany(b => b).Order(StringComparer.Ordinal));
+    }
+
+    private const string IndexPrefix = "orders||dapr.internal.workflow||index||";
+
+    /// <summary>Index key → its ids (the old single key included), read straight from the SQLite file.</summary>
+    private static async Task<Dictionary<string, List<string>>> IndexRowsAsync(string db)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
+        await connection.OpenAsync(Ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT key, value FROM state WHERE key LIKE '{IndexPrefix.TrimEnd('|')}%'";
+        var rows = new Dictionary<string, List<string>>();
+        await using var reader = await cmd.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+            rows[reader.GetString(0)] = JsonSerializer.Deserialize<List<string>>(reader.GetString(1))!;
+        return rows;
+    }
+
+    private static async Task ExecuteAsync(string db, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = db, Pooling = false }.ToString());
+        await connection.OpenAsync(Ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(Ct);
     }
 
     [Fact]

@@ -29,7 +29,7 @@ internal sealed partial class WorkflowEngine
         if (_instances.TryGetValue(id, out var replaced))
             b.After.Add(replaced.Notify);
         _instances[id] = instance;
-        b.IndexChanged = true;
+        b.Added.Add(id);
         b.Changed.Add(instance);
         ScheduleStart(instance, b);
     }

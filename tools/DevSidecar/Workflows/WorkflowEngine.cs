@@ -24,7 +24,8 @@ internal sealed partial class WorkflowEngine(
     private sealed class Batch
     {
         public HashSet<InstanceRecord> Changed { get; } = [];
-        public bool IndexChanged { get; set; }
+        /// <summary>Instances this change created (their ids join the index).</summary>
+        public List<string> Added { get; } = [];
         public List<Action> After { get; } = [];
     }
 
@@ -45,7 +46,7 @@ internal sealed partial class WorkflowEngine(
             foreach (var instance in batch.Changed)
                 instance.Stamp(now);
             var live = batch.Changed.Where(i => _instances.TryGetValue(i.Id, out var current) && ReferenceEquals(current, i));
-            saved = store.SaveAsync(live, _instances.Keys, batch.IndexChanged);
+            saved = store.SaveAsync(live, batch.Added);
         }
         finally
         {
@@ -164,7 +165,7 @@ internal sealed partial class WorkflowEngine(
             Collect(root);
             foreach (var p in purged)
                 _instances.Remove(p.Id);
-            saved = store.DeleteAsync(purged.Select(p => p.Id), _instances.Keys);
+            saved = store.DeleteAsync(purged.Select(p => p.Id));
 
             void Collect(InstanceRecord instance)
             {
