@@ -41,8 +41,9 @@ start_shop() { # -> sets $work, $run, $gateway
   else
     ln -s "$repo/components" "$work/components"
   fi
-  local ports; ports=$(for _ in $(seq $(($(grep -c 'appID:' dapr.yaml) * 3))); do free_port; done | sort -u | tr '\n' ' ')
-  [ "$(wc -w <<<"$ports")" -eq $(($(grep -c 'appID:' dapr.yaml) * 3)) ] || { echo "port collision, retry" >&2; exit 1; }
+  local ports wanted=$(($(grep -c 'appID:' dapr.yaml) * 3))
+  # Distinct ports: draw again while two draws picked the same one.
+  until ports=$(for _ in $(seq "$wanted"); do free_port; done | sort -u | tr '\n' ' '); [ "$(wc -w <<<"$ports")" -eq "$wanted" ]; do :; done
   awk -v ports="$ports" -v repo="$repo" -v config="$config" '
     BEGIN { n = split(ports, p, " "); i = 0 }
     /^ *(appPort|daprHTTPPort|daprGRPCPort): *[0-9]+ *$/ { key = $1; sub(/:$/, "", key); port = p[++i]; if (key == "appPort") app = port
