@@ -54,9 +54,7 @@ public sealed class WorkflowDurabilityTests
     public async Task Workflow_survives_a_process_restart_over_the_same_sqlite_file()
     {
         using var dir = new TempDir();
-        var db = dir.File("actors.db");
-        await File.WriteAllTextAsync(dir.File("state.yaml"),
-            Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")), Ct);
+        var db = await SqliteActorStoreAsync(dir);
         var probe = new Probe();
         var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
 
@@ -87,9 +85,7 @@ public sealed class WorkflowDurabilityTests
     public async Task The_instance_index_is_spread_over_buckets_and_an_old_single_index_is_folded_into_them_at_start_up()
     {
         using var dir = new TempDir();
-        var db = dir.File("actors.db");
-        await File.WriteAllTextAsync(dir.File("state.yaml"),
-            Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")), Ct);
+        var db = await SqliteActorStoreAsync(dir);
         var options = new SidecarOptions { AppId = "orders", ResourcesPaths = [dir.Path] };
         var ids = Enumerable.Range(0, 40).Select(i => $"many-{i}").Order(StringComparer.Ordinal).ToList();
         await using (var first = new SidecarCluster())
@@ -123,6 +119,15 @@ public sealed class WorkflowDurabilityTests
         var folded = await IndexRowsAsync(db);
         Assert.DoesNotContain(IndexPrefix.TrimEnd('|'), folded.Keys);
         Assert.Equal(ids, folded.Values.SelectMany(b => b).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>Writes a state.sqlite actor state store into <paramref name="dir"/>; returns the database file.</summary>
+    private static async Task<string> SqliteActorStoreAsync(TempDir dir)
+    {
+        var db = dir.File("actors.db");
+        await File.WriteAllTextAsync(dir.File("state.yaml"),
+            Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")), Ct);
+        return db;
     }
 
     private const string IndexPrefix = "orders||dapr.internal.workflow||index||";
