@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using ShopDapr.Catalog.DemoData;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.Catalog;
 
@@ -17,6 +18,6 @@ public sealed class CatalogOptions
     public int DemoSeed { get; set; } = DemoCatalogGenerator.DefaultSeed;
 
     /// <summary>How long a read waits for the catalog to finish loading at start-up before answering 503.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    [TimeSpanRange("00:00:00.100", "00:05:00")]
     public TimeSpan LoadWait { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.Gateway;
 
@@ -11,7 +12,7 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int RateLimitPermits { get; set; } = 200;
 
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Apps whose OpenAPI document appears in <c>/docs</c>: every app with a public API.</summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.Identity;
 
@@ -7,14 +8,14 @@ public sealed class IdentityOptions
 {
     public const string Section = "Identity";
 
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [TimeSpanRange("00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Wrong passwords in a row before the account is locked.</summary>
     [Range(1, 100)]
     public int MaxFailedLogins { get; set; } = 5;
 
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     [Required]

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.Inventory;
 
@@ -21,15 +22,15 @@ public sealed class InventoryOptions
     public int LowStockThreshold { get; set; } = 5;
 
     /// <summary>How long an unconfirmed reservation holds stock before the expiry reminder releases it.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [TimeSpanRange("00:00:01", "1.00:00:00")]
     public TimeSpan ReservationTtl { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The period of the expiry reminder after its first firing (at the earliest expiry), until no reservation is left.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a SKU remembers how an order's reservation ended (so repeats answer alike).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [TimeSpanRange("00:01:00", "30.00:00:00")]
     public TimeSpan SettlementRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>The most settled orders one SKU remembers (the newest are kept).</summary>

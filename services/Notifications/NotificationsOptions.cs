@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.Notifications;
 
@@ -19,7 +20,7 @@ public sealed class NotificationsOptions
     public MailBody Body { get; set; } = MailBody.Mime;
 
     /// <summary>How long the de-duplication record of an event is kept (state TTL).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan DedupeFor { get; set; } = TimeSpan.FromDays(30);
 }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ShopDapr.ServiceDefaults.Configuration;
 
 namespace ShopDapr.ServiceDefaults.Auth;
 
@@ -21,13 +22,13 @@ public sealed class ShopAuthOptions
     public string JwksPath { get; set; } = "/.well-known/jwks.json";
 
     /// <summary>How long fetched keys are trusted before they are fetched again.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    [TimeSpanRange("00:00:05", "1.00:00:00")]
     public TimeSpan JwksCacheDuration { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>The least time between two fetches caused by an unknown key id (stops a forged-kid flood).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    [TimeSpanRange("00:00:00", "01:00:00")]
     public TimeSpan JwksMinimumRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 }
