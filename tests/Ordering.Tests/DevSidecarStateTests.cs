@@ -1,9 +1,9 @@
-
 using Dapr.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.Ordering.Infrastructure;
+using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Ordering.Tests;
 
@@ -125,8 +125,8 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
     [Fact]
     public void The_backoff_after_a_lost_race_is_random_bounded_and_grows_with_the_attempt()
     {
-        var first = Enumerable.Range(0, 200).Select(_ => IdLists.Backoff(0)).ToList();
-        var late = Enumerable.Range(0, 200).Select(_ => IdLists.Backoff(19)).ToList();
+        var first = Enumerable.Range(0, 200).Select(_ => StateContention.Backoff(0)).ToList();
+        var late = Enumerable.Range(0, 200).Select(_ => StateContention.Backoff(19)).ToList();
         Assert.All(first, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(5)));
         Assert.All(late, d => Assert.InRange(d, TimeSpan.Zero, TimeSpan.FromMilliseconds(320)));
         Assert.True(late.Distinct().Count() > 10, "the delay is jittered, not fixed");

@@ -42,12 +42,7 @@ public sealed class IdLists(DaprClient dapr)
 
     public static string OutboxOf(Guid orderId) => OutboxKey(Bucket(orderId, OutboxBuckets));
 
-    private static int Bucket(Guid orderId, int buckets)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        orderId.TryWriteBytes(bytes);
-        return bytes[0] % buckets;
-    }
+    private static int Bucket(Guid orderId, int buckets) => StateContention.BucketOf(orderId, buckets);
 
     public static IEnumerable<string> OutboxKeys => Enumerable.Range(0, OutboxBuckets).Select(OutboxKey);
 
@@ -78,10 +73,6 @@ public sealed class IdLists(DaprClient dapr)
         return [.. buckets.SelectMany(b => b?.Orders ?? []).OrderBy(o => o.PlacedAt).ThenBy(o => o.Id).Select(o => o.Id)];
     }
 
-    /// <summary>Full jitter: 0 to min(2^attempt, 64) × 5 ms (at most ~5 s over all attempts on average).</summary>
-    internal static TimeSpan Backoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(1 << Math.Min(attempt, 6), 64) + 1));
-
     private async Task ChangeAsync<TList>(string key, Func<TList?, TList?> change, CancellationToken cancellationToken)
         where TList : class
     {
@@ -94,7 +85,7 @@ public sealed class IdLists(DaprClient dapr)
                 return;
             // Lost the race: back off a random, growing while, so writers of a hot key (the outbox, all orders) spread out
             // instead of colliding again in lockstep (20 concurrent checkouts exhausted 20 immediate retries).
-            await Task.Delay(Backoff(attempt), cancellationToken);
+            await Task.Delay(StateContention.Backoff(attempt), cancellationToken);
         }
         throw new StateConflictException(key);
     }

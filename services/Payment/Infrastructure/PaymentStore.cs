@@ -23,12 +23,7 @@ public sealed partial class PaymentStore(DaprClient dapr, ILogger<PaymentStore> 
     /// </summary>
     internal const int LedgerShards = 16;
 
-    internal static string LedgerKeyOf(Guid orderId)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        orderId.TryWriteBytes(bytes);
-        return $"payment-ledger-{bytes[0] % LedgerShards}";
-    }
+    internal static string LedgerKeyOf(Guid orderId) => $"payment-ledger-{StateContention.BucketOf(orderId, LedgerShards)}";
 
     internal static IEnumerable<string> LedgerKeys => Enumerable.Range(0, LedgerShards).Select(n => $"payment-ledger-{n}");
     private static readonly StateOptions Guarded = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
@@ -93,7 +88,7 @@ public sealed partial class PaymentStore(DaprClient dapr, ILogger<PaymentStore> 
                     throw;
                 LogLedgerConflict(logger, record.OrderId, attempt, e.Message);
                 // Lost the race: back off a random, growing while so colliding writers spread out instead of meeting again.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(0, 5 * Math.Min(1 << Math.Min(attempt, 6), 64) + 1)), cancellationToken);
+                await Task.Delay(StateContention.Backoff(attempt), cancellationToken);
             }
         }
         throw new PaymentConflictException($"The payment ledger kept changing while recording order {record.OrderId}; retry.");
