@@ -103,7 +103,12 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     private async Task<StockBook> LoadAsync() =>
         await StateManager.TryGetStateAsync<StockBook>(StateKey) is { HasValue: true } stored ? stored.Value : new StockBook();
 
-    /// <summary>Keeps the reminder in step with the reservations, saves, then publishes the level if it moved.</summary>
+    /// <summary>
+    /// Keeps the reminder in step with the reservations, saves, then publishes the level if the units available to sell
+    /// moved (a reserve, release, expiry or restock). A confirmation turns reserved units into sold ones and leaves
+    /// availability where it was, so it publishes nothing: what subscribers act on (the catalog's stock view, the low
+    /// and depleted signals) is availability, and the next change that moves it carries the whole level again.
+    /// </summary>
     private async Task SaveAsync(StockBook book, StockSnapshot before, DateTimeOffset now, bool publishAnyway)
     {
         await SyncReminderAsync(book, now);
@@ -111,7 +116,7 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
         await StateManager.SetStateAsync(StateKey, book);
         await StateManager.SaveStateAsync();
         var after = Snapshot(book);
-        if (publishAnyway || after != before)
+        if (publishAnyway || after.Available != before.Available)
             await _events.PublishAsync(after, now, CancellationToken.None);
     }
 

@@ -181,6 +181,24 @@ public sealed class InventoryActorTests
     }
 
     [Fact]
+    public async Task A_confirmation_leaves_availability_as_it_was_and_publishes_nothing_while_a_release_publishes_the_level()
+    {
+        var actor = await StockedAsync(10);
+        var (kept, dropped) = (Guid.NewGuid(), Guid.NewGuid());
+        await actor.ReserveAsync(kept, 2, TimeSpan.Zero);
+        await actor.ReserveAsync(dropped, 3, TimeSpan.Zero);
+        var before = _world.Published().Count;
+
+        Assert.Equal(ConfirmStatus.Confirmed, await actor.ConfirmAsync(kept));
+        Assert.Equal(new StockSnapshot(Sku, 8, 3, 5), await actor.GetLevelAsync());
+        Assert.Equal(before, _world.Published().Count);
+
+        Assert.True(await actor.ReleaseAsync(dropped));
+        var last = _world.Levels()[^1];
+        Assert.Equal((8, 0, 8), (last.OnHand, last.Reserved, last.Available));
+    }
+
+    [Fact]
     public async Task A_failed_publish_keeps_the_change_and_the_next_change_publishes_the_level_again()
     {
         var state = new InMemoryActorStateManager(_world.Store(Sku));
