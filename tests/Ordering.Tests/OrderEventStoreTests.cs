@@ -62,14 +62,53 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Events_are_published_with_their_type_on_order_events_and_marked()
+    public async Task Events_are_published_with_their_type_on_order_events()
     {
         await SubmitAsync();
         var (topic, e, metadata) = Assert.Single(_app.Published);
         Assert.Equal("order-events", topic);
         Assert.Equal(_orderId, Assert.IsType<OrderSubmitted>(e).OrderId);
         Assert.Equal("OrderSubmitted", metadata["cloudevent.type"]);
+    }
+
+    [Fact]
+    public async Task An_in_flight_event_is_marked_published_by_the_next_append_in_the_same_write()
+    {
+        await SubmitAsync();
+        Assert.Equal([false], (await _app.Events.ReadAsync(_orderId, Ct))!.Events.Select(s => s.Published));
+        var streamKey = $"statestore||{OrderEventStore.Key(_orderId)}";
+        var streamWrites = 0;
+        _app.Dapr.BeforeWrite = key => streamWrites += key == streamKey ? 1 : 0;
+
+        await ReserveAsync(Guid.NewGuid());
+
+        Assert.Equal(1, streamWrites);
+        Assert.Equal([true, false], (await _app.Events.ReadAsync(_orderId, Ct))!.Events.Select(s => s.Published));
+        Assert.Equal(["OrderSubmitted", "StockReserved"], _app.Published.Select(p => p.Event.GetType().Name));
+    }
+
+    [Fact]
+    public async Task The_event_that_settles_an_order_is_marked_at_once_with_every_event_before_it()
+    {
+        await SubmitAsync();
+        await ReserveAsync(Guid.NewGuid());
+        var cancelled = Guid.NewGuid();
+        await _app.Events.AppendAsync(_orderId, cancelled, v => new OrderCancelled(cancelled, _orderId, v, "c1", "c1@example.com", DateTimeOffset.UtcNow, "test", false), Ct);
+
         Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
+        Assert.Equal(3, _app.Published.Count);
+    }
+
+    [Fact]
+    public async Task The_relay_marks_an_event_published_here_without_publishing_it_again()
+    {
+        await SubmitAsync();
+        await ReserveAsync(Guid.NewGuid());
+
+        Assert.Equal(0, await _app.Services.GetRequiredService<OutboxRelay>().RelayOnceAsync(Ct));
+
+        Assert.All((await _app.Events.ReadAsync(_orderId, Ct))!.Events, s => Assert.True(s.Published));
+        Assert.Equal(["OrderSubmitted", "StockReserved"], _app.Published.Select(p => p.Event.GetType().Name));
     }
 
     [Fact]

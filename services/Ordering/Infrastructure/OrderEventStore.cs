@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Dapr.Client;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Ordering.Domain;
@@ -10,16 +11,28 @@ namespace ShopDapr.Ordering.Infrastructure;
 /// Each order's events in one state key (<c>order-{id}</c>), appended by ETag-guarded read-modify-write and
 /// idempotent by event id. Reliable publication: the order is on the outbox worklist before its first event is stored
 /// and stays there until it is settled (completed, cancelled or delivered) with every event published; each event is
-/// stored, then published to <c>order-events</c> and marked published; what a failed publish or a crash leaves behind,
-/// <see cref="OutboxRelay"/> publishes later (consumers de-duplicate by event id). Keeping an order listed while it is
-/// in flight, rather than adding and removing it around every event, saves each event four state calls on the
-/// worklist's shared keys.
+/// stored, then published to <c>order-events</c>; what a failed publish or a crash leaves behind, <see cref="OutboxRelay"/>
+/// publishes later (consumers de-duplicate by event id). Keeping an order listed while it is in flight, rather than
+/// adding and removing it around every event, saves each event four state calls on the worklist's shared keys.
+/// <para>
+/// An event's <c>Published</c> mark is written lazily while its order is in flight: this process remembers what it
+/// published, and the order's next append (which rewrites the stream anyway) carries the marks, so an event costs one
+/// read-modify-write of the stream instead of two. The event that settles the order is marked at once, and so is what
+/// the relay publishes or finds published here. If this process stops before a mark is written, the relay publishes that
+/// event once more (at least once, as after any crash between a publish and its mark).
+/// </para>
 /// </summary>
 public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, OrderEventPublisher publisher, ILogger<OrderEventStore> logger) : IOrderEventLog
 {
     private const string Store = ShopNames.Components.StateStore;
     private const int Attempts = 20;
     private static readonly StateOptions Guarded = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
+
+    /// <summary>How long a published event waits here for its mark before it is forgotten (its order settled elsewhere).</summary>
+    private static readonly TimeSpan UnmarkedKept = TimeSpan.FromHours(1);
+
+    /// <summary>Events this process has published whose stream does not say so yet, with when (<see cref="Environment.TickCount64"/>).</summary>
+    private readonly ConcurrentDictionary<Guid, long> _publishedUnmarked = new();
 
     internal static string Key(Guid orderId) => $"order-{orderId}";
 
@@ -47,11 +60,15 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
             var e = create(version);
             if (e.EventId != eventId || e.OrderId != orderId || e.Version != version)
                 throw new InvalidOperationException($"The event made for order {orderId} does not carry the id, order and version it was made for.");
-            var appended = new OrderStream(orderId, [.. stream?.Events ?? [], StoredOrderEvent.Encode(e)]);
+            // The stream is rewritten anyway: it carries the marks of the events published since the last append.
+            var marked = new List<Guid>();
+            var events = (stream?.Events ?? []).Select(s => s.Published || !_publishedUnmarked.ContainsKey(s.EventId) ? s : Mark(s, marked));
+            var appended = new OrderStream(orderId, [.. events, StoredOrderEvent.Encode(e)]);
             if (await dapr.TrySaveStateAsync(Store, Key(orderId), appended, etag ?? "", Guarded, cancellationToken: cancellationToken))
             {
+                Forget(marked);
                 LogAppended(logger, e.GetType().Name, orderId, version);
-                await PublishAsync(appended, cancellationToken);
+                await PublishAsync(appended, markNow: IsSettled(appended), cancellationToken);
                 return version;
             }
             LogConflict(logger, orderId, attempt);
@@ -60,24 +77,50 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
     }
 
     /// <summary>
-    /// Publishes the order's events not yet marked published, in version order, marking each after its publish, and takes
-    /// a settled order off the worklist. Returns false when a publish failed (the rest wait for the relay); true when the
-    /// stream is fully published.
+    /// Publishes the order's events not yet marked published (the relay), in version order, marks them, and takes a settled
+    /// order off the worklist. Returns false when a publish failed (the rest wait for the next pass); true when the stream
+    /// is fully published.
     /// </summary>
     public async Task<bool> PublishPendingAsync(Guid orderId, CancellationToken cancellationToken) =>
-        await ReadAsync(orderId, cancellationToken) is not { } stream || await PublishAsync(stream, cancellationToken);
+        await ReadAsync(orderId, cancellationToken) is not { } stream || await PublishAsync(stream, markNow: true, cancellationToken);
 
-    private async Task<bool> PublishAsync(OrderStream stream, CancellationToken cancellationToken)
+    /// <summary>Forgets published events still unmarked after <see cref="UnmarkedKept"/> (called by the relay's pass).</summary>
+    public void ForgetStaleUnmarked()
+    {
+        var before = Environment.TickCount64 - (long)UnmarkedKept.TotalMilliseconds;
+        foreach (var (eventId, at) in _publishedUnmarked)
+            if (at < before)
+                _publishedUnmarked.TryRemove(eventId, out _);
+    }
+
+    /// <summary>
+    /// Publishes, in version order, the stream's unmarked events this process has not published yet. With
+    /// <paramref name="markNow"/> (the relay) or once the order is settled, the marks are written in one read-modify-write;
+    /// otherwise they wait for the order's next append.
+    /// </summary>
+    private async Task<bool> PublishAsync(OrderStream stream, bool markNow, CancellationToken cancellationToken)
     {
         var orderId = stream.OrderId;
+        var published = new List<Guid>();
+        var complete = true;
         foreach (var pending in stream.Events.Where(e => !e.Published))
         {
-            if (!await publisher.TryPublishAsync(pending.Decode(), cancellationToken))
-                return false;
-            await MarkPublishedAsync(orderId, pending.EventId, cancellationToken);
+            if (!_publishedUnmarked.ContainsKey(pending.EventId))
+            {
+                if (!await publisher.TryPublishAsync(pending.Decode(), cancellationToken))
+                {
+                    complete = false;
+                    break;
+                }
+                _publishedUnmarked[pending.EventId] = Environment.TickCount64;
+            }
+            published.Add(pending.EventId);
         }
-        if (!IsSettled(stream))
-            return true;
+        var settled = IsSettled(stream);
+        if (published.Count > 0 && (markNow || settled))
+            await MarkPublishedAsync(orderId, published, cancellationToken);
+        if (!complete || !settled)
+            return complete;
         await lists.RemoveAsync(IdLists.OutboxOf(orderId), orderId, cancellationToken);
         // An append may have raced the removal (a delivery after completion): look once more, and list the order again.
         if ((await ReadAsync(orderId, cancellationToken))?.Events.Any(e => !e.Published) == true)
@@ -89,18 +132,37 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
     private static bool IsSettled(OrderStream stream) =>
         stream.Events.Count > 0 && stream.Events[^1].Type is nameof(OrderCompleted) or nameof(OrderCancelled) or nameof(OrderDelivered);
 
-    private async Task MarkPublishedAsync(Guid orderId, Guid eventId, CancellationToken cancellationToken)
+    private async Task MarkPublishedAsync(Guid orderId, IReadOnlyCollection<Guid> eventIds, CancellationToken cancellationToken)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var (stream, etag) = await dapr.GetStateAndETagAsync<OrderStream?>(Store, Key(orderId), ConsistencyMode.Strong, cancellationToken: cancellationToken);
-            if (stream is null || stream.Events.All(e => e.EventId != eventId || e.Published))
+            var marked = new List<Guid>();
+            if (stream is null || stream.Events.All(e => e.Published || !eventIds.Contains(e.EventId)))
+            {
+                Forget(eventIds);
                 return;
-            var marked = stream with { Events = [.. stream.Events.Select(e => e.EventId == eventId ? e with { Published = true } : e)] };
-            if (await dapr.TrySaveStateAsync(Store, Key(orderId), marked, etag ?? "", Guarded, cancellationToken: cancellationToken))
+            }
+            var updated = stream with { Events = [.. stream.Events.Select(e => e.Published || !eventIds.Contains(e.EventId) ? e : Mark(e, marked))] };
+            if (await dapr.TrySaveStateAsync(Store, Key(orderId), updated, etag ?? "", Guarded, cancellationToken: cancellationToken))
+            {
+                Forget(eventIds);
                 return;
+            }
         }
         throw new StateConflictException(Key(orderId));
+    }
+
+    private static StoredOrderEvent Mark(StoredOrderEvent e, List<Guid> marked)
+    {
+        marked.Add(e.EventId);
+        return e with { Published = true };
+    }
+
+    private void Forget(IEnumerable<Guid> eventIds)
+    {
+        foreach (var id in eventIds)
+            _publishedUnmarked.TryRemove(id, out _);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Appended {EventType} to order {OrderId} as version {Version}")]

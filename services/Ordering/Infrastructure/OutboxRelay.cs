@@ -13,6 +13,7 @@ public sealed partial class OutboxRelay(OrderEventStore events, IdLists lists, I
     public async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
     {
         var pending = 0;
+        events.ForgetStaleUnmarked();
         foreach (var bucket in IdLists.OutboxKeys)
         {
             foreach (var orderId in await lists.ReadAsync(bucket, cancellationToken))
