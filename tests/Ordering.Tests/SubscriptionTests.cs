@@ -17,12 +17,31 @@ public sealed class SubscriptionTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    /// <summary>What daprd posts: a CloudEvent (Dapr.AspNetCore's middleware hands the handler its data).</summary>
-    private static StringContent CloudEvent(string type, object data) => new(JsonSerializer.Serialize(new
+    /// <summary>
+    /// What daprd posts to a bulk subscriber: a batch of CloudEvents of the topic, each an entry with its own id; the
+    /// answer carries one status per entry id.
+    /// </summary>
+    private async Task<Dictionary<string, string>> DeliverAsync(string route, params (string EntryId, string Type, object Data)[] entries)
     {
-        id = Guid.NewGuid().ToString(), specversion = "1.0", type, source = "shipping", topic = "order-events", pubsubname = "pubsub",
-        datacontenttype = "application/json", data,
-    }, JsonSerializerOptions.Web), Encoding.UTF8, "application/cloudevents+json");
+        var body = JsonSerializer.Serialize(new
+        {
+            id = Guid.NewGuid().ToString(), type = "com.dapr.event.sent", topic = "order-events", pubsubname = "pubsub", metadata = new { },
+            entries = entries.Select(e => new
+            {
+                entryId = e.EntryId, contentType = "application/cloudevents+json", metadata = new { },
+                @event = new
+                {
+                    id = Guid.NewGuid().ToString(), specversion = "1.0", type = e.Type, source = "shipping", topic = "order-events", pubsubname = "pubsub",
+                    datacontenttype = "application/json", data = e.Data,
+                },
+            }),
+        }, JsonSerializerOptions.Web);
+        var response = await _app.CreateClient().PostAsync(route, new StringContent(body, Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        return reply.GetProperty("statuses").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString()!);
+    }
 
     private async Task<Guid> CompletedOrderAsync()
     {
@@ -43,6 +62,9 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal(("event.type == \"ShipmentDelivered\"", OrderSubscriptions.ShipmentDeliveredRoute.TrimStart('/')),
             (rule.GetProperty("match").GetString(), rule.GetProperty("path").GetString()));
         Assert.Equal(OrderSubscriptions.OtherOrderEventsRoute.TrimStart('/'), orderEvents.GetProperty("routes").GetProperty("default").GetString());
+        var bulk = orderEvents.GetProperty("bulkSubscribe");
+        Assert.Equal((true, OrderSubscriptions.OrderEventsBatch, OrderSubscriptions.OrderEventsWaitMs),
+            (bulk.GetProperty("enabled").GetBoolean(), bulk.GetProperty("maxMessagesCount").GetInt32(), bulk.GetProperty("maxAwaitDurationMs").GetInt32()));
         var deadLetters = subscriptions.EnumerateArray().Single(s => s.GetProperty("topic").GetString() == "deadletter");
         Assert.Equal("true", deadLetters.GetProperty("metadata").GetProperty("rawPayload").GetString());
     }
@@ -52,11 +74,11 @@ public sealed class SubscriptionTests : IAsyncLifetime
     {
         var id = await CompletedOrderAsync();
         var delivered = new ShipmentDelivered(id, "ship-1", DateTimeOffset.UtcNow);
-        for (var i = 0; i < 2; i++)
-        {
-            var response = await _app.CreateClient().PostAsync(OrderSubscriptions.ShipmentDeliveredRoute, CloudEvent(nameof(ShipmentDelivered), delivered), Ct);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
+        var first = await DeliverAsync(OrderSubscriptions.ShipmentDeliveredRoute, ("a", nameof(ShipmentDelivered), delivered), ("b", nameof(ShipmentDelivered), delivered));
+        var again = await DeliverAsync(OrderSubscriptions.ShipmentDeliveredRoute, ("c", nameof(ShipmentDelivered), delivered));
+
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "SUCCESS", ["b"] = "SUCCESS" }, first);
+        Assert.Equal(new Dictionary<string, string> { ["c"] = "SUCCESS" }, again);
         var stream = await _app.Events.ReadAsync(id, Ct);
         Assert.Equal(["OrderSubmitted", "OrderCompleted", "OrderDelivered"], stream!.Events.Select(e => e.Type));
         Assert.Equal(OrderStatus.Delivered, (await _app.Events.LoadAsync(id, Ct))!.Status);
@@ -64,28 +86,37 @@ public sealed class SubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delivery_for_an_order_not_yet_completed_is_retried_and_for_an_unknown_order_dropped()
+    public async Task In_one_batch_a_delivery_for_an_order_not_yet_completed_is_retried_an_unknown_order_or_unreadable_data_dropped_and_the_rest_applied()
     {
-        var response = await _app.CreateClient().PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
-        var id = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
-        var early = await _app.CreateClient().PostAsync(OrderSubscriptions.ShipmentDeliveredRoute,
-            CloudEvent(nameof(ShipmentDelivered), new ShipmentDelivered(id, "s", DateTimeOffset.UtcNow)), Ct);
-        Assert.Equal("RETRY", (await early.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
-        Assert.Single((await _app.Events.ReadAsync(id, Ct))!.Events);
+        var response = await _app.CreateClient().PostAsJsonAsync("/internal/orders", OrderingFactory.Request(key: "early"), Ct);
+        var early = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
+        var done = await CompletedOrderAsync();
+        Assert.NotEqual(early, done);
 
-        var unknown = await _app.CreateClient().PostAsync(OrderSubscriptions.ShipmentDeliveredRoute,
-            CloudEvent(nameof(ShipmentDelivered), new ShipmentDelivered(Guid.NewGuid(), "s", DateTimeOffset.UtcNow)), Ct);
-        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        var statuses = await DeliverAsync(OrderSubscriptions.ShipmentDeliveredRoute,
+            ("early", nameof(ShipmentDelivered), new ShipmentDelivered(early, "s", DateTimeOffset.UtcNow)),
+            ("unknown", nameof(ShipmentDelivered), new ShipmentDelivered(Guid.NewGuid(), "s", DateTimeOffset.UtcNow)),
+            ("text", nameof(ShipmentDelivered), "not a delivery"),
+            ("number", nameof(ShipmentDelivered), 42),
+            ("done", nameof(ShipmentDelivered), new ShipmentDelivered(done, "s", DateTimeOffset.UtcNow)));
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["early"] = "RETRY", ["unknown"] = "DROP", ["text"] = "DROP", ["number"] = "DROP", ["done"] = "SUCCESS",
+        }, statuses);
+        Assert.Single((await _app.Events.ReadAsync(early, Ct))!.Events);
+        Assert.Equal(OrderStatus.Delivered, (await _app.Events.LoadAsync(done, Ct))!.Status);
     }
 
-    [Theory]
-    [InlineData("not a delivery")]
-    [InlineData(42)]
-    public async Task A_delivery_whose_data_cannot_be_read_is_dropped_to_the_dead_letter_topic(object data)
+    [Fact]
+    public async Task Order_events_ordering_does_not_need_are_acknowledged_entry_by_entry_and_change_nothing()
     {
-        var response = await _app.CreateClient().PostAsync(OrderSubscriptions.ShipmentDeliveredRoute, CloudEvent(nameof(ShipmentDelivered), data), Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("DROP", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("status").GetString());
+        var id = await CompletedOrderAsync();
+        var statuses = await DeliverAsync(OrderSubscriptions.OtherOrderEventsRoute,
+            ("1", "OrderPaid", new { orderId = id }), ("2", "StockReserved", new { orderId = id }), ("3", "Anything", "at all"));
+
+        Assert.Equal(new Dictionary<string, string> { ["1"] = "SUCCESS", ["2"] = "SUCCESS", ["3"] = "SUCCESS" }, statuses);
+        Assert.Equal(["OrderSubmitted", "OrderCompleted"], (await _app.Events.ReadAsync(id, Ct))!.Events.Select(e => e.Type));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapr;
+using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Contracts.Common;
 using ShopDapr.Contracts.Ordering;
@@ -15,6 +16,13 @@ namespace ShopDapr.Ordering.Api;
 /// <summary>
 /// Every subscription of ordering, in one place: <c>order-events</c> routed by CloudEvent type (ShipmentDelivered →
 /// OrderDelivered; anything else acknowledged and ignored), and <c>deadletter</c> kept for the admin view.
+/// <para>
+/// <c>order-events</c> is a bulk subscription: the topic carries every order's history (half a dozen events per order,
+/// ordering's own among them) and ordering needs one type of it, so the sidecar hands them over in batches (up to
+/// <see cref="OrderEventsBatch"/> events, or what arrived within <see cref="OrderEventsWaitMs"/> ms of the first), routed
+/// per event, instead of one HTTP request each. Each entry gets its own status: one poison event is dropped to the
+/// dead-letter topic without holding back the rest.
+/// </para>
 /// </summary>
 public static partial class OrderSubscriptions
 {
@@ -22,24 +30,37 @@ public static partial class OrderSubscriptions
     public const string OtherOrderEventsRoute = "/events/order-events/other";
     public const string DeadLetterRoute = "/events/deadletter";
 
+    /// <summary>At most this many order events per bulk delivery.</summary>
+    public const int OrderEventsBatch = 100;
+
+    /// <summary>How long the sidecar collects order events after the first before it delivers the batch.</summary>
+    public const int OrderEventsWaitMs = 250;
+
     public static IEndpointRouteBuilder MapOrderSubscriptions(this IEndpointRouteBuilder routes)
     {
         var events = routes.MapGroup("").WithTags("Subscriptions").RequireAuthorization(ShopNames.Policies.DaprSidecar);
-        events.MapPost(ShipmentDeliveredRoute, OnShipmentDelivered).WithTopic(new TopicOptions
+        var batches = new BulkSubscribeTopicOptions
+        {
+            TopicName = ShopNames.Topics.OrderEvents,
+            MaxMessagesCount = OrderEventsBatch,
+            MaxAwaitDurationMs = OrderEventsWaitMs,
+        };
+        events.MapPost(ShipmentDeliveredRoute, OnShipmentDeliveries).WithTopic(new TopicOptions
         {
             PubsubName = ShopNames.Components.PubSub,
             Name = ShopNames.Topics.OrderEvents,
             DeadLetterTopic = ShopNames.Topics.DeadLetter,
             Match = $"event.type == \"{nameof(ShipmentDelivered)}\"",
             Priority = 1,
-        });
+        }).WithBulkSubscribe(batches);
         // The default route: the topic carries every order-related event; the ones ordering does not need are acknowledged.
-        events.MapPost(OtherOrderEventsRoute, () => TypedResults.Ok()).WithTopic(new TopicOptions
+        events.MapPost(OtherOrderEventsRoute, (BulkSubscribeMessage<JsonElement> batch) =>
+            TypedResults.Ok(BulkSubscriptionReply.AllSucceeded(batch.Entries.Select(e => e.EntryId)))).WithTopic(new TopicOptions
         {
             PubsubName = ShopNames.Components.PubSub,
             Name = ShopNames.Topics.OrderEvents,
             DeadLetterTopic = ShopNames.Topics.DeadLetter,
-        });
+        }).WithBulkSubscribe(batches);
         // Raw: the dead-lettered message is delivered as it was published (the original CloudEvent, with its type and source).
         // The one subscription without a dead-letter topic: a dead letter that fails here must not go round again.
         events.MapPost(DeadLetterRoute, OnDeadLetter).WithTopic(ShopNames.Components.PubSub, ShopNames.Topics.DeadLetter, enableRawPayload: true);
@@ -49,29 +70,66 @@ public static partial class OrderSubscriptions
     }
 
     /// <summary>
-    /// Appends <see cref="OrderDelivered"/> once (its event id is derived from the order id, so a re-delivery appends
-    /// nothing). An unknown order is 404 (daprd drops it to the dead-letter topic); an order not yet completed is
-    /// retried; a cancelled order's delivery is acknowledged and logged.
+    /// A batch of ShipmentDelivered events, one after the other, each answered on its own: see <see cref="DeliverAsync"/>;
+    /// an entry whose data is not a delivery is dropped to the dead-letter topic.
     /// </summary>
-    public static async Task<Results<Ok, ProblemHttpResult, Ok<SubscriptionReply>>> OnShipmentDelivered(
-        ShipmentDelivered delivered, OrderEventStore events, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<Ok<BulkSubscriptionReply>> OnShipmentDeliveries(
+        BulkSubscribeMessage<JsonElement> batch, OrderEventStore events, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(OrderSubscriptions));
+        var statuses = new List<BulkEntryStatus>(batch.Entries.Count);
+        foreach (var entry in batch.Entries)
+        {
+            var status = ReadDelivery(entry.Event) is { } delivered
+                ? await DeliverAsync(delivered, events, logger, cancellationToken)
+                : SubscriptionReply.Drop;
+            statuses.Add(new BulkEntryStatus(entry.EntryId, status.Status));
+        }
+        return TypedResults.Ok(new BulkSubscriptionReply(statuses));
+    }
+
+    /// <summary>The ShipmentDelivered in an entry's CloudEvent; null when its data is not one.</summary>
+    private static ShipmentDelivered? ReadDelivery(JsonElement cloudEvent)
+    {
+        if (cloudEvent.ValueKind != JsonValueKind.Object || !cloudEvent.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            return null;
+        try
+        {
+            return data.Deserialize<ShipmentDelivered>(JsonSerializerOptions.Web) is { OrderId: var id } delivered && id != Guid.Empty ? delivered : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Appends <see cref="OrderDelivered"/> once (its event id is derived from the order id, so a re-delivery appends
+    /// nothing). An unknown order is dropped (to the dead-letter topic); an order not yet completed is retried; a
+    /// cancelled order's delivery is acknowledged and logged.
+    /// </summary>
+    internal static async Task<SubscriptionReply> DeliverAsync(
+        ShipmentDelivered delivered, OrderEventStore events, ILogger logger, CancellationToken cancellationToken)
     {
         var order = await events.LoadAsync(delivered.OrderId, cancellationToken);
         if (order is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"There is no order {delivered.OrderId}.");
+        {
+            LogUnknownOrder(logger, delivered.OrderId);
+            return SubscriptionReply.Drop;
+        }
         if (order.Status is OrderStatus.Delivered)
-            return TypedResults.Ok();
+            return SubscriptionReply.Success;
         if (order.Status is OrderStatus.Cancelled)
         {
-            LogIgnoredDelivery(loggers.CreateLogger(typeof(OrderSubscriptions)), delivered.OrderId, order.Status);
-            return TypedResults.Ok();
+            LogIgnoredDelivery(logger, delivered.OrderId, order.Status);
+            return SubscriptionReply.Success;
         }
         if (order.Status is not OrderStatus.Completed)
-            return TypedResults.Ok(SubscriptionReply.Retry);
+            return SubscriptionReply.Retry;
         var eventId = DeliveredEventId(delivered.OrderId);
         await events.AppendAsync(order.Id, eventId, version =>
             new OrderDelivered(eventId, order.Id, version, order.CustomerId, order.CustomerEmail, delivered.OccurredAt), cancellationToken);
-        return TypedResults.Ok();
+        return SubscriptionReply.Success;
     }
 
     public static async Task<Ok> OnDeadLetter(HttpRequest request, DeadLetterStore letters, TimeProvider time, CancellationToken cancellationToken)
@@ -105,6 +163,9 @@ public static partial class OrderSubscriptions
     /// <summary>Stable per order: the same delivery appended twice is one event.</summary>
     internal static Guid DeliveredEventId(Guid orderId) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes($"{nameof(OrderDelivered)}:{orderId}")).AsSpan(0, 16));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped the delivery of order {OrderId}: there is no such order")]
+    private static partial void LogUnknownOrder(ILogger logger, Guid orderId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored the delivery of order {OrderId}, which is {Status}")]
     private static partial void LogIgnoredDelivery(ILogger logger, Guid orderId, OrderStatus status);
