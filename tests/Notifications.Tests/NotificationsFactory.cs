@@ -49,25 +49,46 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
     public HttpClient Sidecar() => _sidecar ??= CreateClient();
 
     /// <summary>Delivers <paramref name="orderEvent"/> as daprd does: a CloudEvent (type = the record's name) POSTed to <paramref name="route"/>.</summary>
-    public async Task<(HttpResponseMessage Response, string? Status)> DeliverAsync<T>(T orderEvent, string? route = null, CancellationToken cancellationToken = default)
-        where T : IOrderEvent
+    /// <summary>
+    /// Delivers one event as daprd does to this bulk subscriber: a batch with one entry, the CloudEvent; the status is
+    /// the one the app gave that entry (null when the request failed).
+    /// </summary>
+    public Task<(HttpResponseMessage Response, string? Status)> DeliverAsync<T>(T orderEvent, string? route = null, CancellationToken cancellationToken = default)
+        where T : IOrderEvent =>
+        DeliverDataAsync(typeof(T).Name, orderEvent, route, cancellationToken);
+
+    /// <summary>As <see cref="DeliverAsync{T}"/>, with any data under a CloudEvent of <paramref name="type"/>.</summary>
+    public async Task<(HttpResponseMessage Response, string? Status)> DeliverDataAsync(string type, object? data, string? route = null, CancellationToken cancellationToken = default)
     {
-        var envelope = new Dictionary<string, object?>
+        var cloudEvent = new Dictionary<string, object?>
         {
             ["specversion"] = "1.0",
             ["id"] = Guid.NewGuid().ToString(),
             ["source"] = "ordering",
-            ["type"] = typeof(T).Name,
+            ["type"] = type,
             ["datacontenttype"] = "application/json",
             ["pubsubname"] = "pubsub",
             ["topic"] = "order-events",
-            ["data"] = orderEvent,
+            ["data"] = data,
         };
-        var content = new StringContent(JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web), Encoding.UTF8, "application/cloudevents+json");
-        var response = await Sidecar().PostAsync(route ?? $"/events/order-events/{typeof(T).Name}", content, cancellationToken);
+        var entryId = Guid.NewGuid().ToString();
+        var batch = new Dictionary<string, object?>
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["type"] = "com.dapr.event.sent",
+            ["topic"] = "order-events",
+            ["pubsubname"] = "pubsub",
+            ["metadata"] = new Dictionary<string, string>(),
+            ["entries"] = new[] { new Dictionary<string, object?> { ["entryId"] = entryId, ["event"] = cloudEvent, ["contentType"] = "application/cloudevents+json" } },
+        };
+        var content = new StringContent(JsonSerializer.Serialize(batch, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
+        var response = await Sidecar().PostAsync(route ?? $"/events/order-events/{type}", content, cancellationToken);
         string? status = null;
         if (response.IsSuccessStatusCode)
-            status = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(cancellationToken)).GetProperty("status").GetString();
+        {
+            var statuses = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(cancellationToken)).GetProperty("statuses");
+            status = statuses.EnumerateArray().Single(s => s.GetProperty("entryId").GetString() == entryId).GetProperty("status").GetString();
+        }
         return (response, status);
     }
 

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Dapr;
+using Dapr.AspNetCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Notifications.Emails;
 using ShopDapr.ServiceDefaults;
@@ -9,10 +12,29 @@ namespace ShopDapr.Notifications.Api;
 /// <summary>
 /// Every subscription of notifications, in one place: <c>order-events</c> routed by CloudEvent <c>type</c> (one route per
 /// customer-facing event), a default route that acknowledges the rest, and <c>deadletter</c> for what cannot be delivered.
+/// <para>
+/// A bulk subscription: the sidecar hands the topic's events over in batches (up to <see cref="Batch"/> events, or what
+/// arrived within <see cref="WaitMs"/> ms of the first), routed per event, instead of one HTTP request each; about half of
+/// an order's events send no e-mail and are only acknowledged. Every entry gets its own status, so one event that cannot
+/// be mailed is dropped (or retried) on its own.
+/// </para>
 /// </summary>
 public static class OrderEventSubscriptions
 {
     public const string Prefix = "/events/order-events";
+
+    /// <summary>At most this many order events per bulk delivery.</summary>
+    public const int Batch = 100;
+
+    /// <summary>How long the sidecar collects order events after the first before it delivers the batch.</summary>
+    public const int WaitMs = 250;
+
+    private static readonly BulkSubscribeTopicOptions Batches = new()
+    {
+        TopicName = ShopNames.Topics.OrderEvents,
+        MaxMessagesCount = Batch,
+        MaxAwaitDurationMs = WaitMs,
+    };
 
     public static IEndpointRouteBuilder MapOrderEventSubscriptions(this IEndpointRouteBuilder routes)
     {
@@ -24,8 +46,9 @@ public static class OrderEventSubscriptions
         Subscribe<OrderCompleted>(events, 5);
         Subscribe<OrderDelivered>(events, 6);
         Subscribe<OrderCancelled>(events, 7);
-        events.MapPost("/other", () => TypedResults.Ok(SubscriptionReply.Success))
-            .WithTopic(new TopicOptions { PubsubName = ShopNames.Components.PubSub, Name = ShopNames.Topics.OrderEvents, DeadLetterTopic = ShopNames.Topics.DeadLetter });
+        events.MapPost("/other", (BulkSubscribeMessage<JsonElement> batch) => TypedResults.Ok(BulkSubscriptionReply.AllSucceeded(batch)))
+            .WithTopic(new TopicOptions { PubsubName = ShopNames.Components.PubSub, Name = ShopNames.Topics.OrderEvents, DeadLetterTopic = ShopNames.Topics.DeadLetter })
+            .WithBulkSubscribe(Batches);
         return routes;
     }
 
@@ -42,22 +65,16 @@ public static class OrderEventSubscriptions
             Match = $"event.type == \"{type}\"",
             Priority = priority,
             DeadLetterTopic = ShopNames.Topics.DeadLetter,
-        });
+        }).WithBulkSubscribe(Batches);
     }
 
-    /// <summary>
-    /// The event, unwrapped from its CloudEvent by <c>UseCloudEvents</c>. A generic parameter's nullability is unknown to
-    /// minimal APIs, so an empty body binds as null: a delivery that can never be handled, dropped to the dead-letter
-    /// topic like data that does not bind at all (ServiceDefaults answers those DROP).
-    /// </summary>
-    public static async Task<IResult> Handle<T>(T? orderEvent, Notifier notifier, CancellationToken cancellationToken)
+    /// <summary>The batch's events of one type, each through <see cref="Notifier"/>; an entry whose data is not one is dropped.</summary>
+    public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, Notifier notifier, CancellationToken cancellationToken)
         where T : class, IOrderEvent =>
-        orderEvent is null
-            ? TypedResults.Ok(SubscriptionReply.Drop)
-            : await notifier.HandleAsync(orderEvent, cancellationToken) switch
-            {
-                Delivery.Success => TypedResults.Ok(SubscriptionReply.Success),
-                Delivery.Retry => TypedResults.Ok(SubscriptionReply.Retry),
-                _ => TypedResults.Ok(SubscriptionReply.Drop),
-            };
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<T>(batch, async orderEvent => await notifier.HandleAsync(orderEvent, cancellationToken) switch
+        {
+            Delivery.Success => SubscriptionReply.Success,
+            Delivery.Retry => SubscriptionReply.Retry,
+            _ => SubscriptionReply.Drop,
+        }));
 }

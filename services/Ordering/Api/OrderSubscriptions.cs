@@ -55,7 +55,7 @@ public static partial class OrderSubscriptions
         }).WithBulkSubscribe(batches);
         // The default route: the topic carries every order-related event; the ones ordering does not need are acknowledged.
         events.MapPost(OtherOrderEventsRoute, (BulkSubscribeMessage<JsonElement> batch) =>
-            TypedResults.Ok(BulkSubscriptionReply.AllSucceeded(batch.Entries.Select(e => e.EntryId)))).WithTopic(new TopicOptions
+            TypedResults.Ok(BulkSubscriptionReply.AllSucceeded(batch))).WithTopic(new TopicOptions
         {
             PubsubName = ShopNames.Components.PubSub,
             Name = ShopNames.Topics.OrderEvents,
@@ -70,37 +70,15 @@ public static partial class OrderSubscriptions
     }
 
     /// <summary>
-    /// A batch of ShipmentDelivered events, one after the other, each answered on its own: see <see cref="DeliverAsync"/>;
-    /// an entry whose data is not a delivery is dropped to the dead-letter topic.
+    /// A batch of ShipmentDelivered events, one after the other, each answered on its own (<see cref="DeliverAsync"/>);
+    /// an entry whose data is not a delivery of an order is dropped to the dead-letter topic.
     /// </summary>
     public static async Task<Ok<BulkSubscriptionReply>> OnShipmentDeliveries(
         BulkSubscribeMessage<JsonElement> batch, OrderEventStore events, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(OrderSubscriptions));
-        var statuses = new List<BulkEntryStatus>(batch.Entries.Count);
-        foreach (var entry in batch.Entries)
-        {
-            var status = ReadDelivery(entry.Event) is { } delivered
-                ? await DeliverAsync(delivered, events, logger, cancellationToken)
-                : SubscriptionReply.Drop;
-            statuses.Add(new BulkEntryStatus(entry.EntryId, status.Status));
-        }
-        return TypedResults.Ok(new BulkSubscriptionReply(statuses));
-    }
-
-    /// <summary>The ShipmentDelivered in an entry's CloudEvent; null when its data is not one.</summary>
-    private static ShipmentDelivered? ReadDelivery(JsonElement cloudEvent)
-    {
-        if (cloudEvent.ValueKind != JsonValueKind.Object || !cloudEvent.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-            return null;
-        try
-        {
-            return data.Deserialize<ShipmentDelivered>(JsonSerializerOptions.Web) is { OrderId: var id } delivered && id != Guid.Empty ? delivered : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return TypedResults.Ok(await BulkSubscriptionReply.EachAsync<ShipmentDelivered>(batch, delivered =>
+            delivered.OrderId == Guid.Empty ? Task.FromResult(SubscriptionReply.Drop) : DeliverAsync(delivered, events, logger, cancellationToken)));
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Dapr.AspNetCore;
+
 namespace ShopDapr.ServiceDefaults.Events;
 
 /// <summary>
@@ -17,9 +20,46 @@ public sealed record SubscriptionReply(string Status)
 /// </summary>
 public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Statuses)
 {
-    /// <summary>Every entry handled (acknowledged).</summary>
-    public static BulkSubscriptionReply AllSucceeded(IEnumerable<string> entryIds) =>
-        new([.. entryIds.Select(id => new BulkEntryStatus(id, SubscriptionReply.Success.Status))]);
+    /// <summary>Every entry of the batch handled (acknowledged).</summary>
+    public static BulkSubscriptionReply AllSucceeded(BulkSubscribeMessage<JsonElement> batch) =>
+        new([.. Entries(batch).Select(e => new BulkEntryStatus(e.EntryId, SubscriptionReply.Success.Status))]);
+
+    /// <summary>
+    /// Each entry of the batch through <paramref name="handle"/> with the data of its CloudEvent, one after the other;
+    /// an entry whose data does not read as <typeparamref name="T"/> is dropped (to the dead-letter topic) without
+    /// holding back the rest.
+    /// </summary>
+    public static async Task<BulkSubscriptionReply> EachAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<T, Task<SubscriptionReply>> handle)
+        where T : class
+    {
+        var statuses = new List<BulkEntryStatus>();
+        foreach (var entry in Entries(batch))
+        {
+            var reply = DataOf<T>(entry.Event) is { } data ? await handle(data) : SubscriptionReply.Drop;
+            statuses.Add(new BulkEntryStatus(entry.EntryId, reply.Status));
+        }
+        return new(statuses);
+    }
+
+    /// <summary>The entries a sidecar can be answered about (an entry without an id cannot be; a batch without entries has none).</summary>
+    private static IEnumerable<BulkSubscribeMessageEntry<JsonElement>> Entries(BulkSubscribeMessage<JsonElement> batch) =>
+        (batch.Entries ?? []).Where(e => !string.IsNullOrEmpty(e?.EntryId));
+
+    /// <summary>The <c>data</c> of a CloudEvent as <typeparamref name="T"/>; null when it is missing or does not read as one.</summary>
+    private static T? DataOf<T>(JsonElement cloudEvent)
+        where T : class
+    {
+        if (cloudEvent.ValueKind != JsonValueKind.Object || !cloudEvent.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            return null;
+        try
+        {
+            return data.Deserialize<T>(JsonSerializerOptions.Web);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>What became of one entry of a bulk delivery.</summary>
