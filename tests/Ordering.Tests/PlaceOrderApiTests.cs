@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
+using ShopDapr.Ordering.Infrastructure;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Ordering.Workflows;
 using ShopDapr.Testing;
@@ -43,6 +45,33 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         Assert.Single((await _app.Events.ReadAsync(first.OrderId, Ct))!.Events);
         // Scheduling again is harmless (already exists = started) and finishes a first attempt that stopped early.
         await _app.Workflows.Received(2).StartAsync(Arg.Is<OrderSnapshot>(s => s.OrderId == first.OrderId), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
+    public async Task An_order_and_its_outbox_admin_and_customer_entries_are_written_in_one_transaction_which_a_concurrent_writer_makes_retry()
+    {
+        var lists = _app.Services.GetRequiredService<IdLists>();
+        var other = Guid.NewGuid();
+        var interleaved = false;
+        _app.Dapr.BeforeWrite = key =>
+        {
+            if (interleaved || key != "statestore||orders-of-customer-1")
+                return;
+            interleaved = true;
+            // Another checkout of the same customer lands between our read and our write.
+            lists.AddAsync(IdLists.OfCustomer("customer-1"), other, Ct).GetAwaiter().GetResult();
+        };
+
+        var response = await _app.CreateClient().PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var orderId = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
+        Assert.True(interleaved);
+        Assert.Equal(1, _app.Dapr.Transactions);
+        Assert.Equal([other, orderId], await lists.ReadAsync(IdLists.OfCustomer("customer-1"), Ct));
+        Assert.Equal([orderId], await lists.ReadAsync(IdLists.OutboxOf(orderId), Ct));
+        Assert.Contains(orderId, await lists.ReadAllOrdersAsync(Ct));
+        Assert.Single((await _app.Events.ReadAsync(orderId, Ct))!.Events);
     }
 
     [Fact]

@@ -31,7 +31,18 @@ public sealed class FakeDapr
                 State.TryRemove(Key(ci.ArgAt<string>(0), ci.ArgAt<string>(1)), out _);
                 return Task.CompletedTask;
             });
+        Client.GetBulkStateAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<string>>(), Arg.Any<int?>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Task.FromResult<IReadOnlyList<BulkStateItem>>([.. ci.ArgAt<IReadOnlyList<string>>(1).Select(key =>
+                State.TryGetValue(Key(ci.ArgAt<string>(0), key), out var entry) ? new BulkStateItem(key, entry.Json, entry.ETag) : new BulkStateItem(key, "", ""))]));
+        Client.ExecuteStateTransactionAsync(Arg.Any<string>(), Arg.Any<IReadOnlyList<StateTransactionRequest>>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
+            .Returns(ci => Transact(ci.ArgAt<string>(0), ci.ArgAt<IReadOnlyList<StateTransactionRequest>>(1))
+                ? Task.CompletedTask
+                : Task.FromException(new DaprException("error while executing state transaction: possible etag mismatch",
+                    new RpcException(new Status(StatusCode.Aborted, "etag mismatch")))));
     }
+
+    /// <summary>How many state transactions were committed.</summary>
+    public int Transactions { get; private set; }
 
     public DaprClient Client { get; } = Substitute.For<DaprClient>();
 
@@ -95,6 +106,33 @@ public sealed class FakeDapr
             if (string.IsNullOrEmpty(etag) && options?.Concurrency == ConcurrencyMode.FirstWrite && exists)
                 return false;
             State[k] = (JsonSerializer.Serialize(value, Json), (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return true;
+        }
+    }
+
+    /// <summary>All or nothing: every operation's ETag (or first-write) rule must hold, then every one is applied.</summary>
+    private bool Transact(string store, IReadOnlyList<StateTransactionRequest> operations)
+    {
+        foreach (var op in operations)
+            BeforeWrite?.Invoke(Key(store, op.Key));
+        lock (_gate)
+        {
+            foreach (var op in operations)
+            {
+                var exists = State.TryGetValue(Key(store, op.Key), out var current);
+                if (!string.IsNullOrEmpty(op.ETag) && (!exists || current.ETag != op.ETag))
+                    return false;
+                if (string.IsNullOrEmpty(op.ETag) && op.Options?.Concurrency == ConcurrencyMode.FirstWrite && exists && op.OperationType == StateOperationType.Upsert)
+                    return false;
+            }
+            foreach (var op in operations)
+            {
+                if (op.OperationType == StateOperationType.Delete)
+                    State.TryRemove(Key(store, op.Key), out _);
+                else
+                    State[Key(store, op.Key)] = (System.Text.Encoding.UTF8.GetString(op.Value ?? []), (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            Transactions++;
             return true;
         }
     }

@@ -24,7 +24,7 @@ public static class PlaceOrderApi
     }
 
     public static async Task<Results<Accepted<PlaceOrderResponse>, Ok<PlaceOrderResponse>, ValidationProblem>> PlaceOrder(
-        PlaceOrderRequest request, IdempotencyKeys keys, OrderEventStore events, IdLists lists, IOrderWorkflows workflows,
+        PlaceOrderRequest request, IdempotencyKeys keys, OrderEventStore events, IOrderWorkflows workflows,
         IOptions<OrderingOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         if (CheckoutRules.Check(request) is { Count: > 0 } errors)
@@ -32,12 +32,11 @@ public static class PlaceOrderApi
 
         var (orderId, claimed) = await keys.ClaimAsync(request.CustomerId, request.IdempotencyKey, Guid.NewGuid(), cancellationToken);
         var total = request.Lines.Sum(l => l.UnitPrice * l.Quantity);
-        // The first event's id is the order id: a repeat finds it in the stream and appends nothing.
-        await events.AppendAsync(orderId, orderId, version => new OrderSubmitted(
-            orderId, orderId, version, request.CustomerId, request.CustomerEmail, time.GetUtcNow(), request.Lines, total,
+        // The first event's id is the order id: a repeat finds it in the stream and writes only what an earlier attempt missed.
+        var now = time.GetUtcNow();
+        await events.SubmitAsync(orderId, request.CustomerId, now, version => new OrderSubmitted(
+            orderId, orderId, version, request.CustomerId, request.CustomerEmail, now, request.Lines, total,
             request.Currency, request.ShippingAddress, CardFormat.Last4(request.Card.Number)), cancellationToken);
-        await lists.AddToAllOrdersAsync(orderId, time.GetUtcNow(), cancellationToken);
-        await lists.AddAsync(IdLists.OfCustomer(request.CustomerId), orderId, cancellationToken);
         await workflows.StartAsync(new OrderSnapshot(orderId, request.CustomerId, request.CustomerEmail, request.Lines, request.Currency,
             request.ShippingAddress, request.Card, options.Value.ApprovalTimeout), cancellationToken);
 

@@ -54,16 +54,22 @@ public sealed class IdLists(DaprClient dapr)
         (await dapr.GetStateAsync<IdList?>(Store, key, ConsistencyMode.Strong, cancellationToken: cancellationToken))?.Ids ?? [];
 
     public Task AddAsync(string key, Guid id, CancellationToken cancellationToken) =>
-        ChangeAsync<IdList>(key, list => list?.Ids is { } ids && ids.Contains(id) ? null : new([.. list?.Ids ?? [], id]), cancellationToken);
+        ChangeAsync<IdList>(key, list => WithId(list, id), cancellationToken);
+
+    /// <summary>The list with <paramref name="id"/> added at the end; null when it holds the id already (nothing to write).</summary>
+    public static IdList? WithId(IdList? list, Guid id) =>
+        list?.Ids is { } ids && ids.Contains(id) ? null : new([.. list?.Ids ?? [], id]);
+
+    /// <summary>The admin-index bucket with the order added; null when it holds the order already (nothing to write).</summary>
+    public static IndexedOrderList? WithOrder(IndexedOrderList? list, Guid orderId, DateTimeOffset placedAt) =>
+        list?.Orders.Any(o => o.Id == orderId) == true ? null : new([.. list?.Orders ?? [], new IndexedOrder(orderId, placedAt)]);
 
     public Task RemoveAsync(string key, Guid id, CancellationToken cancellationToken) =>
         ChangeAsync<IdList>(key, list => list?.Ids is { } ids && ids.Contains(id) ? new([.. ids.Where(i => i != id)]) : null, cancellationToken);
 
     /// <summary>Puts an order in the admin's index (its bucket); a repeat writes nothing.</summary>
     public Task AddToAllOrdersAsync(Guid orderId, DateTimeOffset placedAt, CancellationToken cancellationToken) =>
-        ChangeAsync<IndexedOrderList>(AllOrdersOf(orderId),
-            list => list?.Orders.Any(o => o.Id == orderId) == true ? null : new([.. list?.Orders ?? [], new IndexedOrder(orderId, placedAt)]),
-            cancellationToken);
+        ChangeAsync<IndexedOrderList>(AllOrdersOf(orderId), list => WithOrder(list, orderId, placedAt), cancellationToken);
 
     /// <summary>Every order in the admin's index, newest last (every bucket read at once, merged by when it was placed).</summary>
     public async Task<IReadOnlyList<Guid>> ReadAllOrdersAsync(CancellationToken cancellationToken)
