@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -63,8 +64,18 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
 
     public async Task<StateEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        await using var db = await OpenAsync(cancellationToken);
-        return await ReadAsync(db, null, key, withValue: true, cancellationToken);
+        var session = _readers.TryTake(out var idle) ? idle : await Session.OpenAsync(this, cancellationToken);
+        try
+        {
+            var entry = await session.ReadAsync(key, withValue: true, Format(_time.GetUtcNow()), cancellationToken);
+            _readers.Add(session);
+            return entry;
+        }
+        catch
+        {
+            session.Dispose(); // a session that failed is not reused
+            throw;
+        }
     }
 
     public async Task TransactAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
@@ -72,35 +83,17 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
         await _writeGate.WaitAsync(cancellationToken);
         try
         {
-            await using var db = await OpenAsync(cancellationToken);
-            await using var tx = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken); // BEGIN IMMEDIATE
-            var now = _time.GetUtcNow();
-            foreach (var op in operations)
+            _writer ??= await Session.OpenAsync(this, cancellationToken);
+            try
             {
-                StateRules.Check(op, await ReadAsync(db, tx, op.Key, withValue: false, cancellationToken));
-                await using var cmd = db.CreateCommand();
-                cmd.Transaction = tx;
-                cmd.Parameters.AddWithValue("@key", op.Key);
-                if (op is StateUpsert u)
-                {
-                    var (text, binary) = Encode(u.Value);
-                    cmd.CommandText = $"""
-                        INSERT OR REPLACE INTO {Table} (key, value, is_binary, etag, expiration_time, update_time)
-                        VALUES (@key, @value, @binary, @etag, @expires, @now)
-                        """;
-                    cmd.Parameters.AddWithValue("@value", text);
-                    cmd.Parameters.AddWithValue("@binary", binary);
-                    cmd.Parameters.AddWithValue("@etag", StateRules.NewETag());
-                    cmd.Parameters.AddWithValue("@expires", StateRules.ExpiresAt(u, now) is { } at ? Format(at) : DBNull.Value);
-                    cmd.Parameters.AddWithValue("@now", Format(now));
-                }
-                else
-                {
-                    cmd.CommandText = $"DELETE FROM {Table} WHERE key = @key";
-                }
-                await cmd.ExecuteNonQueryAsync(cancellationToken);
+                await _writer.TransactAsync(operations, _time.GetUtcNow(), cancellationToken);
             }
-            await tx.CommitAsync(cancellationToken);
+            catch (Exception e) when (e is not (ETagMismatchException or StateRequestException))
+            {
+                _writer.Dispose(); // a session that failed is not reused
+                _writer = null;
+                throw;
+            }
         }
         finally
         {
@@ -126,23 +119,128 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
         }
     }
 
-    private async Task<StateEntry?> ReadAsync(SqliteConnection db, SqliteTransaction? tx, string key, bool withValue, CancellationToken cancellationToken)
+    /// <summary>
+    /// One open connection with its statements prepared once: a read (with or without the value), an upsert and a delete.
+    /// Reads take an idle session from a pool and give it back; writes (one at a time) use one session of their own.
+    /// Preparing the SQL of every operation anew cost the dev sidecar a few percent of its CPU under load.
+    /// </summary>
+    private sealed class Session : IDisposable
     {
-        await using var cmd = db.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = $"""
-            SELECT {(withValue ? "value, is_binary" : "NULL, 0")}, etag, expiration_time FROM {Table}
-            WHERE key = @key AND (expiration_time IS NULL OR expiration_time > @now)
-            """;
-        cmd.Parameters.AddWithValue("@key", key);
-        cmd.Parameters.AddWithValue("@now", Format(_time.GetUtcNow()));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-            return null;
-        var value = withValue ? Decode(reader.GetString(0), reader.GetBoolean(1)) : [];
-        DateTimeOffset? expires = reader.IsDBNull(3) ? null : Parse(reader.GetString(3));
-        return new StateEntry(key, value, reader.GetString(2), expires);
+        private readonly SqliteConnection _db;
+        private readonly SqliteCommand _read;
+        private readonly SqliteCommand _readMeta;
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteCommand _delete;
+
+        private Session(SqliteConnection db, string table)
+        {
+            _db = db;
+            _read = Command($"""
+                SELECT value, is_binary, etag, expiration_time FROM {table}
+                WHERE key = @key AND (expiration_time IS NULL OR expiration_time > @now)
+                """, "@key", "@now");
+            _readMeta = Command($"""
+                SELECT NULL, 0, etag, expiration_time FROM {table}
+                WHERE key = @key AND (expiration_time IS NULL OR expiration_time > @now)
+                """, "@key", "@now");
+            _upsert = Command($"""
+                INSERT OR REPLACE INTO {table} (key, value, is_binary, etag, expiration_time, update_time)
+                VALUES (@key, @value, @binary, @etag, @expires, @now)
+                """, "@key", "@value", "@binary", "@etag", "@expires", "@now");
+            _delete = Command($"DELETE FROM {table} WHERE key = @key", "@key");
+        }
+
+        private SqliteCommand Command(string sql, params string[] parameters)
+        {
+            var cmd = _db.CreateCommand();
+            cmd.CommandText = sql;
+            foreach (var name in parameters)
+                cmd.Parameters.Add(new SqliteParameter { ParameterName = name });
+            return cmd;
+        }
+
+        public static async Task<Session> OpenAsync(SqliteStateStore store, CancellationToken cancellationToken)
+        {
+            var db = await store.OpenAsync(cancellationToken);
+            try
+            {
+                return new Session(db, store.Table);
+            }
+            catch
+            {
+                await db.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async Task<StateEntry?> ReadAsync(string key, bool withValue, string now, CancellationToken cancellationToken)
+        {
+            var cmd = withValue ? _read : _readMeta;
+            cmd.Parameters[0].Value = key;
+            cmd.Parameters[1].Value = now;
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            var value = withValue ? Decode(reader.GetString(0), reader.GetBoolean(1)) : [];
+            DateTimeOffset? expires = reader.IsDBNull(3) ? null : Parse(reader.GetString(3));
+            return new StateEntry(key, value, reader.GetString(2), expires);
+        }
+
+        /// <summary>All or nothing in one immediate transaction: every operation's ETag rule is checked as it comes.</summary>
+        public async Task TransactAsync(IReadOnlyList<StateOperation> operations, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var stamp = Format(now);
+            await using var tx = (SqliteTransaction)await _db.BeginTransactionAsync(cancellationToken); // BEGIN IMMEDIATE
+            SqliteCommand[] used = [_readMeta, _upsert, _delete];
+            foreach (var cmd in used)
+                cmd.Transaction = tx;
+            try
+            {
+                await WriteAsync(operations, now, stamp, cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+            }
+            finally
+            {
+                foreach (var cmd in used)
+                    cmd.Transaction = null;
+            }
+        }
+
+        private async Task WriteAsync(IReadOnlyList<StateOperation> operations, DateTimeOffset now, string stamp, CancellationToken cancellationToken)
+        {
+            foreach (var op in operations)
+            {
+                StateRules.Check(op, await ReadAsync(op.Key, withValue: false, stamp, cancellationToken));
+                SqliteCommand cmd;
+                if (op is StateUpsert u)
+                {
+                    var (text, binary) = Encode(u.Value);
+                    cmd = _upsert;
+                    cmd.Parameters[1].Value = text;
+                    cmd.Parameters[2].Value = binary;
+                    cmd.Parameters[3].Value = StateRules.NewETag();
+                    cmd.Parameters[4].Value = StateRules.ExpiresAt(u, now) is { } at ? Format(at) : DBNull.Value;
+                    cmd.Parameters[5].Value = stamp;
+                }
+                else
+                {
+                    cmd = _delete;
+                }
+                cmd.Parameters[0].Value = op.Key;
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var cmd in (SqliteCommand[])[_read, _readMeta, _upsert, _delete])
+                cmd.Dispose();
+            _db.Dispose();
+        }
     }
+
+    private readonly ConcurrentBag<Session> _readers = [];
+    private Session? _writer;
 
     private void Initialize()
     {
@@ -252,6 +350,12 @@ public sealed partial class SqliteStateStore : IStateStore, IStateStoreInfo, IAs
     {
         await _stopping.CancelAsync();
         await _cleanup;
+        await _writeGate.WaitAsync();
+        _writer?.Dispose();
+        _writer = null;
+        while (_readers.TryTake(out var reader))
+            reader.Dispose();
+        _writeGate.Release();
         if (_keepAlive is not null)
             await _keepAlive.DisposeAsync();
         using (var db = new SqliteConnection(_connectionString))
