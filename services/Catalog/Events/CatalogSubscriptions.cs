@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Dapr;
+using Dapr.AspNetCore;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Catalog.Data;
 using ShopDapr.Contracts.Catalog;
@@ -13,7 +15,9 @@ namespace ShopDapr.Catalog.Events;
 /// in step with edits made by other replicas: whatever the event says, the product is read again from state,
 /// so a late or repeated event can never put an old version back. <c>inventory-events</c> gives the products their
 /// availability: every stock event carries a level and the time of the change, the newest wins, so a late or
-/// repeated event changes nothing (<see cref="StockEventHandler"/>).
+/// repeated event changes nothing (<see cref="StockEventHandler"/>). <c>inventory-events</c> is a bulk subscription
+/// (stock moves with every order: batches of up to <see cref="StockBatch"/> events, or what arrived within
+/// <see cref="StockWaitMs"/> ms of the first), each entry answered on its own.
 /// </summary>
 public static partial class CatalogSubscriptions
 {
@@ -24,6 +28,19 @@ public static partial class CatalogSubscriptions
     public const string StockDepletedRoute = "/events/inventory/stock-depleted";
     public const string StockLowRoute = "/events/inventory/stock-low";
 
+    /// <summary>At most this many stock events per bulk delivery.</summary>
+    public const int StockBatch = 100;
+
+    /// <summary>How long the sidecar collects stock events after the first before it delivers the batch.</summary>
+    public const int StockWaitMs = 250;
+
+    private static readonly BulkSubscribeTopicOptions StockBatches = new()
+    {
+        TopicName = ShopNames.Topics.InventoryEvents,
+        MaxMessagesCount = StockBatch,
+        MaxAwaitDurationMs = StockWaitMs,
+    };
+
     /// <summary>
     /// Routes <c>catalog-events</c> and <c>inventory-events</c> by CloudEvent type (Dapr routing rules); a type with no
     /// rule is not delivered here (the sidecar sends it to the dead-letter topic).
@@ -33,9 +50,12 @@ public static partial class CatalogSubscriptions
         Subscribe(app, ShopNames.Topics.CatalogEvents, ProductCreatedRoute, nameof(ProductCreated), priority: 1, OnProductCreated);
         Subscribe(app, ShopNames.Topics.CatalogEvents, ProductUpdatedRoute, nameof(ProductUpdated), priority: 2, OnProductUpdated);
         Subscribe(app, ShopNames.Topics.CatalogEvents, ProductDeletedRoute, nameof(ProductDeleted), priority: 3, OnProductDeleted);
-        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLevelChangedRoute, nameof(StockLevelChanged), priority: 1, OnStockLevelChanged);
-        Subscribe(app, ShopNames.Topics.InventoryEvents, StockDepletedRoute, nameof(StockDepleted), priority: 2, OnStockDepleted);
-        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLowRoute, nameof(StockLow), priority: 3, OnStockLow);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLevelChangedRoute, nameof(StockLevelChanged), priority: 1, OnStockLevelChanged)
+            .WithBulkSubscribe(StockBatches);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockDepletedRoute, nameof(StockDepleted), priority: 2, OnStockDepleted)
+            .WithBulkSubscribe(StockBatches);
+        Subscribe(app, ShopNames.Topics.InventoryEvents, StockLowRoute, nameof(StockLow), priority: 3, OnStockLow)
+            .WithBulkSubscribe(StockBatches);
         return app;
     }
 
@@ -48,27 +68,30 @@ public static partial class CatalogSubscriptions
     internal static Task<Ok> OnProductDeleted(ProductDeleted message, ProductStore store, ProductCache cache, ILoggerFactory loggers, CancellationToken cancellationToken) =>
         RefreshAsync(message.ProductId, store, cache, loggers, cancellationToken);
 
-    // Data that does not bind as the event never reaches these: ServiceDefaults answers DROP for it (to the dead-letter
-    // topic at once). An empty body binds as null and is dropped by the handler.
+    // An entry whose data does not read as the event is dropped (to the dead-letter topic) by BulkSubscriptionReply; one
+    // that reads but cannot be used (no SKU, a negative count, no time) by the handler.
 
-    /// <summary>The whole level (the one event inventory publishes on every change).</summary>
-    internal static async Task<Ok<SubscriptionReply>> OnStockLevelChanged(StockLevelChanged? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        Reply(await handler.HandleAsync(nameof(StockLevelChanged),
-            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken));
+    /// <summary>The whole level (the one event inventory publishes whenever availability moves).</summary>
+    internal static async Task<Ok<BulkSubscriptionReply>> OnStockLevelChanged(
+        BulkSubscribeMessage<JsonElement> batch, StockEventHandler handler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<StockLevelChanged>(batch, async message =>
+            Reply(await handler.HandleAsync(nameof(StockLevelChanged), new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken))));
 
     /// <summary>Nothing left: 0 available, as of the change that sold the last unit.</summary>
-    internal static async Task<Ok<SubscriptionReply>> OnStockDepleted(StockDepleted? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        Reply(await handler.HandleAsync(nameof(StockDepleted),
-            message is null ? null : new StockReport(message.Sku, 0, message.OccurredAt), cancellationToken));
+    internal static async Task<Ok<BulkSubscriptionReply>> OnStockDepleted(
+        BulkSubscribeMessage<JsonElement> batch, StockEventHandler handler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<StockDepleted>(batch, async message =>
+            Reply(await handler.HandleAsync(nameof(StockDepleted), new StockReport(message.Sku, 0, message.OccurredAt), cancellationToken))));
 
-    internal static async Task<Ok<SubscriptionReply>> OnStockLow(StockLow? message, StockEventHandler handler, CancellationToken cancellationToken) =>
-        Reply(await handler.HandleAsync(nameof(StockLow),
-            message is null ? null : new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken));
+    internal static async Task<Ok<BulkSubscriptionReply>> OnStockLow(
+        BulkSubscribeMessage<JsonElement> batch, StockEventHandler handler, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<StockLow>(batch, async message =>
+            Reply(await handler.HandleAsync(nameof(StockLow), new StockReport(message.Sku, message.Available, message.OccurredAt), cancellationToken))));
 
-    private static Ok<SubscriptionReply> Reply(StockDelivery delivery) =>
-        TypedResults.Ok(delivery == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop);
+    private static SubscriptionReply Reply(StockDelivery delivery) =>
+        delivery == StockDelivery.Success ? SubscriptionReply.Success : SubscriptionReply.Drop;
 
-    private static void Subscribe(IEndpointRouteBuilder app, string topic, string route, string eventType, int priority, Delegate handler) =>
+    private static RouteHandlerBuilder Subscribe(IEndpointRouteBuilder app, string topic, string route, string eventType, int priority, Delegate handler) =>
         app.MapPost(route, handler)
             .WithTopic(new TopicOptions
             {

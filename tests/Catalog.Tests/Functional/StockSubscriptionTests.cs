@@ -9,7 +9,7 @@ using static ShopDapr.Catalog.Tests.Functional.CatalogAppFactory;
 
 namespace ShopDapr.Catalog.Tests.Functional;
 
-/// <summary>Availability from <c>inventory-events</c>: delivered as the sidecar delivers (a CloudEvent to the routed path).</summary>
+/// <summary>Availability from <c>inventory-events</c>: delivered as the sidecar delivers (a bulk batch of CloudEvents to the routed path).</summary>
 public sealed class StockSubscriptionTests(CatalogAppFactory app) : IClassFixture<CatalogAppFactory>
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
@@ -119,11 +119,14 @@ public sealed class StockSubscriptionTests(CatalogAppFactory app) : IClassFixtur
         app.Dapr.Client.ReceivedCalls().Count(c =>
             c.GetMethodInfo().Name is nameof(DaprClient.SaveStateAsync) or nameof(DaprClient.TrySaveStateAsync) && Equals(c.GetArguments()[1], key));
 
+    /// <summary>The status the catalog gave the one entry of the batch.</summary>
     private static async Task<string?> StatusAsync(HttpResponseMessage response, CancellationToken ct)
     {
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-        return doc.RootElement.GetProperty("status").GetString();
+        var entry = Assert.Single(doc.RootElement.GetProperty("statuses").EnumerateArray());
+        Assert.Equal("e-1", entry.GetProperty("entryId").GetString());
+        return entry.GetProperty("status").GetString();
     }
 
     private static Task<HttpResponseMessage> DeliverAsync(HttpClient client, string route, string type, object data, CancellationToken ct)
@@ -139,6 +142,11 @@ public sealed class StockSubscriptionTests(CatalogAppFactory app) : IClassFixtur
             pubsubname = ShopNames.Components.PubSub,
             data,
         });
-        return client.PostAsync($"/events/inventory/{route}", new StringContent(cloudEvent, Encoding.UTF8, "application/cloudevents+json"), ct);
+        // inventory-events is a bulk subscription: the sidecar posts a batch, here of one entry.
+        var batch = $$"""
+            {"id":"{{Guid.NewGuid()}}","type":"com.dapr.event.sent","topic":"{{ShopNames.Topics.InventoryEvents}}","pubsubname":"{{ShopNames.Components.PubSub}}",
+             "metadata":{},"entries":[{"entryId":"e-1","contentType":"application/cloudevents+json","metadata":{},"event":{{cloudEvent}}}]}
+            """;
+        return client.PostAsync($"/events/inventory/{route}", new StringContent(batch, Encoding.UTF8, "application/json"), ct);
     }
 }

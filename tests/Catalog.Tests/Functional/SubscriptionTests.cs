@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ShopDapr.Catalog.Domain;
+using ShopDapr.Catalog.Events;
 using ShopDapr.ServiceDefaults;
 using static ShopDapr.Catalog.Tests.Functional.CatalogAppFactory;
 
@@ -38,6 +39,13 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
             .Select(r => (r.GetProperty("match").GetString(), r.GetProperty("path").GetString()!.TrimStart('/')))
             .ToList();
         Assert.Equal(routes.Select(r => r.Split(' ')).Select(r => ((string?)$"event.type == \"{r[0]}\"", r[1])), rules);
+        // Stock moves with every order: inventory-events comes in batches; product edits, rare, one at a time.
+        var bulk = subscription.TryGetProperty("bulkSubscribe", out var b) ? b : (JsonElement?)null;
+        if (topic == ShopNames.Topics.InventoryEvents)
+            Assert.Equal((true, CatalogSubscriptions.StockBatch, CatalogSubscriptions.StockWaitMs),
+                (bulk!.Value.GetProperty("enabled").GetBoolean(), bulk.Value.GetProperty("maxMessagesCount").GetInt32(), bulk.Value.GetProperty("maxAwaitDurationMs").GetInt32()));
+        else
+            Assert.Null(bulk);
     }
 
     [Fact]
