@@ -1,10 +1,11 @@
-using System.Net.Http.Json;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Notifications.Api;
 using ShopDapr.Notifications.Infrastructure;
+using ShopDapr.ServiceDefaults.Events;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Notifications.Tests;
@@ -37,7 +38,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
             .ToDictionary(r => r.GetProperty("match").GetString()!, r => r.GetProperty("path").GetString()!.TrimStart('/'));
         Assert.Equal(7, rules.Count);
         var bulk = subscription.GetProperty("bulkSubscribe");
-        Assert.Equal((true, OrderEventSubscriptions.Batch, OrderEventSubscriptions.WaitMs),
+        Assert.Equal((true, BulkBatches.MaxMessages, BulkBatches.MaxWaitMs),
             (bulk.GetProperty("enabled").GetBoolean(), bulk.GetProperty("maxMessagesCount").GetInt32(), bulk.GetProperty("maxAwaitDurationMs").GetInt32()));
         foreach (var type in Emails.OrderEmails.CustomerFacing)
             Assert.Equal($"events/order-events/{type}", rules[$"event.type == \"{type}\""]);

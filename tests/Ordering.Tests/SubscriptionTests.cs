@@ -5,6 +5,7 @@ using System.Text.Json;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Shipping;
 using ShopDapr.Ordering.Api;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Ordering.Tests;
 
@@ -63,7 +64,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
             (rule.GetProperty("match").GetString(), rule.GetProperty("path").GetString()));
         Assert.Equal(OrderSubscriptions.OtherOrderEventsRoute.TrimStart('/'), orderEvents.GetProperty("routes").GetProperty("default").GetString());
         var bulk = orderEvents.GetProperty("bulkSubscribe");
-        Assert.Equal((true, OrderSubscriptions.OrderEventsBatch, OrderSubscriptions.OrderEventsWaitMs),
+        Assert.Equal((true, BulkBatches.MaxMessages, BulkBatches.MaxWaitMs),
             (bulk.GetProperty("enabled").GetBoolean(), bulk.GetProperty("maxMessagesCount").GetInt32(), bulk.GetProperty("maxAwaitDurationMs").GetInt32()));
         var deadLetters = subscriptions.EnumerateArray().Single(s => s.GetProperty("topic").GetString() == "deadletter");
         Assert.Equal("true", deadLetters.GetProperty("metadata").GetProperty("rawPayload").GetString());

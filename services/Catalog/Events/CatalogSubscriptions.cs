@@ -16,8 +16,7 @@ namespace ShopDapr.Catalog.Events;
 /// so a late or repeated event can never put an old version back. <c>inventory-events</c> gives the products their
 /// availability: every stock event carries a level and the time of the change, the newest wins, so a late or
 /// repeated event changes nothing (<see cref="StockEventHandler"/>). <c>inventory-events</c> is a bulk subscription
-/// (stock moves with every order: batches of up to <see cref="StockBatch"/> events, or what arrived within
-/// <see cref="StockWaitMs"/> ms of the first), each entry answered on its own.
+/// (stock moves with every order: batches as <see cref="BulkBatches"/> says), each entry answered on its own.
 /// </summary>
 public static partial class CatalogSubscriptions
 {
@@ -28,18 +27,7 @@ public static partial class CatalogSubscriptions
     public const string StockDepletedRoute = "/events/inventory/stock-depleted";
     public const string StockLowRoute = "/events/inventory/stock-low";
 
-    /// <summary>At most this many stock events per bulk delivery.</summary>
-    public const int StockBatch = 100;
-
-    /// <summary>How long the sidecar collects stock events after the first before it delivers the batch.</summary>
-    public const int StockWaitMs = 250;
-
-    private static readonly BulkSubscribeTopicOptions StockBatches = new()
-    {
-        TopicName = ShopNames.Topics.InventoryEvents,
-        MaxMessagesCount = StockBatch,
-        MaxAwaitDurationMs = StockWaitMs,
-    };
+    private static readonly BulkSubscribeTopicOptions StockBatches = BulkBatches.For(ShopNames.Topics.InventoryEvents);
 
     /// <summary>
     /// Routes <c>catalog-events</c> and <c>inventory-events</c> by CloudEvent type (Dapr routing rules); a type with no

@@ -13,8 +13,8 @@ namespace ShopDapr.Notifications.Api;
 /// Every subscription of notifications, in one place: <c>order-events</c> routed by CloudEvent <c>type</c> (one route per
 /// customer-facing event), a default route that acknowledges the rest, and <c>deadletter</c> for what cannot be delivered.
 /// <para>
-/// A bulk subscription: the sidecar hands the topic's events over in batches (up to <see cref="Batch"/> events, or what
-/// arrived within <see cref="WaitMs"/> ms of the first), routed per event, instead of one HTTP request each; about half of
+/// A bulk subscription: the sidecar hands the topic's events over in batches (<see cref="BulkBatches"/>), routed per
+/// event, instead of one HTTP request each; about half of
 /// an order's events send no e-mail and are only acknowledged. Every entry gets its own status, so one event that cannot
 /// be mailed is dropped (or retried) on its own.
 /// </para>
@@ -23,18 +23,7 @@ public static class OrderEventSubscriptions
 {
     public const string Prefix = "/events/order-events";
 
-    /// <summary>At most this many order events per bulk delivery.</summary>
-    public const int Batch = 100;
-
-    /// <summary>How long the sidecar collects order events after the first before it delivers the batch.</summary>
-    public const int WaitMs = 250;
-
-    private static readonly BulkSubscribeTopicOptions Batches = new()
-    {
-        TopicName = ShopNames.Topics.OrderEvents,
-        MaxMessagesCount = Batch,
-        MaxAwaitDurationMs = WaitMs,
-    };
+    private static readonly BulkSubscribeTopicOptions Batches = BulkBatches.For(ShopNames.Topics.OrderEvents);
 
     public static IEndpointRouteBuilder MapOrderEventSubscriptions(this IEndpointRouteBuilder routes)
     {

@@ -18,9 +18,8 @@ namespace ShopDapr.Ordering.Api;
 /// OrderDelivered; anything else acknowledged and ignored), and <c>deadletter</c> kept for the admin view.
 /// <para>
 /// <c>order-events</c> is a bulk subscription: the topic carries every order's history (half a dozen events per order,
-/// ordering's own among them) and ordering needs one type of it, so the sidecar hands them over in batches (up to
-/// <see cref="OrderEventsBatch"/> events, or what arrived within <see cref="OrderEventsWaitMs"/> ms of the first), routed
-/// per event, instead of one HTTP request each. Each entry gets its own status: one poison event is dropped to the
+/// ordering's own among them) and ordering needs one type of it, so the sidecar hands them over in batches
+/// (<see cref="BulkBatches"/>), routed per event, instead of one HTTP request each. Each entry gets its own status: one poison event is dropped to the
 /// dead-letter topic without holding back the rest.
 /// </para>
 /// </summary>
@@ -30,21 +29,11 @@ public static partial class OrderSubscriptions
     public const string OtherOrderEventsRoute = "/events/order-events/other";
     public const string DeadLetterRoute = "/events/deadletter";
 
-    /// <summary>At most this many order events per bulk delivery.</summary>
-    public const int OrderEventsBatch = 100;
-
-    /// <summary>How long the sidecar collects order events after the first before it delivers the batch.</summary>
-    public const int OrderEventsWaitMs = 250;
 
     public static IEndpointRouteBuilder MapOrderSubscriptions(this IEndpointRouteBuilder routes)
     {
         var events = routes.MapGroup("").WithTags("Subscriptions").RequireAuthorization(ShopNames.Policies.DaprSidecar);
-        var batches = new BulkSubscribeTopicOptions
-        {
-            TopicName = ShopNames.Topics.OrderEvents,
-            MaxMessagesCount = OrderEventsBatch,
-            MaxAwaitDurationMs = OrderEventsWaitMs,
-        };
+        var batches = BulkBatches.For(ShopNames.Topics.OrderEvents);
         events.MapPost(ShipmentDeliveredRoute, OnShipmentDeliveries).WithTopic(new TopicOptions
         {
             PubsubName = ShopNames.Components.PubSub,

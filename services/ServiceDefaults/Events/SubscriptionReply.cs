@@ -64,3 +64,16 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
 
 /// <summary>What became of one entry of a bulk delivery.</summary>
 public sealed record BulkEntryStatus(string EntryId, string Status);
+
+/// <summary>
+/// How the shop's bulk subscriptions batch (the busy topics: <c>order-events</c>, <c>inventory-events</c>): up to
+/// <see cref="MaxMessages"/> events per delivery, or what arrived within <see cref="MaxWaitMs"/> ms of the first.
+/// </summary>
+public static class BulkBatches
+{
+    public const int MaxMessages = 100;
+    public const int MaxWaitMs = 250;
+
+    public static BulkSubscribeTopicOptions For(string topic) =>
+        new() { TopicName = topic, MaxMessagesCount = MaxMessages, MaxAwaitDurationMs = MaxWaitMs };
+}

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ShopDapr.Catalog.Domain;
 using ShopDapr.Catalog.Events;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 using static ShopDapr.Catalog.Tests.Functional.CatalogAppFactory;
 
 namespace ShopDapr.Catalog.Tests.Functional;
@@ -42,7 +43,7 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
         // Stock moves with every order: inventory-events comes in batches; product edits, rare, one at a time.
         var bulk = subscription.TryGetProperty("bulkSubscribe", out var b) ? b : (JsonElement?)null;
         if (topic == ShopNames.Topics.InventoryEvents)
-            Assert.Equal((true, CatalogSubscriptions.StockBatch, CatalogSubscriptions.StockWaitMs),
+            Assert.Equal((true, BulkBatches.MaxMessages, BulkBatches.MaxWaitMs),
                 (bulk!.Value.GetProperty("enabled").GetBoolean(), bulk.Value.GetProperty("maxMessagesCount").GetInt32(), bulk.Value.GetProperty("maxAwaitDurationMs").GetInt32()));
         else
             Assert.Null(bulk);
