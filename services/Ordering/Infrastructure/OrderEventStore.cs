@@ -217,13 +217,12 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
             var (stream, etag) = await dapr.GetStateAndETagAsync<OrderStream?>(Store, Key(orderId), ConsistencyMode.Strong, cancellationToken: cancellationToken);
-            var marked = new List<Guid>();
             if (stream is null || stream.Events.All(e => e.Published || !eventIds.Contains(e.EventId)))
             {
                 Forget(eventIds);
                 return;
             }
-            var updated = stream with { Events = [.. stream.Events.Select(e => e.Published || !eventIds.Contains(e.EventId) ? e : Mark(e, marked))] };
+            var updated = stream with { Events = [.. stream.Events.Select(e => e.Published || !eventIds.Contains(e.EventId) ? e : e with { Published = true })] };
             if (await dapr.TrySaveStateAsync(Store, Key(orderId), updated, etag ?? "", Guarded, cancellationToken: cancellationToken))
             {
                 Forget(eventIds);
