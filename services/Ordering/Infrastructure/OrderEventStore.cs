@@ -55,23 +55,15 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
                 return existing.Version;
             }
             // The worklist entry goes first: if we stop between storing and publishing, the relay still finds the event.
-            // An order in flight (not settled) is listed already: it is only taken off once settled and fully published.
-            if (stream is null || IsSettled(stream))
+            if (JoinsWorklist(stream))
                 await lists.AddAsync(IdLists.OutboxOf(orderId), orderId, cancellationToken);
-            var version = (stream?.Events.Count ?? 0) + 1L;
-            var e = create(version);
-            if (e.EventId != eventId || e.OrderId != orderId || e.Version != version)
-                throw new InvalidOperationException($"The event made for order {orderId} does not carry the id, order and version it was made for.");
-            // The stream is rewritten anyway: it carries the marks of the events published since the last append.
-            var marked = new List<Guid>();
-            var events = (stream?.Events ?? []).Select(s => s.Published || !_publishedUnmarked.ContainsKey(s.EventId) ? s : Mark(s, marked));
-            var appended = new OrderStream(orderId, [.. events, StoredOrderEvent.Encode(e)]);
+            var (appended, marked) = Next(stream, orderId, eventId, create);
             if (await dapr.TrySaveStateAsync(Store, Key(orderId), appended, etag ?? "", Guarded, cancellationToken: cancellationToken))
             {
                 Forget(marked);
-                LogAppended(logger, e.GetType().Name, orderId, version);
+                LogAppended(logger, appended.Events[^1].Type, orderId, appended.Events[^1].Version);
                 await PublishAsync(appended, markNow: IsSettled(appended), cancellationToken);
-                return version;
+                return appended.Events[^1].Version;
             }
             LogConflict(logger, orderId, attempt);
         }
@@ -93,16 +85,9 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
         {
             var read = await ReadAllAsync(keys, cancellationToken);
             var stream = Parse<OrderStream>(read[keys[0]].Json);
-            var version = stream?.Events.FirstOrDefault(e => e.EventId == orderId)?.Version;
-            OrderStream? appended = null;
-            if (version is null)
-            {
-                version = (stream?.Events.Count ?? 0) + 1L;
-                var e = create(version.Value);
-                if (e.EventId != orderId || e.OrderId != orderId || e.Version != version)
-                    throw new InvalidOperationException($"The event made for order {orderId} does not carry the id, order and version it was made for.");
-                appended = new OrderStream(orderId, [.. stream?.Events ?? [], StoredOrderEvent.Encode(e)]);
-            }
+            var existing = stream?.Events.FirstOrDefault(e => e.EventId == orderId);
+            var (appended, marked) = existing is null ? Next(stream, orderId, orderId, create) : (null, []);
+            var version = existing?.Version ?? appended!.Events[^1].Version;
             var writes = new List<StateTransactionRequest>();
             void Write<T>(string key, T? value) where T : class
             {
@@ -110,14 +95,14 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
                     writes.Add(new(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), StateOperationType.Upsert, read[key].ETag, options: Guarded));
             }
             Write(keys[0], appended);
-            if (appended is not null && (stream is null || IsSettled(stream)))
+            if (appended is not null && JoinsWorklist(stream))
                 Write(keys[1], IdLists.WithId(Parse<IdList>(read[keys[1]].Json), orderId));
             Write(keys[2], IdLists.WithOrder(Parse<IndexedOrderList>(read[keys[2]].Json), orderId, placedAt));
             Write(keys[3], IdLists.WithId(Parse<IdList>(read[keys[3]].Json), orderId));
             if (writes.Count == 0)
             {
                 LogRepeat(logger, orderId, orderId);
-                return version.Value;
+                return version;
             }
             try
             {
@@ -135,10 +120,11 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
             }
             if (appended is not null)
             {
-                LogAppended(logger, appended.Events[^1].Type, orderId, version.Value);
+                Forget(marked);
+                LogAppended(logger, appended.Events[^1].Type, orderId, version);
                 await PublishAsync(appended, markNow: false, cancellationToken);
             }
-            return version.Value;
+            return version;
         }
         throw new StateConflictException(Key(orderId));
     }
@@ -232,11 +218,37 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
         throw new StateConflictException(Key(orderId));
     }
 
-    private static StoredOrderEvent Mark(StoredOrderEvent e, List<Guid> marked)
+    /// <summary>
+    /// The stream with the event <paramref name="create"/> makes at the next version appended, and with the marks of the
+    /// events this process published since the last append (the stream is rewritten anyway); also which events it marked.
+    /// </summary>
+    private (OrderStream Appended, List<Guid> Marked) Next(OrderStream? stream, Guid orderId, Guid eventId, Func<long, IOrderEvent> create)
     {
-        marked.Add(e.EventId);
-        return e with { Published = true };
+        var version = (stream?.Events.Count ?? 0) + 1L;
+        var e = create(version);
+        if (e.EventId != eventId || e.OrderId != orderId || e.Version != version)
+            throw new InvalidOperationException($"The event made for order {orderId} does not carry the id, order and version it was made for.");
+        var events = new List<StoredOrderEvent>();
+        var marked = new List<Guid>();
+        foreach (var stored in stream?.Events ?? [])
+        {
+            if (stored.Published || !_publishedUnmarked.ContainsKey(stored.EventId))
+            {
+                events.Add(stored);
+                continue;
+            }
+            events.Add(stored with { Published = true });
+            marked.Add(stored.EventId);
+        }
+        events.Add(StoredOrderEvent.Encode(e));
+        return (new OrderStream(orderId, events), marked);
     }
+
+    /// <summary>
+    /// A new order, or one settled that gets another event, joins the outbox worklist before the event is stored; an order
+    /// in flight is listed already (it is only taken off once settled and fully published).
+    /// </summary>
+    private static bool JoinsWorklist(OrderStream? stream) => stream is null || IsSettled(stream);
 
     private void Forget(IEnumerable<Guid> eventIds)
     {
