@@ -4,7 +4,7 @@ namespace ShopDapr.Solution.Tests;
 
 /// <summary>
 /// The README and every page under docs/ stand on their own: each relative link resolves to a file or folder inside the
-/// repository, and none sends a reader outside it (an absolute path, <c>../</c> above the root, the project's shared
+/// repository (and a <c>#section</c> of a Markdown page to one of its headings), and none sends a reader outside it (an absolute path, <c>../</c> above the root, the project's shared
 /// folder, a DESIGN.md the repository does not have).
 /// </summary>
 public sealed partial class DocumentationLinksTests
@@ -42,19 +42,23 @@ public sealed partial class DocumentationLinksTests
     }
 
     [Fact]
-    public void The_link_check_finds_a_missing_file_a_path_outside_the_repository_and_an_absolute_path()
+    public void The_link_check_finds_a_missing_file_a_path_outside_the_repository_an_absolute_path_and_a_missing_section()
     {
         const string text = """
-            Fine: [api](docs/api.md#checkout), [site](https://dapr.io), [top](#top), [mail](mailto:a@b.c), `[not](a-link.md)`.
+            # The `top` heading
+            Fine: [api](docs/api.md#checkout), [site](https://dapr.io), [top](#the-top-heading), [mail](mailto:a@b.c), `[not](a-link.md)`.
             ```bash
             echo "[also not](inside-a-code-block.md)"
             ```
-            Broken: [gone](docs/nothing-here.md), [up](../shared/DESIGN.md), [root](/etc/passwd), <a href="docs/missing.html">x</a>.
+            Broken: [gone](docs/nothing-here.md), [up](../shared/DESIGN.md), [root](/etc/passwd), <a href="docs/missing.html">x</a>,
+            [no section](docs/api.md#no-such-section), [no heading](#nowhere).
             """;
 
         var problems = BrokenLinks(Repo.Root, "README.md", text);
 
-        Assert.Equal(4, problems.Count);
+        Assert.Equal(6, problems.Count);
+        Assert.Contains(problems, p => p.Contains("docs/api.md#no-such-section", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("#nowhere", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("docs/nothing-here.md", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("../shared/DESIGN.md", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("/etc/passwd", StringComparison.Ordinal));
@@ -71,8 +75,15 @@ public sealed partial class DocumentationLinksTests
         foreach (var target in MarkdownLink().Matches(prose).Select(m => m.Groups["target"].Value)
                      .Concat(HtmlLink().Matches(prose).Select(m => m.Groups["target"].Value)))
         {
-            if (IsExternal(target) || target.StartsWith('#'))
+            if (IsExternal(target))
                 continue;
+            var fragment = target.Contains('#', StringComparison.Ordinal) ? target[(target.IndexOf('#', StringComparison.Ordinal) + 1)..] : "";
+            if (target.StartsWith('#'))
+            {
+                if (!Sections(markdown).Contains(fragment))
+                    problems.Add($"{target}: no such heading in this document");
+                continue;
+            }
             var path = Uri.UnescapeDataString(target.Split('#', '?')[0]);
             if (path.StartsWith('/') || Path.IsPathRooted(path))
             {
@@ -84,9 +95,18 @@ public sealed partial class DocumentationLinksTests
                 problems.Add($"{target}: outside the repository");
             else if (!File.Exists(full) && !Directory.Exists(full))
                 problems.Add($"{target}: no such file in the repository");
+            else if (fragment.Length > 0 && full.EndsWith(".md", StringComparison.OrdinalIgnoreCase)
+                     && !Sections(File.ReadAllText(full)).Contains(fragment))
+                problems.Add($"{target}: no such heading in {path}");
         }
         return problems;
     }
+
+    /// <summary>The anchors of a page's headings, as GitHub makes them: lower case, punctuation dropped, spaces as dashes.</summary>
+    internal static HashSet<string> Sections(string markdown) =>
+        Heading().Matches(FencedCode().Replace(markdown, ""))
+            .Select(m => Slug().Replace(m.Groups["text"].Value.Trim().ToLowerInvariant(), "").Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
 
     private static bool IsExternal(string target) =>
         target.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
@@ -95,6 +115,13 @@ public sealed partial class DocumentationLinksTests
 
     [GeneratedRegex(@"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", RegexOptions.Multiline | RegexOptions.Singleline)]
     private static partial Regex FencedCode();
+
+    [GeneratedRegex(@"^#{1,6}[ \t]+(?<text>.+?)[ \t#]*$", RegexOptions.Multiline)]
+    private static partial Regex Heading();
+
+    /// <summary>What GitHub drops from a heading's text to make its anchor: all but letters, digits, spaces, dashes and underscores.</summary>
+    [GeneratedRegex(@"[^\p{L}\p{N} _-]")]
+    private static partial Regex Slug();
 
     [GeneratedRegex("`[^`\n]*`")]
     private static partial Regex InlineCode();
