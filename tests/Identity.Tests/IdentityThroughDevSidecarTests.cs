@@ -42,8 +42,7 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
                       value: "{_secretsFile}"
                 """,
         };
-        if (DevSidecars.Supports("pubsub.in-memory"))
-            resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
+        resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
         _sidecars = new DevSidecars(resources);
         var sidecar = await _sidecars.StartAsync("identity", cancellationToken: Ct);
         _app = new IdentityFactory { UseFakeDapr = false };
@@ -100,8 +99,6 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     [Fact]
     public async Task Registration_is_unique_per_email_in_real_state()
     {
-        if (!DevSidecars.Supports("pubsub.in-memory"))
-            Assert.Skip("registration publishes UserRegistered; the dev sidecar has no pubsub.in-memory yet (branch pubsub)");
         var client = _app.ClientWith(null);
         var first = await client.PostAsJsonAsync("/api/identity/register", new { email = "zoe@example.com", password = "Secret-pass-1", name = "Zoe" }, Ct);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
