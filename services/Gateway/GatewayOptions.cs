@@ -15,6 +15,10 @@ public sealed class GatewayOptions
     [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary><c>Retry-After</c> of the gateway's 503 when no app answered (sidecar failed, app unreachable or timed out).</summary>
+    [TimeSpanRange("00:00:01", "00:10:00")]
+    public TimeSpan UnavailableRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Apps whose OpenAPI document appears in <c>/docs</c>: every app with a public API.</summary>
     [MinLength(1)]
     public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart", "ordering", "inventory", "payment", "shipping"];

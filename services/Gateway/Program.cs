@@ -1,5 +1,6 @@
 using ShopDapr.Gateway;
 using ShopDapr.Gateway.Docs;
+using ShopDapr.Gateway.Routing;
 using ShopDapr.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
+app.Use(UpstreamFailures.HandleForwarderErrorsAsync);
 app.MapApiDocs();
 app.MapReverseProxy();
 

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using ShopDapr.Gateway.Problems;
 using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Gateway.RateLimiting;
@@ -45,19 +45,8 @@ public static class ClientRateLimiting
 
     private static async ValueTask OnRejected(OnRejectedContext context, CancellationToken cancellationToken)
     {
-        var http = context.HttpContext;
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"Rate limit exceeded; retry in {seconds} seconds.",
-            },
-        });
+        await GatewayProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"Rate limit exceeded; retry in {GatewayProblems.Seconds(retryAfter)} seconds.", retryAfter);
     }
 }

@@ -7,7 +7,8 @@ namespace ShopDapr.Gateway.Routing;
 /// <summary>
 /// Names the target app in <c>dapr-app-id</c> (overwriting anything a client sent, so a client cannot pick a private app)
 /// and authenticates to the sidecar with the Dapr API token (a client-sent one is dropped). Authorization and
-/// <c>traceparent</c> pass through unchanged.
+/// <c>traceparent</c> pass through unchanged. A sidecar's own failure (no app answered) becomes a 503 problem
+/// (<see cref="UpstreamFailures"/>).
 /// </summary>
 internal sealed class DaprInvokeTransforms(IConfiguration configuration) : ITransformProvider
 {
@@ -28,5 +29,6 @@ internal sealed class DaprInvokeTransforms(IConfiguration configuration) : ITran
             context.AddRequestHeader(ShopNames.Headers.DaprApiToken, token, append: false);
         else
             context.AddRequestHeaderRemove(ShopNames.Headers.DaprApiToken);
+        context.AddResponseTransform(UpstreamFailures.ReplaceSidecarErrorAsync);
     }
 }
