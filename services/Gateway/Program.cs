@@ -10,6 +10,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders(); // first: every later step sees the client, not a configured proxy
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.Use(UpstreamFailures.HandleForwarderErrorsAsync);
