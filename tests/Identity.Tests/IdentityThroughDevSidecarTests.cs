@@ -9,7 +9,7 @@ namespace ShopDapr.Identity.Tests;
 
 /// <summary>
 /// Identity on its REAL DaprClient against the dev sidecar: the admin and signing key from a secretstores.local.file
-/// store, accounts in state with first-write e-mail keys and ETag-guarded lockout counts.
+/// store, accounts in state with first-write e-mail keys, and ETag-guarded login counts per (account, client).
 /// </summary>
 public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
 {
@@ -86,14 +86,22 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Wrong_passwords_lock_the_account_in_real_state()
+    public async Task Wrong_passwords_lock_only_that_client_out_in_real_state()
     {
         Assert.Equal(HttpStatusCode.OK, (await AdminLoginAsync()).StatusCode);
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await Login(IdentityFactory.AdminEmail, "Wrong-pass-1")).StatusCode);
-        var locked = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom("203.0.113.66", IdentityFactory.AdminEmail, "Wrong-pass-1")).StatusCode);
+        var locked = await LoginFrom("203.0.113.66", IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         await locked.ReadProblemAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom("198.51.100.7", IdentityFactory.AdminEmail, IdentityFactory.AdminPassword)).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> LoginFrom(string address, string email, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login") { Content = JsonContent.Create(new { email, password }) };
+        request.Headers.Add("x-shopdapr-client-address", address);
+        return _app.ClientWith(null).SendAsync(request, Ct);
     }
 
     [Fact]
