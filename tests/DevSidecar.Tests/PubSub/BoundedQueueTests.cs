@@ -82,12 +82,13 @@ public sealed class BoundedQueueTests
         using var refused = await http.PostAsync("v1.0/publish/pubsub/orders",
             new StringContent("""{"n":"one too many"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var body = await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var queuedWhenRefused = pubsub.Queued("orders", "stuck-app");
         await stuck.CancelAsync();
 
         Assert.Equal(HttpStatusCode.InternalServerError, refused.StatusCode);
         Assert.Contains("ERR_PUBSUB_PUBLISH_MESSAGE", body);
         Assert.Contains("is full (1 messages)", body);
-        Assert.Equal(1, pubsub.Queued("orders", "stuck-app"));
+        Assert.Equal(1, queuedWhenRefused);
     }
 
     private static void InterlockedMax(ref int target, int value)
