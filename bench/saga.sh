@@ -41,15 +41,18 @@ start_shop() { # -> sets $work, $run, $gateway
   else
     ln -s "$repo/components" "$work/components"
   fi
+  # Each sidecar resolves its components' paths against its app folder (../../.data/shop.db): the app folders are links
+  # under $work, so the data lands in $work/.data.
+  mkdir -p "$work/services"; for d in "$repo"/services/*/; do ln -s "${d%/}" "$work/services/$(basename "$d")"; done
   local ports wanted=$(($(grep -c 'appID:' dapr.yaml) * 3))
   # Distinct ports: draw again while two draws picked the same one.
   until ports=$(for _ in $(seq "$wanted"); do free_port; done | sort -u | tr '\n' ' '); [ "$(wc -w <<<"$ports")" -eq "$wanted" ]; do :; done
-  awk -v ports="$ports" -v repo="$repo" -v config="$config" '
+  awk -v ports="$ports" -v work="$work" -v config="$config" '
     BEGIN { n = split(ports, p, " "); i = 0 }
     /^ *(appPort|daprHTTPPort|daprGRPCPort): *[0-9]+ *$/ { key = $1; sub(/:$/, "", key); port = p[++i]; if (key == "appPort") app = port
                                                             sub(/[0-9]+ *$/, port); print; next }
     /^ *ASPNETCORE_URLS:/ { sub(/:[0-9]+ *$/, ":" app); print; next }
-    /^ *appDirPath: *\.\// { sub(/\.\//, repo "/"); print; next }
+    /^ *appDirPath: *\.\// { sub(/\.\//, work "/"); print; next }
     /bin\/Debug\// { gsub(/bin\/Debug\//, "bin/" config "/"); print; next }
     { print }' dapr.yaml >"$work/dapr.yaml"
   gateway=$(awk '/appID: gateway/ { g = 1 } g && /appPort:/ { print $2; exit }' "$work/dapr.yaml")

@@ -18,7 +18,12 @@ internal static class FootprintBench
         var cluster = new SidecarCluster();
         var sidecars = new List<Sidecar>();
         foreach (var app in Apps)
-            sidecars.Add(await Sidecar.StartAsync(new SidecarOptions { AppId = app, ResourcesPaths = [resources] }, cluster));
+            sidecars.Add(await Sidecar.StartAsync(new SidecarOptions
+            {
+                AppId = app,
+                ResourcesPaths = [resources],
+                WorkingDirectory = Path.GetFullPath("services/Gateway"), // as run -f: component paths are relative to an app folder
+            }, cluster));
         using (var http = new HttpClient())
         {
             foreach (var s in sidecars)

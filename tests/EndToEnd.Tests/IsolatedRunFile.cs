@@ -7,8 +7,10 @@ namespace ShopDapr.EndToEnd.Tests;
 
 /// <summary>
 /// The repo's <c>dapr.yaml</c> for one test run: the same apps, commands, env and components, but every port (app,
-/// sidecar HTTP, sidecar gRPC) a loopback port that was free a moment ago, and app folders made absolute so the copy
-/// can live in the run's own working directory. The fixed ports suit a developer's machine; a test run must not
+/// sidecar HTTP, sidecar gRPC) a loopback port that was free a moment ago, and each app folder a link inside the run's
+/// own working directory to the repo's (<c>workDir/services/Catalog</c> → <c>services/Catalog</c>). Each sidecar resolves
+/// its components' relative paths against its appDirPath (<c>../../.data/shop.db</c>), so the data lands in the
+/// run's folder, never in the developer's <c>.data/</c>. The fixed ports suit a developer's machine; a test run must not
 /// collide with a shop the developer is running, nor with whatever else holds a port (the gRPC ports 50000+n sit
 /// inside Linux's ephemeral range, where any outgoing connection may take them).
 /// An app named in <c>testOwnedApps</c> loses its <c>command</c>: the run starts its sidecar alone (a sidecar-only app,
@@ -43,7 +45,7 @@ internal static class IsolatedRunFile
         foreach (var app in apps)
         {
             var appDir = app.Children.TryGetValue("appDirPath", out var dir) ? ((YamlScalarNode)dir).Value ?? "." : ".";
-            app.Children[new YamlScalarNode("appDirPath")] = new YamlScalarNode(Path.GetFullPath(Path.Combine(baseDir, appDir)));
+            app.Children[new YamlScalarNode("appDirPath")] = new YamlScalarNode(LinkAppDir(baseDir, appDir, workDir));
             foreach (var key in PortKeys)
                 app.Children[new YamlScalarNode(key)] = new YamlScalarNode(ports.Dequeue().ToString(CultureInfo.InvariantCulture));
 
@@ -99,6 +101,22 @@ internal static class IsolatedRunFile
         }
         return new OwnedAppSpec(appId, ((YamlScalarNode)app["appDirPath"]).Value!, command,
             int.Parse(Port("appPort"), CultureInfo.InvariantCulture), int.Parse(Port("daprHTTPPort"), CultureInfo.InvariantCulture), env);
+    }
+
+    /// <summary>The app folder as the same relative path under <paramref name="workDir"/>: a link to the repo's folder.</summary>
+    private static string LinkAppDir(string baseDir, string appDir, string workDir)
+    {
+        var real = Path.GetFullPath(Path.Combine(baseDir, appDir));
+        var relative = Path.GetRelativePath(baseDir, real);
+        if (relative == "." || relative.StartsWith("..", StringComparison.Ordinal))
+            return real;
+        var link = Path.Combine(workDir, relative);
+        if (!Directory.Exists(link))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(link)!);
+            Directory.CreateSymbolicLink(link, real);
+        }
+        return link;
     }
 
     private static YamlMappingNode? EnvOf(YamlNode? scope) =>

@@ -42,7 +42,7 @@ public class ShopFixture : IAsyncLifetime
     /// <summary>An app the test starts and stops itself (named when the fixture was made).</summary>
     public OwnedApp Owned(string appId) => Shop.Owned(appId);
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http { get; private set; } = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     public string RepoRoot => ShopRun.RepoRoot;
 
@@ -61,6 +61,23 @@ public class ShopFixture : IAsyncLifetime
             new ShopRunOptions(_testOwnedApps, Environment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
             TestContext.Current.CancellationToken);
         Http.BaseAddress = _shop.Gateway;
+    }
+
+    /// <summary>Ctrl+C to the run (SIGINT to its process alone, as a terminal whose apps run in sessions of their own); its exit code.</summary>
+    public Task<int> InterruptAsync(CancellationToken cancellationToken) => Shop.InterruptAsync(TimeSpan.FromMinutes(1), cancellationToken);
+
+    /// <summary>Starts the shop again over the same working directory (its SQLite data and mail folder), on new ports.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        var previous = Shop;
+        previous.DeleteWorkDirOnDispose = false;
+        await previous.DisposeAsync();
+        _shop = await ShopRun.StartAsync(
+            new ShopRunOptions(_testOwnedApps, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName), WorkDir: previous.WorkDir),
+            cancellationToken);
+        _shop.DeleteWorkDirOnDispose = true;
+        Http.Dispose();
+        Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30), BaseAddress = _shop.Gateway };
     }
 
     public async ValueTask DisposeAsync()

@@ -9,18 +9,20 @@ namespace ShopDapr.EndToEnd.Tests;
 /// <param name="TestOwnedApps">Apps whose process the test starts itself (the run starts only their sidecars).</param>
 /// <param name="Environment">Extra variables for the run and, through it, every app (e.g. a lifted gateway rate limit).</param>
 /// <param name="LogFile">Where the run's whole output is written when it stops; null writes nothing.</param>
+/// <param name="WorkDir">A working directory to run in again (a restart over the same data); null: a fresh one.</param>
 public sealed record ShopRunOptions(
     IReadOnlyList<string>? TestOwnedApps = null,
     IReadOnlyDictionary<string, string>? Environment = null,
-    string? LogFile = null)
+    string? LogFile = null,
+    string? WorkDir = null)
 {
     public TimeSpan ReadyLimit { get; init; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>
 /// The whole shop as real processes: the built dev sidecar's <c>run -f</c> on a copy of the repo's <c>dapr.yaml</c>
-/// with free ports (<see cref="IsolatedRunFile"/>), in a fresh temporary working directory (components linked in, so the
-/// SQLite data starts empty and a developer's own <c>.data/</c> is never touched). Ready once every app answers its
+/// with free ports (<see cref="IsolatedRunFile"/>), in a fresh temporary working directory (components and app folders
+/// linked in, so the SQLite data, relative to each app folder, starts empty and a developer's own <c>.data/</c> is never touched). Ready once every app answers its
 /// readiness probe (which includes its sidecar's) and the catalog has loaded its demo products. Disposing sends SIGTERM,
 /// as Ctrl+C would: the run stops every app gracefully, then the sidecars.
 /// </summary>
@@ -61,15 +63,19 @@ public sealed class ShopRun : IAsyncDisposable
     /// <summary>An app the test starts and stops itself (named in <see cref="ShopRunOptions.TestOwnedApps"/>).</summary>
     public OwnedApp Owned(string appId) => _owned[appId];
 
+    /// <summary>Whether disposing deletes the working directory (and its data): true unless it was given in the options.</summary>
+    public bool DeleteWorkDirOnDispose { get; set; }
+
     public static async Task<ShopRun> StartAsync(ShopRunOptions options, CancellationToken cancellationToken)
     {
         if (!File.Exists(SidecarDll))
             throw new InvalidOperationException($"{SidecarDll} is missing: build the solution first (./test.sh does)");
-        var workDir = Directory.CreateTempSubdirectory("shop-run-").FullName;
-        Directory.CreateSymbolicLink(Path.Combine(workDir, "components"), Path.Combine(RepoRoot, "components"));
+        var workDir = options.WorkDir ?? Directory.CreateTempSubdirectory("shop-run-").FullName;
+        if (!Directory.Exists(Path.Combine(workDir, "components")))
+            Directory.CreateSymbolicLink(Path.Combine(workDir, "components"), Path.Combine(RepoRoot, "components"));
         var (runFile, gatewayPort, appPorts, owned) =
             IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []]);
-        var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile);
+        var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile) { DeleteWorkDirOnDispose = options.WorkDir is null };
         try
         {
             shop.Start(runFile, options.Environment);
@@ -162,6 +168,17 @@ public sealed class ShopRun : IAsyncDisposable
         }
     }
 
+    /// <summary>Ctrl+C as a terminal sends it to the run alone (SIGINT); waits for the run to end and returns its exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using (var interrupt = Process.Start("kill", ["-INT", _run!.Id.ToString(CultureInfo.InvariantCulture)]))
+            await interrupt.WaitForExitAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        await _run.WaitForExitAsync(deadline.Token);
+        return _run.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _probe.Dispose();
@@ -186,7 +203,8 @@ public sealed class ShopRun : IAsyncDisposable
         // The whole run's output, for a failure whose cause scrolled out of the tail a test message shows.
         if (_logFile is not null)
             await File.WriteAllTextAsync(_logFile, Log);
-        Directory.Delete(WorkDir, recursive: true);
+        if (DeleteWorkDirOnDispose)
+            Directory.Delete(WorkDir, recursive: true);
     }
 
     private void Append(string? line)

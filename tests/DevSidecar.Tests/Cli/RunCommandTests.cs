@@ -28,7 +28,11 @@ public sealed class RunCommandTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly LinesWriter _output = new();
 
-    public RunCommandTests() => Directory.CreateDirectory(_dir.File("markers"));
+    public RunCommandTests()
+    {
+        Directory.CreateDirectory(_dir.File("markers"));
+        Directory.CreateDirectory(_dir.File("components"));
+    }
 
     public void Dispose() => _dir.Dispose();
 
@@ -46,6 +50,7 @@ public sealed class RunCommandTests : IDisposable
     private void RunFile(string apps, string? extraCommon = null) => File.WriteAllText(_dir.File("dapr.yaml"), $"""
         version: 1
         common:
+          resourcesPath: components
           env:
             MARKERS: {_dir.File("markers")}
             GREETING: hello from common

@@ -12,7 +12,11 @@ public sealed class RunFileParserTests : IDisposable
     {
         Directory.CreateDirectory(_dir.File("catalog"));
         Directory.CreateDirectory(_dir.File("cart"));
+        Directory.CreateDirectory(_dir.File("home/.dapr/components"));
     }
+
+    /// <summary>A home folder with what `dapr init` writes: ~/.dapr/components.</summary>
+    private string Home => _dir.File("home");
 
     public void Dispose() => _dir.Dispose();
 
@@ -22,7 +26,7 @@ public sealed class RunFileParserTests : IDisposable
         return _dir.File("dapr.yaml");
     }
 
-    private ResourceException Broken(string yaml) => Assert.Throws<ResourceException>(() => RunFileParser.Load(Write(yaml)));
+    private ResourceException Broken(string yaml) => Assert.Throws<ResourceException>(() => RunFileParser.Load(Write(yaml), Home));
 
     [Theory]
     [InlineData("apps:\n  - appDirPath: catalog\n", "version", "is required")]
@@ -113,9 +117,31 @@ public sealed class RunFileParserTests : IDisposable
     }
 
     [Fact]
+    public void An_app_with_no_resources_path_loads_the_dapr_cli_default_folder()
+    {
+        var apps = RunFileParser.Load(Write("version: 1\napps:\n  - appDirPath: catalog\n"), Home);
+
+        Assert.Equal([Path.Combine(Home, ".dapr", "components")], apps[0].ResourcesPaths);
+    }
+
+    [Fact]
+    public void A_missing_default_folder_is_an_error_naming_it()
+    {
+        var home = _dir.File("fresh-home");
+
+        var error = Assert.Throws<ResourceException>(() => RunFileParser.Load(Write("version: 1\napps:\n  - appDirPath: catalog\n"), home));
+
+        Assert.Equal("apps[0].resourcesPath", error.Field);
+        Assert.Contains(Path.Combine(home, ".dapr", "components"), error.Problem);
+        Assert.Contains("does not exist", error.Problem);
+        Assert.Contains("dapr init", error.Problem);
+    }
+
+    [Fact]
     public async Task Run_with_a_broken_file_prints_file_and_field_and_exits_2()
     {
-        var file = Write("version: 1\napps:\n  - appDirPath: catalog\n  - appDirPath: cart\n  - appID: orders\n");
+        Directory.CreateDirectory(_dir.File("components"));
+        var file = Write("version: 1\ncommon:\n  resourcesPath: components\napps:\n  - appDirPath: catalog\n  - appDirPath: cart\n  - appID: orders\n");
         var output = new LinesWriter();
 
         var code = await DevSidecarCommand.RunAsync(["run", "-f", _dir.Path], new InvocationConfiguration { Output = output, Error = output }, TestContext.Current.CancellationToken);

@@ -47,6 +47,7 @@ public sealed class SignalTests : IDisposable
     public async Task SIGTERM_to_run_stops_every_app_with_SIGTERM_and_exits_0()
     {
         var markers = Directory.CreateDirectory(_dir.File("markers")).FullName;
+        Directory.CreateDirectory(_dir.File("components"));
         foreach (var app in new[] { "catalog", "cart" })
         {
             Directory.CreateDirectory(_dir.File(app));
@@ -56,6 +57,7 @@ public sealed class SignalTests : IDisposable
         File.WriteAllText(_dir.File("dapr.yaml"), $"""
             version: 1
             common:
+              resourcesPath: components
               env:
                 MARKERS: {markers}
             apps:

@@ -56,6 +56,25 @@ internal sealed class ProbeAppProcess : IAsyncDisposable
         return app;
     }
 
+    /// <summary>Runs the probe app with <paramref name="args"/> (a one-shot mode) to its end; the exit code and its whole output.</summary>
+    public static async Task<(int Code, string Output)> RunToEndAsync(
+        IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Dll);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        foreach (var inherited in new[] { "DAPR_API_TOKEN", "APP_API_TOKEN", "DAPR_GRPC_PORT", "DAPR_HTTP_PORT", "DAPR_HTTP_ENDPOINT", "DAPR_GRPC_ENDPOINT" })
+            info.Environment.Remove(inherited);
+        foreach (var (key, value) in environment)
+            info.Environment[key] = value;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, (await stdout + await stderr).ReplaceLineEndings("\n"));
+    }
+
     /// <summary>SIGKILL (what <c>kill -9</c> sends; <see cref="Process.Kill()"/> sends it on Linux): no shutdown code runs.</summary>
     public async Task KillHardAsync(CancellationToken cancellationToken)
     {

@@ -93,6 +93,8 @@ public sealed class WorkflowReplicaTests
             replicas._sidecarB = await Sidecar.StartAsync(options, replicas._cluster, cancellationToken: Ct);
             replicas._appA = await WorkflowApp.StartAsync(replicas._sidecarA, replicas.ProbeA, Ct);
             replicas.AppB = await WorkflowApp.StartAsync(replicas._sidecarB, replicas.ProbeB, Ct);
+            // Both replicas' workers listen before anything is scheduled, or the first one could take every work item.
+            await replicas._cluster.Workflows.Find("orders")!.Queue.WaitForStreamsAsync(2, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
             return replicas;
         }
 

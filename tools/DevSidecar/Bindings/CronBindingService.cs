@@ -11,18 +11,20 @@ namespace ShopDapr.DevSidecar.Bindings;
 /// </summary>
 internal sealed partial class CronBindingService(SidecarContext sidecar, TimeProvider time, ILogger<CronBindingService> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var crons = sidecar.Components.OfType<CronBinding>().ToList();
         if (crons.Count == 0)
-            return Task.CompletedTask;
+            return;
         if (sidecar.App is not { } app)
         {
             foreach (var (name, _) in crons)
                 LogNoApp(name, sidecar.AppId);
-            return Task.CompletedTask;
+            return;
         }
-        return Task.WhenAll(crons.Select(c => RunAsync(app, c.Component, stoppingToken)));
+        // A graceful stop's drain ends the schedules too: no new work starts while what is queued is delivered.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, sidecar.Draining);
+        await Task.WhenAll(crons.Select(c => RunAsync(app, c.Component, running.Token)));
     }
 
     private async Task RunAsync(AppChannel app, CronBinding cron, CancellationToken stoppingToken)

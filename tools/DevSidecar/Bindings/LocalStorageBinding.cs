@@ -19,8 +19,8 @@ public sealed class LocalStorageBinding : IOutputBinding
 
     public LocalStorageBinding(ComponentContext context)
     {
-        // A relative rootPath resolves against the process's current directory, as daprd does.
-        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(context.Required("rootPath")));
+        // A relative rootPath resolves against the sidecar's working directory (the app's appDirPath under run -f), as daprd's.
+        _root = Path.TrimEndingDirectorySeparator(context.FullPath(context.Required("rootPath")));
         if (DisallowedRoots.Any(d => _root == d || _root.StartsWith(d + "/", StringComparison.Ordinal)))
             throw context.Invalid("rootPath", "property rootPath points to a disallowed location");
         if (File.Exists(_root))

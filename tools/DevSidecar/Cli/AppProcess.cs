@@ -6,6 +6,8 @@ namespace ShopDapr.DevSidecar.Cli;
 /// <summary>
 /// One app's command, started in its <c>appDirPath</c> with its environment; every stdout and stderr line goes to its sink.
 /// <see cref="StopAsync"/> stops it as the dapr CLI does: SIGTERM first, then (after a grace period) the whole process tree is killed.
+/// On Linux the app gets a session of its own (<c>setsid</c>): a Ctrl+C in the terminal reaches only <c>run</c>, which
+/// first lets the sidecars deliver what they hold to the apps, still running, and then stops them itself.
 /// </summary>
 public sealed partial class AppProcess : IDisposable
 {
@@ -31,7 +33,10 @@ public sealed partial class AppProcess : IDisposable
         var program = app.Command[0];
         if (program.Contains('/') && !Path.IsPathRooted(program))
             program = Path.GetFullPath(program, app.AppDirPath); // as the dapr CLI (Go's exec with Dir): relative to the app folder
-        var info = new ProcessStartInfo(program)
+        var ownSession = OperatingSystem.IsLinux() && File.Exists(Setsid);
+        if (ownSession)
+            program = Executable(program);
+        var info = new ProcessStartInfo(ownSession ? Setsid : program)
         {
             WorkingDirectory = app.AppDirPath,
             RedirectStandardOutput = true,
@@ -39,6 +44,8 @@ public sealed partial class AppProcess : IDisposable
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
+        if (ownSession)
+            info.ArgumentList.Add(program);
         foreach (var arg in app.Command.Skip(1))
             info.ArgumentList.Add(arg);
         foreach (var (key, value) in environment)
@@ -53,6 +60,22 @@ public sealed partial class AppProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return running;
+    }
+
+    private const string Setsid = "/usr/bin/setsid";
+
+    /// <summary>The program as a path that exists (searched on PATH when it names no folder); else what Process.Start would throw.</summary>
+    private static string Executable(string program)
+    {
+        if (program.Contains('/'))
+            return File.Exists(program) ? program : throw new System.ComponentModel.Win32Exception(2, "No such file or directory");
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new System.ComponentModel.Win32Exception(2, "No such file or directory");
     }
 
     private void Received(string? line, LineSink sink, TaskCompletionSource closed)

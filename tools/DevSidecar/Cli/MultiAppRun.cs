@@ -8,11 +8,16 @@ namespace ShopDapr.DevSidecar.Cli;
 /// <c>run -f</c>: one <see cref="SidecarCluster"/>, one sidecar per app, then each app's command with the Dapr environment.
 /// As the dapr CLI: the first app or sidecar that cannot start stops the run; an app that exits later is reported and the
 /// others keep running until Ctrl+C / SIGTERM (or until every app command has exited, when no app is sidecar-only).
-/// Stopping sends SIGTERM to each app, kills its process tree after the grace period, then stops the sidecars.
+/// Stopping on Ctrl+C / SIGTERM first drains (as daprd's graceful shutdown, bounded by <paramref name="drainLimit"/>): the
+/// sidecars take no new work of their own and deliver what the in-memory pub/sub holds to the apps, still running; then
+/// SIGTERM goes to each app (its process tree is killed after the grace period), then the sidecars stop.
 /// Exit code: 0, 1 when an app crashed or failed to start, 2 for a broken run file or resource.
 /// </summary>
-public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, TimeSpan stopGrace)
+public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, TimeSpan stopGrace, TimeSpan? drainLimit = null)
 {
+    /// <summary>daprd's default <c>--dapr-graceful-shutdown-seconds</c>.</summary>
+    public static readonly TimeSpan DefaultDrainLimit = TimeSpan.FromSeconds(5);
+
     private sealed record Running(RunApp App, Sidecar Sidecar, LineSink Daprd, LineSink? AppLog, AppProcess? Process, Task? Watch);
 
     private volatile bool _crashed;
@@ -20,6 +25,7 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
     public async Task<int> RunAsync(CancellationToken stop)
     {
         var running = new List<Running>();
+        var drain = false;
         await using var cluster = new SidecarCluster();
         try
         {
@@ -30,7 +36,14 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
                     return 1;
                 running.Add(started);
             }
-            await Task.WhenAll(running.Select(r => AppReadiness.WaitAsync(r.App, r.Process?.Exited ?? Task.CompletedTask, stop)));
+            // Ready as daprd is: the app takes calls and its sidecar has read the app's subscriptions (healthz), so an
+            // event published right after the summary line reaches every subscriber.
+            await Task.WhenAll(running.Select(async r =>
+            {
+                var exited = r.Process?.Exited ?? Task.CompletedTask;
+                await AppReadiness.WaitAsync(r.App, exited, stop);
+                await Task.WhenAny(r.Sidecar.Context.Ready(), r.Process is null ? Task.Delay(Timeout.Infinite, stop) : exited).WaitAsync(stop);
+            }));
             PrintSummary(running);
 
             var allExited = running.All(r => r.Watch is not null)
@@ -38,7 +51,10 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
                 : Task.Delay(Timeout.Infinite, stop);
             await Task.WhenAny(allExited, Task.Delay(Timeout.Infinite, stop));
             if (stop.IsCancellationRequested)
+            {
                 output.Line("Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.");
+                drain = true;
+            }
             else
                 output.Line("Every app has exited. Shutting down Dapr.");
         }
@@ -50,9 +66,12 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             output.Line("Received signal to stop Dapr and app processes. Shutting down Dapr and app processes.");
+            drain = true;
         }
         finally
         {
+            if (drain)
+                await DrainAsync(cluster);
             await StopAllAsync(running);
         }
         return _crashed ? 1 : 0;
@@ -66,6 +85,7 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         {
             AppId = app.AppId,
             ResourcesPaths = app.ResourcesPaths,
+            WorkingDirectory = app.AppDirPath, // as `dapr run -f` starts daprd: relative component paths resolve here
             ConfigFile = app.ConfigFile,
             AppChannel = app.AppPort is { } port ? AppChannelOptions.FromPort(port) : null,
             HttpPort = app.DaprHttpPort,
@@ -169,6 +189,19 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         }
         _crashed = true;
         output.Error($"error: the app \"{app.AppId}\" exited with code {code}");
+    }
+
+    private async Task DrainAsync(SidecarCluster cluster)
+    {
+        var limit = drainLimit ?? DefaultDrainLimit;
+        var held = cluster.InFlight.Count;
+        if (held > 0)
+            output.Line($"Delivering the {held} pub/sub message(s) still queued or in delivery before stopping the apps (up to {limit.TotalSeconds:0.#}s)");
+        var left = await cluster.DrainAsync(limit);
+        if (left > 0)
+            output.Error($"warning: {left} pub/sub message(s) were still queued or in delivery after {limit.TotalSeconds:0.#}s (--dapr-graceful-shutdown-seconds); they are lost");
+        else if (held > 0)
+            output.Line("Every queued pub/sub message was delivered");
     }
 
     private void PrintSummary(List<Running> running)

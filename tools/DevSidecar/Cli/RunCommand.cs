@@ -18,7 +18,12 @@ public static class RunCommand
             DefaultValueFactory = _ => 10,
             Description = "Seconds each app gets to exit after SIGTERM before its process tree is killed",
         };
-        var command = new Command("run", "Run the apps of a multi-app run file (dapr.yaml), each with its own dev sidecar") { file, stopTimeout };
+        var drain = new Option<int>("--dapr-graceful-shutdown-seconds")
+        {
+            DefaultValueFactory = _ => (int)MultiAppRun.DefaultDrainLimit.TotalSeconds,
+            Description = "On Ctrl+C / SIGTERM, how long the sidecars may deliver what the in-memory pub/sub holds before the apps are stopped (daprd's default: 5)",
+        };
+        var command = new Command("run", "Run the apps of a multi-app run file (dapr.yaml), each with its own dev sidecar") { file, stopTimeout, drain };
         command.SetAction(async (parse, ct) =>
         {
             var output = new RunOutput(parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
@@ -33,7 +38,8 @@ public static class RunCommand
                 return 2;
             }
             using var signal = new ShutdownSignal(ct);
-            var run = new MultiAppRun(apps, output, TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(stopTimeout))));
+            var run = new MultiAppRun(apps, output, TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(stopTimeout))),
+                TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(drain))));
             return await run.RunAsync(signal.Token);
         });
         return command;

@@ -7,9 +7,9 @@ namespace ShopDapr.DevSidecar.Cli;
 /// <summary>
 /// Reads and checks a run file as the dapr CLI does. Paths in <c>common</c> and <c>appDirPath</c> are relative to the file,
 /// an app's other paths relative to its <c>appDirPath</c>. Resources: the app's <c>resourcesPath(s)</c>, else
-/// <c>&lt;appDirPath&gt;/.dapr/resources</c> when it exists, else <c>common.resourcesPath(s)</c>, else none (the dapr CLI's
-/// last fallback, <c>~/.dapr/components</c>, holds the Redis components of <c>dapr init</c>, which the dev sidecar does not
-/// run). The Configuration file follows the same order with <c>.dapr/config.yaml</c>. Any problem throws
+/// <c>&lt;appDirPath&gt;/.dapr/resources</c> when it exists, else <c>common.resourcesPath(s)</c>, else the dapr CLI's
+/// default folder <c>~/.dapr/components</c> (where <c>dapr init</c> writes a Redis state store and pub/sub); a missing
+/// default folder is an error naming it. The Configuration file follows the same order with <c>.dapr/config.yaml</c>. Any problem throws
 /// <see cref="ResourceException"/> naming the file and the field, e.g. <c>dapr.yaml: apps[2].appDirPath: is required</c>.
 /// </summary>
 public static class RunFileParser
@@ -28,7 +28,13 @@ public static class RunFileParser
         return File.Exists(path) ? path : throw new ResourceException(path, "-f", "file not found");
     }
 
-    public static IReadOnlyList<RunApp> Load(string path)
+    /// <summary>The dapr CLI's resources folder when a run names none: <c>~/.dapr/components</c>.</summary>
+    public static string DefaultResourcesPath(string? userHome = null) =>
+        Path.Combine(userHome ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dapr", "components");
+
+    /// <param name="path">The run file, or a folder holding dapr.yaml.</param>
+    /// <param name="userHome">Where <c>~</c> is (tests); null: the user's home folder.</param>
+    public static IReadOnlyList<RunApp> Load(string path, string? userHome = null)
     {
         var file = Locate(path);
         RunFileDocument? doc;
@@ -40,10 +46,10 @@ public static class RunFileParser
         {
             throw new ResourceException(file, $"line {e.Start.Line}, column {e.Start.Column}", e.InnerException?.Message ?? e.Message);
         }
-        return Parse(file, doc ?? new RunFileDocument());
+        return Parse(file, doc ?? new RunFileDocument(), userHome);
     }
 
-    public static IReadOnlyList<RunApp> Parse(string file, RunFileDocument doc)
+    public static IReadOnlyList<RunApp> Parse(string file, RunFileDocument doc, string? userHome = null)
     {
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(file))!;
         if (string.IsNullOrWhiteSpace(doc.Version))
@@ -58,11 +64,12 @@ public static class RunFileParser
         var commonConfig = ExistingPath(file, "common.configFilePath", baseDir, common.ConfigFilePath, folder: false);
         var apps = new List<RunApp>();
         for (var i = 0; i < doc.Apps.Count; i++)
-            apps.Add(App(file, $"apps[{i}]", baseDir, doc.Apps[i] ?? new RunFileApp(), common, commonResources, commonConfig));
+            apps.Add(App(file, $"apps[{i}]", baseDir, doc.Apps[i] ?? new RunFileApp(), common, commonResources, commonConfig, userHome));
         return apps;
     }
 
-    private static RunApp App(string file, string at, string baseDir, RunFileApp app, RunFileShared common, List<string> commonResources, string? commonConfig)
+    private static RunApp App(
+        string file, string at, string baseDir, RunFileApp app, RunFileShared common, List<string> commonResources, string? commonConfig, string? userHome)
     {
         if (string.IsNullOrWhiteSpace(app.AppDirPath))
             throw new ResourceException(file, $"{at}.appDirPath", "is required");
@@ -73,6 +80,14 @@ public static class RunFileParser
         var localResources = Path.Combine(dir, ".dapr", "resources");
         if (resources.Count == 0)
             resources = Directory.Exists(localResources) ? [localResources] : commonResources;
+        if (resources.Count == 0)
+        {
+            var fallback = DefaultResourcesPath(userHome);
+            resources = Directory.Exists(fallback)
+                ? [fallback]
+                : throw new ResourceException(file, $"{at}.resourcesPath",
+                    $"names no resources folder (nor does common), and the default {fallback} does not exist: `dapr init` creates it (Redis state and pub/sub on localhost:6379), or name a folder of component YAML");
+        }
         var config = ExistingPath(file, $"{at}.configFilePath", dir, app.ConfigFilePath, folder: false);
         var localConfig = Path.Combine(dir, ".dapr", "config.yaml");
         config ??= File.Exists(localConfig) ? localConfig : commonConfig;

@@ -7,7 +7,8 @@ namespace ShopDapr.DevSidecar.Components;
 public static class ComponentBuilder
 {
     public static async Task<ComponentRegistry> BuildAsync(
-        ResourceSet resources, string appId, ComponentPool pool, IServiceProvider services, CancellationToken cancellationToken)
+        ResourceSet resources, string appId, ComponentPool pool, IServiceProvider services, CancellationToken cancellationToken,
+        string? workingDirectory = null)
     {
         var registry = new ComponentRegistry();
         var mine = resources.Components.Where(c => c.AppliesTo(appId)).ToList();
@@ -15,9 +16,9 @@ public static class ComponentBuilder
             Entry(c); // every type checked before anything starts
 
         foreach (var c in mine.Where(c => c.Type.StartsWith("secretstores.", StringComparison.Ordinal)))
-            registry.Add(c, Create(c, await ResolveAsync(c, registry, cancellationToken), services, pool));
+            registry.Add(c, Create(c, await ResolveAsync(c, registry, cancellationToken), services, pool, workingDirectory));
         foreach (var c in mine.Where(c => !c.Type.StartsWith("secretstores.", StringComparison.Ordinal)))
-            registry.Add(c, Create(c, await ResolveAsync(c, registry, cancellationToken), services, pool));
+            registry.Add(c, Create(c, await ResolveAsync(c, registry, cancellationToken), services, pool, workingDirectory));
         return registry;
     }
 
@@ -28,11 +29,11 @@ public static class ComponentBuilder
                 ? $"version '{c.Spec.Version}' of {c.Type} is not supported (component '{c.Name}')"
                 : $"unknown component type '{c.Type}' (component '{c.Name}'); the dev sidecar supports {string.Join(", ", ComponentCatalog.All.Select(e => e.Type).Distinct().Order())}");
 
-    private static object Create(ComponentResource c, Dictionary<string, string> metadata, IServiceProvider services, ComponentPool pool)
+    private static object Create(ComponentResource c, Dictionary<string, string> metadata, IServiceProvider services, ComponentPool pool, string? workingDirectory)
     {
         var entry = Entry(c);
-        var context = new ComponentContext(c, metadata, services);
-        return entry.SharedAcrossApps ? pool.GetOrCreate(c, () => entry.Create(context)) : entry.Create(context);
+        var context = new ComponentContext(c, metadata, services, workingDirectory);
+        return entry.SharedAcrossApps ? pool.GetOrCreate(c, entry.SharedAs?.Invoke(context), () => entry.Create(context)) : entry.Create(context);
     }
 
     private static async Task<Dictionary<string, string>> ResolveAsync(ComponentResource c, ComponentRegistry registry, CancellationToken cancellationToken)

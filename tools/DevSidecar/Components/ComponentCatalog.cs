@@ -3,7 +3,12 @@ namespace ShopDapr.DevSidecar.Components;
 /// <summary>The component types the dev sidecar implements, by Dapr type name (<c>state.sqlite</c>) and version.</summary>
 public static class ComponentCatalog
 {
-    public sealed record Entry(string Type, string Version, Func<ComponentContext, object> Create, bool SharedAcrossApps = true);
+    /// <param name="SharedAs">
+    /// For a shared component whose instance depends on a path (a SQLite file): what makes two definitions one instance,
+    /// so apps with different working directories share it only when the path resolves to the same file.
+    /// </param>
+    public sealed record Entry(string Type, string Version, Func<ComponentContext, object> Create, bool SharedAcrossApps = true,
+        Func<ComponentContext, string>? SharedAs = null);
 
     private static readonly Dictionary<string, Entry> Entries = new(StringComparer.Ordinal);
 

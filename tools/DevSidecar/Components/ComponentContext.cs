@@ -4,7 +4,7 @@ using ShopDapr.DevSidecar.Resources;
 namespace ShopDapr.DevSidecar.Components;
 
 /// <summary>A component's resolved metadata (secret references already read) with typed accessors that name the field on error.</summary>
-public sealed class ComponentContext(ComponentResource resource, IReadOnlyDictionary<string, string> metadata, IServiceProvider services)
+public sealed class ComponentContext(ComponentResource resource, IReadOnlyDictionary<string, string> metadata, IServiceProvider services, string? workingDirectory = null)
 {
     public ComponentResource Resource { get; } = resource;
 
@@ -17,6 +17,12 @@ public sealed class ComponentContext(ComponentResource resource, IReadOnlyDictio
 
     /// <summary>Process-wide services (logging, time) for components that need them.</summary>
     public IServiceProvider Services { get; } = services;
+
+    /// <summary>The sidecar's working directory (daprd's: the app's appDirPath under <c>dapr run -f</c>).</summary>
+    public string WorkingDirectory { get; } = workingDirectory ?? Directory.GetCurrentDirectory();
+
+    /// <summary>A path from the metadata, made absolute against <see cref="WorkingDirectory"/> as daprd's own relative paths are.</summary>
+    public string FullPath(string path) => Path.GetFullPath(path, WorkingDirectory);
 
     public string? Optional(string name) =>
         Metadata.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;

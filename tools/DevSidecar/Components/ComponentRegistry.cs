@@ -37,8 +37,9 @@ public sealed class ComponentPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<object>> _instances = new(StringComparer.Ordinal);
 
-    public object GetOrCreate(ComponentResource resource, Func<object> create) =>
-        _instances.GetOrAdd($"{Path.GetFullPath(resource.SourceFile)}|{resource.Name}", _ => new Lazy<object>(create)).Value;
+    /// <param name="sharedAs">What else tells two instances of one definition apart (a resolved file path), if anything.</param>
+    public object GetOrCreate(ComponentResource resource, string? sharedAs, Func<object> create) =>
+        _instances.GetOrAdd($"{Path.GetFullPath(resource.SourceFile)}|{resource.Name}|{sharedAs}", _ => new Lazy<object>(create)).Value;
 
     public async ValueTask DisposeAsync()
     {

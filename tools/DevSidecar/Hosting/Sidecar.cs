@@ -74,7 +74,8 @@ public sealed class Sidecar : IAsyncDisposable
         var log = new List<string>();
         var resources = ResourceLoader.Load(options.ResourcesPaths, log.Add);
         builder.Services.AddSingleton(cluster.Time);
-        var components = await ComponentBuilder.BuildAsync(resources, options.AppId, cluster.Components, new ComponentServices(cluster), cancellationToken);
+        var components = await ComponentBuilder.BuildAsync(
+            resources, options.AppId, cluster.Components, new ComponentServices(cluster), cancellationToken, options.WorkingDirectory);
         var app = options.AppChannel is null ? null : new AppChannel(options.AppId, options.AppChannel, options.AppApiToken);
         var context = new SidecarContext(options, resources, components, cluster, app);
 
@@ -145,6 +146,9 @@ public sealed class Sidecar : IAsyncDisposable
     /// <summary>The few process-wide services components may ask for.</summary>
     private sealed class ComponentServices(SidecarCluster cluster) : IServiceProvider
     {
-        public object? GetService(Type serviceType) => serviceType == typeof(TimeProvider) ? cluster.Time : null;
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(TimeProvider) ? cluster.Time
+            : serviceType == typeof(InFlightWork) ? cluster.InFlight
+            : null;
     }
 }

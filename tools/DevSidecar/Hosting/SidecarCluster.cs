@@ -18,6 +18,9 @@ public sealed class SidecarCluster : IAsyncDisposable
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Pub/sub messages held in memory (queued or in delivery) across every sidecar of the process.</summary>
+    public InFlightWork InFlight { get; } = new();
+
     /// <summary>The workflow engine of each app id, shared by its replicas.</summary>
     internal WorkflowEngines Workflows { get; } = new();
 
@@ -38,6 +41,18 @@ public sealed class SidecarCluster : IAsyncDisposable
     {
         var list = Replicas(appId);
         return list.IsEmpty ? null : list[(int)((uint)Interlocked.Increment(ref _next) % (uint)list.Length)];
+    }
+
+    /// <summary>
+    /// A graceful stop's first step: every sidecar stops taking new work of its own (input bindings), then this waits,
+    /// up to <paramref name="limit"/>, until the in-memory pub/sub has delivered what it holds to the (still running) apps.
+    /// Returns the messages still held when it gave up (0: drained).
+    /// </summary>
+    public async Task<long> DrainAsync(TimeSpan limit, CancellationToken cancellationToken = default)
+    {
+        foreach (var sidecar in _apps.Values.SelectMany(list => list))
+            sidecar.Context.BeginDrain();
+        return await InFlight.WaitIdleAsync(limit, cancellationToken) ? 0 : Math.Max(1, InFlight.Count);
     }
 
     public async ValueTask DisposeAsync()

@@ -50,6 +50,13 @@ public sealed class SidecarContext(SidecarOptions options, ResourceSet resources
             return Task.WhenAll(_startupGates.Select(g => g.Task));
     }
 
+    private readonly CancellationTokenSource _draining = new();
+
+    /// <summary>Cancelled when a graceful stop begins: the sidecar takes no new work of its own (input bindings stop) while it drains.</summary>
+    public CancellationToken Draining => _draining.Token;
+
+    public void BeginDrain() => _draining.Cancel();
+
     private readonly CancellationTokenSource _shutdown = new();
 
     /// <summary>Cancelled when the app asks this sidecar to stop (POST /v1.0/shutdown, gRPC Shutdown); the sidecar then stops gracefully.</summary>

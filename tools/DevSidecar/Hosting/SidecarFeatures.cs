@@ -35,7 +35,9 @@ internal static class SidecarFeatures
 
     public static void Map(WebApplication app)
     {
-        app.UseSidecarConfiguration(); // first: loads the Configuration and checks dapr-api-token before any API
+        app.UseCleanPaths(); // before routing, as daprd's CleanPathMiddleware and StripSlashesMiddleware
+        app.UseRouting();
+        app.UseSidecarConfiguration(); // first API step: loads the Configuration and checks dapr-api-token before any API
         app.MapInvocation();
         app.MapMetadata();
         var v1 = app.MapGroup("/v1.0");

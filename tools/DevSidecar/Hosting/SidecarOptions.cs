@@ -8,6 +8,13 @@ public sealed record SidecarOptions
     /// <summary>Folders holding Component, Subscription, Resiliency and Configuration YAML, as daprd's --resources-path.</summary>
     public IReadOnlyList<string> ResourcesPaths { get; init; } = [];
 
+    /// <summary>
+    /// The folder relative paths inside components resolve against (a SQLite file, a secrets file, a localstorage
+    /// rootPath): daprd's working directory, which <c>dapr run -f</c> sets to the app's <c>appDirPath</c>. Null: the
+    /// process's current directory.
+    /// </summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>A Configuration file, as daprd's --config.</summary>
     public string? ConfigFile { get; init; }
 

@@ -20,3 +20,7 @@ public interface IPubSub
 
 /// <summary>The component is shut down; publishing to it fails.</summary>
 public sealed class PubSubClosedException() : Exception("component is closed");
+
+/// <summary>A consumer group's queue stayed full for the whole publish timeout: the broker refuses the message.</summary>
+public sealed class PubSubQueueFullException(string group, string topic, int capacity, TimeSpan waited)
+    : Exception($"the queue of consumer group '{group}' for topic '{topic}' is full ({capacity} messages) and had no room within {waited.TotalSeconds:0.###}s");

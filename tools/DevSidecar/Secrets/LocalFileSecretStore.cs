@@ -16,13 +16,13 @@ public sealed class LocalFileSecretStore : ISecretStore
     public LocalFileSecretStore(ComponentContext context)
     {
         var configured = context.Required("secretsFile");
-        // A relative secretsFile resolves against the process's current directory, as daprd (os.Open) does,
-        // not against the component file's folder.
-        var file = Path.GetFullPath(configured);
+        // A relative secretsFile resolves against the sidecar's working directory, as daprd's (os.Open) does, not
+        // against the component file's folder; `dapr run -f` starts daprd in the app's appDirPath.
+        var file = context.FullPath(configured);
         var separator = context.Optional("nestedSeparator") ?? ":";
         var multiValued = context.Bool("multiValued", false);
         if (!File.Exists(file))
-            throw context.Invalid("secretsFile", $"file '{configured}' does not exist (resolved to {file}; relative paths resolve against the current directory)");
+            throw context.Invalid("secretsFile", $"file '{configured}' does not exist (resolved to {file}; relative paths resolve against the sidecar's working directory, {context.WorkingDirectory})");
 
         JsonDocument doc;
         try

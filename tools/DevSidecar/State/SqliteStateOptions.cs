@@ -111,8 +111,8 @@ public sealed partial record SqliteStateOptions
         if (string.IsNullOrWhiteSpace(path))
             throw c.Invalid("connectionString", "names no database file");
 
-        // A relative path resolves against the process's current directory, as daprd (and the Go SQLite driver) does.
-        var full = Path.GetFullPath(path);
+        // A relative path resolves against the sidecar's working directory, as daprd's (and the Go SQLite driver's) does.
+        var full = c.FullPath(path);
         return new SqliteStateOptions
         {
             FilePath = full,

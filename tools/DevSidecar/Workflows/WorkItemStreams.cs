@@ -17,6 +17,7 @@ internal sealed partial class WorkItemStreams(WorkflowReplica replica, IHostAppl
         // The stream ends when the worker leaves or the sidecar stops (the worker then reconnects, as to daprd).
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(call.CancellationToken, lifetime.ApplicationStopping);
         Log.Connected(log, id);
+        queue.StreamOpened();
         try
         {
             while (!ended.IsCancellationRequested)
@@ -46,6 +47,7 @@ internal sealed partial class WorkItemStreams(WorkflowReplica replica, IHostAppl
         }
         finally
         {
+            queue.StreamClosed();
             await engine.StreamClosedAsync(id);
             Log.Disconnected(log, id);
         }

@@ -30,6 +30,31 @@ internal sealed class WorkQueue
 
     public void MarkInFlight(string token, WorkTicket ticket, Guid stream) => _inFlight[token] = (ticket, stream);
 
+    private int _streams;
+    private TaskCompletionSource _streamsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Worker streams (GetWorkItems) currently open on any replica of the app.</summary>
+    public int OpenStreams => Volatile.Read(ref _streams);
+
+    public void StreamOpened() => StreamsChanged(Interlocked.Increment(ref _streams));
+
+    public void StreamClosed() => StreamsChanged(Interlocked.Decrement(ref _streams));
+
+    private void StreamsChanged(int _) =>
+        Interlocked.Exchange(ref _streamsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Completes once at least <paramref name="count"/> worker streams are open (e.g. every replica's worker).</summary>
+    public async Task WaitForStreamsAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var changed = Volatile.Read(ref _streamsChanged).Task;
+            if (OpenStreams >= count)
+                return;
+            await changed.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>Forgets a completed ticket; false when the token is unknown (already completed or re-queued).</summary>
     public bool Complete(string token) => _inFlight.TryRemove(token, out _);
 

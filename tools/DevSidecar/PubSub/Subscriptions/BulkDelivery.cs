@@ -12,25 +12,44 @@ namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 /// <c>{id, type, topic, pubsubname, metadata, entries:[{entryId, event, contentType, metadata}]}</c>. The app answers
 /// <c>{statuses:[{entryId, status}]}</c>; an entry with RETRY, an empty or unknown status, or no answer is retried by the
 /// inbound policy, then dead-lettered or logged; DROP dead-letters; HTTP 404 drops the batch.
+/// The batch queue is bounded (two batches): a full one holds the broker's worker, so back-pressure reaches the publisher.
 /// </summary>
 internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
 {
-    private readonly Channel<PubSubMessage> _queue = Channel.CreateUnbounded<PubSubMessage>();
+    private readonly Channel<PubSubMessage> _queue;
     private readonly BulkSubscribeOptions _options;
+    private readonly InFlightWork _inFlight;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public BulkDelivery(SubscriptionInfo info, IPubSub pubsub, AppChannel app, Publisher publisher, IResiliencyPolicies resiliency, TimeProvider time, ILogger logger)
+    public BulkDelivery(
+        SubscriptionInfo info, IPubSub pubsub, AppChannel app, Publisher publisher, IResiliencyPolicies resiliency, TimeProvider time, ILogger logger,
+        InFlightWork inFlight)
         : base(info, pubsub, app, publisher, resiliency, time, logger)
     {
         _options = info.BulkSubscribe!;
+        _inFlight = inFlight;
+        _queue = Channel.CreateBounded<PubSubMessage>(new BoundedChannelOptions(2 * Math.Max(1, _options.MaxMessagesCount))
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+        });
         _loop = Task.Run(LoopAsync);
     }
 
-    public override Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
+    /// <summary>Queues the message for the next batch; waits while two batches are already queued.</summary>
+    public override async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
-        _queue.Writer.TryWrite(message);
-        return Task.CompletedTask;
+        _inFlight.Begin(); // before the broker counts its delivery done: the message is never counted nowhere
+        try
+        {
+            if (!_queue.Writer.TryWrite(message))
+                await _queue.Writer.WriteAsync(message, cancellationToken);
+        }
+        catch
+        {
+            _inFlight.End();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -39,6 +58,8 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
+        while (_queue.Reader.TryRead(out _))
+            _inFlight.End(); // lost with the subscription, as in daprd's in-memory bus
     }
 
     private async Task LoopAsync()
@@ -67,13 +88,24 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
                         // maxAwaitDurationMs is up: send what we have.
                     }
                 }
-                await DeliverBatchAsync(batch, ct);
-                batch.Clear();
+                try
+                {
+                    await DeliverBatchAsync(batch, ct);
+                }
+                finally
+                {
+                    foreach (var _ in batch)
+                        _inFlight.End();
+                    batch.Clear();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Shutting down: what is still queued goes with the in-memory broker, as in daprd.
+            foreach (var _ in batch)
+                _inFlight.End();
+            batch.Clear();
         }
     }
 

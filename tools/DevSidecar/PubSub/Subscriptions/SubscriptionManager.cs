@@ -147,7 +147,7 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 _live.RemoveAt(existing);
             }
             SubscriptionDelivery delivery = info.BulkSubscribe is { Enabled: true }
-                ? new BulkDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger)
+                ? new BulkDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger, _sidecar.Cluster.InFlight)
                 : new SubscriptionDelivery(info, pubsub, app, _publisher, _resiliency, _time, _logger);
             var membership = pubsub.Subscribe(info.Topic, _sidecar.AppId, async (message, ct) =>
             {
