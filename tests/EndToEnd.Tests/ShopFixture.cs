@@ -21,6 +21,9 @@ public class ShopFixture : IAsyncLifetime
 
     protected ShopFixture(params string[] testOwnedApps) => _testOwnedApps = testOwnedApps;
 
+    /// <summary>Extra environment for the run and every app (e.g. lifted rate limits); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? RunEnvironment => null;
+
     /// <summary>Where the run's whole output is written (beside the test dll) when the shop stops.</summary>
     protected virtual string LogFileName => "shop-e2e.log";
 
@@ -45,7 +48,7 @@ public class ShopFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _shop = await ShopRun.StartAsync(
-            new ShopRunOptions(_testOwnedApps, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
+            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
             TestContext.Current.CancellationToken);
         Http.BaseAddress = _shop.Gateway;
     }
