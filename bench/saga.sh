@@ -56,7 +56,7 @@ start_shop() { # -> sets $work, $run, $gateway
   # One load generator is one client per shopper token; the gateway's per-client limit (200 per 10 s) is lifted.
   local knobs=(); [ -z "${LOG_LEVEL:-}" ] || knobs=(Logging__LogLevel__Default="$LOG_LEVEL" Logging__LogLevel__Microsoft.AspNetCore="$LOG_LEVEL")
   [ -z "${LEAN:-}" ] || knobs+=(DOTNET_gcServer=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
-  (cd "$work" && exec env "${knobs[@]}" Gateway__RateLimitPermits=1000000 dotnet "$repo/tools/DevSidecar/bin/$config/net10.0/ShopDapr.DevSidecar.dll" \
+  (cd "$work" && exec env "${knobs[@]}" Gateway__RateLimitPermits=1000000 Gateway__LoginRateLimitPermits=1000000 Gateway__RegisterRateLimitPermits=1000000 dotnet "$repo/tools/DevSidecar/bin/$config/net10.0/ShopDapr.DevSidecar.dll" \
       run -f "$work/dapr.yaml" >"$work/run.log" 2>&1) &
   run=$!
   until grep -qs "Every app is ready" "$work/run.log"; do kill -0 $run 2>/dev/null || { tail -50 "$work/run.log"; exit 1; }; sleep 0.2; done

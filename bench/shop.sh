@@ -11,7 +11,7 @@ command -v hey >/dev/null || apt-get install -y -qq hey >/dev/null
 dotnet build ShopDapr.sln -nologo -clp:ErrorsOnly >/dev/null
 
 work=$(mktemp -d); ln -s "$repo/components" "$work/components"
-export Gateway__RateLimitPermits=1000000   # one load client would otherwise be rate limited (429) by design
+export Gateway__RateLimitPermits=1000000 Gateway__LoginRateLimitPermits=1000000 Gateway__RegisterRateLimitPermits=1000000   # one load client would otherwise be rate limited (429) by design
 start=$(date +%s.%N)
 (cd "$work" && exec dotnet "$repo/tools/DevSidecar/bin/Debug/net10.0/ShopDapr.DevSidecar.dll" run -f "$repo/dapr.yaml" >"$work/run.log" 2>&1) &
 run=$!

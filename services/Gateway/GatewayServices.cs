@@ -1,3 +1,4 @@
+using ShopDapr.Gateway.Clients;
 using ShopDapr.Gateway.Docs;
 using ShopDapr.Gateway.RateLimiting;
 using ShopDapr.Gateway.Routing;
@@ -13,6 +14,7 @@ public static class GatewayServices
         builder.Services.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
         builder.Services.AddSingleton<IProxyConfigProvider, SidecarProxyConfigProvider>();
         builder.Services.AddReverseProxy().AddTransforms<DaprInvokeTransforms>();
+        builder.Services.AddForwardedClients();
         builder.Services.AddClientRateLimiting();
         builder.Services.AddSingleton<AppDocuments>();
         return builder;

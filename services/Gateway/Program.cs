@@ -1,5 +1,6 @@
 using ShopDapr.Gateway;
 using ShopDapr.Gateway.Docs;
+using ShopDapr.Gateway.Routing;
 using ShopDapr.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,8 +10,10 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseForwardedHeaders(); // first: every later step sees the client, not a configured proxy
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
+app.Use(UpstreamFailures.HandleForwarderErrorsAsync);
 app.MapApiDocs();
 app.MapReverseProxy();
 

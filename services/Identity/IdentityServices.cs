@@ -13,6 +13,7 @@ public static class IdentityServices
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<LoginAttemptStore>();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddSingleton<ITokenSigner, SecretStoreTokenSigner>();
         builder.Services.AddSingleton<AccessTokenIssuer>();

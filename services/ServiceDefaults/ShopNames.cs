@@ -69,10 +69,17 @@ public static class ShopNames
         public const string TokenId = "jti";
     }
 
-    /// <summary>HTTP header names of the Dapr protocol.</summary>
+    /// <summary>HTTP header names of the Dapr protocol, and the shop's own between the gateway and the apps.</summary>
     public static class Headers
     {
         public const string DaprAppId = "dapr-app-id";
         public const string DaprApiToken = "dapr-api-token";
+
+        /// <summary>
+        /// The public client's IP address as the gateway saw it (after trusted proxies' X-Forwarded-For). The gateway sets
+        /// it on every call it forwards, overwriting anything a client sent; an app may trust it only on calls that came
+        /// through its sidecar with the app API token (so from the gateway, by access control).
+        /// </summary>
+        public const string ClientAddress = "x-shopdapr-client-address";
     }
 }

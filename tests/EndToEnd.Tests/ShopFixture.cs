@@ -21,8 +21,21 @@ public class ShopFixture : IAsyncLifetime
 
     protected ShopFixture(params string[] testOwnedApps) => _testOwnedApps = testOwnedApps;
 
-    /// <summary>Extra environment for the run and every app (e.g. lifted rate limits); none by default.</summary>
-    protected virtual IReadOnlyDictionary<string, string>? RunEnvironment => null;
+    /// <summary>
+    /// Every test client runs on this machine. So the gateway trusts loopback as a proxy (X-Forwarded-For) — a test can
+    /// act as several clients, each with its own address — and the per-address login and register budgets are lifted
+    /// for the crowds that register from one address (the gateway's own tests check those budgets).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Gateway__KnownNetworks__0"] = "127.0.0.0/8",
+        ["Gateway__KnownNetworks__1"] = "::1/128",
+        ["Gateway__LoginRateLimitPermits"] = "1000000",
+        ["Gateway__RegisterRateLimitPermits"] = "1000000",
+    };
+
+    /// <summary>What this fixture's run gets: <see cref="Environment"/> unless a derived fixture adds to it.</summary>
+    protected virtual IReadOnlyDictionary<string, string> RunEnvironment => Environment;
 
     /// <summary>Where the run's whole output is written (beside the test dll) when the shop stops.</summary>
     protected virtual string LogFileName => "shop-e2e.log";

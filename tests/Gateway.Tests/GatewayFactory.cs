@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Gateway.Tests;
@@ -21,6 +25,30 @@ public sealed class GatewayFactory : ShopAppFactory<Program>
     }
 
     public StubSidecar Sidecar { get; }
+
+    /// <summary>The address the in-memory test server gives every connection (it has none of its own); null leaves none.</summary>
+    public IPAddress? RemoteAddress { get; set; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(new RemoteAddressFilter(this)));
+    }
+
+    /// <summary>Runs before the gateway's own middleware, as a real connection's address would be there from the start.</summary>
+    private sealed class RemoteAddressFilter(GatewayFactory factory) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                if (factory.RemoteAddress is { } address)
+                    http.Connection.RemoteIpAddress = address;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
+    }
 
     public static async Task<GatewayFactory> StartAsync(CancellationToken cancellationToken, int permits = 1000) =>
         new(await StubSidecar.StartAsync(cancellationToken), permits);

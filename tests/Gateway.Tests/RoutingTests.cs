@@ -101,6 +101,21 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Docs_list_only_the_routes_the_gateway_serves_for_that_app()
+    {
+        _app.Sidecar.Handler = (app, path) => (HttpStatusCode.OK, $$$"""
+            {"openapi":"3.1.1","info":{"title":"{{{app}}}","version":"v1"},"servers":[{"url":"http://127.0.0.1:5104"}],
+             "paths":{"/api/orders":{},"/api/orders/{id}/history":{},"/internal/orders":{},"/events/order-events":{},
+                      "/dapr/subscribe":{},"/api/cart":{},"/api":{},"/healthz":{}
+             }}
+            """);
+        var doc = JsonDocument.Parse(await _app.ClientWith(null).GetStringAsync("/api-docs/ordering.json", Ct)).RootElement;
+
+        Assert.Equal(["/api/orders", "/api/orders/{id}/history"], doc.GetProperty("paths").EnumerateObject().Select(p => p.Name));
+        Assert.False(doc.TryGetProperty("servers", out _));
+    }
+
+    [Fact]
     public async Task A_missing_app_document_is_502_not_500()
     {
         _app.Sidecar.Handler = (_, _) => (HttpStatusCode.InternalServerError, null);

@@ -111,16 +111,83 @@ public sealed class IdentityApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Three_wrong_passwords_lock_the_account_with_429_and_retry_after()
+    public async Task Three_wrong_passwords_lock_that_client_out_with_429_and_retry_after_while_the_owner_signs_in_elsewhere()
     {
         await Register("frank@example.com");
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await Login("frank@example.com", "Wrong-pass-1")).StatusCode);
-        var locked = await Login("frank@example.com", "Secret-pass-1");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom(Mallory, "frank@example.com", "Wrong-pass-1")).StatusCode);
+        var locked = await LoginFrom(Mallory, "frank@example.com", "Secret-pass-1");
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
-        Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.True(locked.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(4));
         await locked.ReadProblemAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom(Owner, "frank@example.com", "Secret-pass-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginFrom(Mallory, "frank@example.com", "Secret-pass-1")).StatusCode);
     }
+
+    [Fact]
+    public async Task Nobody_can_lock_the_admin_out_from_another_client()
+    {
+        for (var i = 0; i < 10; i++)
+            Assert.True((await LoginFrom(Mallory, IdentityFactory.AdminEmail, $"Guess-{i}-pass")).StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom(Owner, IdentityFactory.AdminEmail, IdentityFactory.AdminPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_success_clears_the_clients_count()
+    {
+        await Register("gina@example.com");
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom(Owner, "gina@example.com", "Wrong-pass-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom(Owner, "gina@example.com", "Secret-pass-1")).StatusCode);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom(Owner, "gina@example.com", "Wrong-pass-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom(Owner, "gina@example.com", "Secret-pass-1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Known_and_unknown_emails_get_the_same_answers_throttle_included()
+    {
+        await Register("hank@example.com");
+        for (var i = 0; i < 4; i++)
+        {
+            var known = await LoginFrom(Mallory, "hank@example.com", "Wrong-pass-1");
+            var unknown = await LoginFrom(Mallory, "nobody-here@example.com", "Wrong-pass-1");
+            Assert.Equal(known.StatusCode, unknown.StatusCode);
+            Assert.Equal(known.Headers.RetryAfter?.Delta?.TotalMinutes is { } k ? Math.Round(k) : (double?)null,
+                unknown.Headers.RetryAfter?.Delta?.TotalMinutes is { } u ? Math.Round(u) : (double?)null);
+            Assert.Equal(Comparable(await known.ReadProblemAsync(Ct)), Comparable(await unknown.ReadProblemAsync(Ct)));
+        }
+    }
+
+    [Fact]
+    public async Task A_client_cannot_pick_another_clients_budget_by_a_malformed_address_header()
+    {
+        await Register("ivy@example.com");
+        var client = _app.ClientWith(null);
+        for (var i = 0; i < 3; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login") { Content = JsonContent.Create(new { email = "ivy@example.com", password = "Wrong-pass-1" }) };
+            request.Headers.TryAddWithoutValidation(ClientAddressHeader, $"not-an-address-{i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.SendAsync(request, Ct)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await Login("ivy@example.com", "Secret-pass-1")).StatusCode);
+    }
+
+    private const string ClientAddressHeader = "x-shopdapr-client-address";
+    private const string Mallory = "203.0.113.66";
+    private const string Owner = "198.51.100.7";
+
+    private Task<HttpResponseMessage> LoginFrom(string address, string email, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login") { Content = JsonContent.Create(new { email, password }) };
+        request.Headers.Add(ClientAddressHeader, address);
+        return _client.SendAsync(request, Ct);
+    }
+
+    /// <summary>The problem without its per-request trace id.</summary>
+    private static string Comparable(JsonElement problem) =>
+        string.Join("|", problem.EnumerateObject().Where(p => p.Name != "traceId").Select(p => $"{p.Name}={p.Value}"));
 
     [Fact]
     public async Task The_first_admin_comes_from_the_secret_store()

@@ -19,7 +19,8 @@ public sealed class IdentityFactory : ShopAppFactory<Program>
         Dapr.Secrets["token-signing-key"] = key.ExportPkcs8PrivateKeyPem();
         Dapr.Secrets["admin-email"] = AdminEmail;
         Dapr.Secrets["admin-password"] = AdminPassword;
-        Dapr.UseState<UserAccount>().UseState<UserAccount?>().UseState<string>().UseState<string?>().UseEvents<UserRegistered>();
+        Dapr.UseState<UserAccount>().UseState<UserAccount?>().UseState<string>().UseState<string?>()
+            .UseState<LoginAttempts>().UseState<LoginAttempts?>().UseEvents<UserRegistered>();
         Settings["Identity:MaxFailedLogins"] = "3";
         ConfigureServices = services => services.AddSingleton<IJwksHttpClientFactory>(new SelfJwks(this));
     }

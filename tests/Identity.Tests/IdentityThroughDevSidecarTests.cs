@@ -9,7 +9,7 @@ namespace ShopDapr.Identity.Tests;
 
 /// <summary>
 /// Identity on its REAL DaprClient against the dev sidecar: the admin and signing key from a secretstores.local.file
-/// store, accounts in state with first-write e-mail keys and ETag-guarded lockout counts.
+/// store, accounts in state with first-write e-mail keys, and ETag-guarded login counts per (account, client).
 /// </summary>
 public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
 {
@@ -42,8 +42,7 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
                       value: "{_secretsFile}"
                 """,
         };
-        if (DevSidecars.Supports("pubsub.in-memory"))
-            resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
+        resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
         _sidecars = new DevSidecars(resources);
         var sidecar = await _sidecars.StartAsync("identity", cancellationToken: Ct);
         _app = new IdentityFactory { UseFakeDapr = false };
@@ -87,21 +86,27 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Wrong_passwords_lock_the_account_in_real_state()
+    public async Task Wrong_passwords_lock_only_that_client_out_in_real_state()
     {
         Assert.Equal(HttpStatusCode.OK, (await AdminLoginAsync()).StatusCode);
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.Unauthorized, (await Login(IdentityFactory.AdminEmail, "Wrong-pass-1")).StatusCode);
-        var locked = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await LoginFrom("203.0.113.66", IdentityFactory.AdminEmail, "Wrong-pass-1")).StatusCode);
+        var locked = await LoginFrom("203.0.113.66", IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
         Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
         await locked.ReadProblemAsync(Ct);
+        Assert.Equal(HttpStatusCode.OK, (await LoginFrom("198.51.100.7", IdentityFactory.AdminEmail, IdentityFactory.AdminPassword)).StatusCode);
+    }
+
+    private Task<HttpResponseMessage> LoginFrom(string address, string email, string password)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/login") { Content = JsonContent.Create(new { email, password }) };
+        request.Headers.Add("x-shopdapr-client-address", address);
+        return _app.ClientWith(null).SendAsync(request, Ct);
     }
 
     [Fact]
     public async Task Registration_is_unique_per_email_in_real_state()
     {
-        if (!DevSidecars.Supports("pubsub.in-memory"))
-            Assert.Skip("registration publishes UserRegistered; the dev sidecar has no pubsub.in-memory yet (branch pubsub)");
         var client = _app.ClientWith(null);
         var first = await client.PostAsJsonAsync("/api/identity/register", new { email = "zoe@example.com", password = "Secret-pass-1", name = "Zoe" }, Ct);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

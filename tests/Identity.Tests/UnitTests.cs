@@ -44,29 +44,61 @@ public sealed class PasswordPolicyTests
     public void The_email_as_password_is_refused() => Assert.NotEmpty(PasswordPolicy.Check("alice1@example.com", "alice1@example.com"));
 }
 
-public sealed class LockoutTests
+public sealed class LoginThrottleTests
 {
-    private static readonly UserAccount User = new()
-    {
-        Id = "u1", Email = "a@example.com", NormalizedEmail = "a@example.com", Name = "A", PasswordHash = "h", Roles = ["customer"], CreatedAt = DateTimeOffset.UnixEpoch,
-    };
+    private static readonly LoginThrottleRules Rules = new(
+        FreeFailedLogins: 3, FailedLoginDelay: TimeSpan.FromSeconds(1), MaxFailedLogins: 5,
+        LockoutDuration: TimeSpan.FromMinutes(5), MaxLockoutDuration: TimeSpan.FromHours(1));
+
+    private static readonly DateTimeOffset Now = DateTimeOffset.UnixEpoch.AddDays(1);
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(2, 0)]
+    [InlineData(3, 1)]
+    [InlineData(4, 2)]
+    [InlineData(5, 300)]
+    [InlineData(6, 600)]
+    [InlineData(7, 1200)]
+    [InlineData(8, 2400)]
+    [InlineData(9, 3600)]
+    [InlineData(40, 3600)]
+    public void The_wait_grows_with_failures_then_locks_and_doubles_up_to_the_cap(int failures, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), LoginThrottle.Delay(failures, Rules));
 
     [Fact]
-    public void Third_failure_of_three_locks_for_the_duration()
+    public void Each_counted_failure_sets_when_the_client_may_try_again()
     {
-        var now = DateTimeOffset.UnixEpoch.AddDays(1);
-        var user = User;
-        for (var i = 0; i < 2; i++)
-            user = Lockout.RegisterFailure(user, now, 3, TimeSpan.FromMinutes(5));
-        Assert.False(Lockout.IsLocked(user, now, out _));
-        user = Lockout.RegisterFailure(user, now, 3, TimeSpan.FromMinutes(5));
-        Assert.True(Lockout.IsLocked(user, now.AddMinutes(1), out var remaining));
-        Assert.Equal(TimeSpan.FromMinutes(4), remaining);
-        Assert.False(Lockout.IsLocked(user, now.AddMinutes(5), out _));
+        LoginAttempts? attempts = null;
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(TimeSpan.Zero, LoginThrottle.Wait(attempts, Now));
+            attempts = LoginThrottle.CountFailure(attempts, Now, Rules);
+        }
+        Assert.Equal(TimeSpan.FromSeconds(1), LoginThrottle.Wait(attempts, Now));
+        attempts = LoginThrottle.CountFailure(attempts, Now.AddSeconds(1), Rules);
+        Assert.Equal(4, attempts.Failures);
+        Assert.Equal(TimeSpan.FromSeconds(2), LoginThrottle.Wait(attempts, Now.AddSeconds(1)));
+        Assert.Equal(TimeSpan.FromSeconds(1), LoginThrottle.Wait(attempts, Now.AddSeconds(2)));
+        Assert.Equal(TimeSpan.Zero, LoginThrottle.Wait(attempts, Now.AddSeconds(3)));
     }
 
     [Fact]
-    public void Success_clears_the_count() => Assert.Equal(0, Lockout.RegisterSuccess(User with { FailedLogins = 2 }).FailedLogins);
+    public void The_fifth_failure_locks_the_client_for_the_lockout_duration()
+    {
+        var attempts = LoginThrottle.CountFailure(new LoginAttempts(4, Now), Now, Rules);
+        Assert.Equal(TimeSpan.FromMinutes(4), LoginThrottle.Wait(attempts, Now.AddMinutes(1)));
+    }
+
+    [Fact]
+    public void Pairs_differ_by_client_and_by_email_and_keep_neither_in_the_clear()
+    {
+        var key = LoginAttemptStore.Key("a@example.com", "203.0.113.7");
+        Assert.NotEqual(key, LoginAttemptStore.Key("a@example.com", "198.51.100.1"));
+        Assert.NotEqual(key, LoginAttemptStore.Key("b@example.com", "203.0.113.7"));
+        Assert.DoesNotContain("example", key, StringComparison.Ordinal);
+        Assert.DoesNotContain("203.0", key, StringComparison.Ordinal);
+    }
 }
 
 public sealed class SigningKeyTests

@@ -13,9 +13,13 @@ public sealed class RealShopRunTests
     {
         Assert.SkipUnless(File.Exists(ShopRun.SidecarDll), $"{ShopRun.SidecarDll} is missing: build the solution first (./test.sh does)");
         var ct = TestContext.Current.CancellationToken;
-        // One load client: the gateway's per-client rate limit is lifted, as for any load test.
-        await using var shop = await ShopRun.StartAsync(
-            new ShopRunOptions(Environment: new Dictionary<string, string> { ["Gateway__RateLimitPermits"] = "1000000" }), ct);
+        // One load client: the gateway's per-client rate limits (login and register too) are lifted, as for any load test.
+        await using var shop = await ShopRun.StartAsync(new ShopRunOptions(Environment: new Dictionary<string, string>
+        {
+            ["Gateway__RateLimitPermits"] = "1000000",
+            ["Gateway__LoginRateLimitPermits"] = "1000000",
+            ["Gateway__RegisterRateLimitPermits"] = "1000000",
+        }), ct);
         var json = Path.Combine(Path.GetTempPath(), $"loadgen-real-{Guid.NewGuid():N}.json");
         using var output = new StringWriter();
         using var error = new StringWriter();

@@ -35,10 +35,9 @@ public static class ApiDocs
         var response = await documents.FetchAsync(documentName, cancellationToken);
         if (response is null)
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"The {documentName} app did not serve its API document");
-        // The app's own server URL is not reachable from outside: drop it so "try it" goes through the gateway.
         if (ParseObject(response) is not { } document)
             return TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"The {documentName} app served a malformed API document");
-        document.Remove("servers");
+        PublicDocument.KeepPublicPaths(document, documentName);
         return TypedResults.Text(document.ToJsonString(), "application/json");
     }
 

@@ -9,8 +9,9 @@ using Dapr.Client;
 namespace ShopDapr.Identity.Api;
 
 /// <summary>
-/// <c>/api/identity</c>: register, login (JWT), and who-am-i. A locked account answers 429 with <c>Retry-After</c>
-/// (not 423: 423 is WebDAV's "resource locked", while 429 + Retry-After is what HTTP clients and retry policies already honour).
+/// <c>/api/identity</c>: register, login (JWT), and who-am-i. A client that must wait before its next login try for an
+/// e-mail address answers 429 with <c>Retry-After</c> (not 423: 423 is WebDAV's "resource locked", while 429 + Retry-After
+/// is what HTTP clients and retry policies already honour); the lock is that client's only, never the account's.
 /// </summary>
 public static class IdentityApi
 {
@@ -47,16 +48,17 @@ public static class IdentityApi
         if (RequestValidation.Malformed(request.Email, request.Password, null, nameRequired: false, out var normalized) is { } malformed)
             return malformed;
 
-        switch (await accounts.LoginAsync(normalized, request.Password!, cancellationToken))
+        switch (await accounts.LoginAsync(normalized, request.Password!, LoginClient.Of(http), cancellationToken))
         {
             case LoginOutcome.Success success:
                 var (token, lifetime) = await tokens.IssueAsync(success.User, cancellationToken);
                 return TypedResults.Ok(new AccessTokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
-            case LoginOutcome.LockedOut locked:
-                var seconds = (int)Math.Ceiling(locked.RetryAfter.TotalSeconds);
+            case LoginOutcome.Throttled throttled:
+                // The same answer whether or not the e-mail address has an account.
+                var seconds = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds));
                 http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many failed logins", detail: $"The account is locked; try again in {seconds} seconds.");
+                    title: "Too many failed logins", detail: $"Too many wrong passwords from this client; try again in {seconds} seconds.");
             default:
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
                     title: "Unauthorized", detail: "The e-mail address or password is wrong.");

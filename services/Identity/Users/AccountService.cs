@@ -9,12 +9,15 @@ public abstract record LoginOutcome
 {
     public sealed record Success(UserAccount User) : LoginOutcome;
     public sealed record BadCredentials : LoginOutcome;
-    public sealed record LockedOut(TimeSpan RetryAfter) : LoginOutcome;
+
+    /// <summary>This client tried this e-mail address too often: it must wait (known and unknown addresses alike).</summary>
+    public sealed record Throttled(TimeSpan RetryAfter) : LoginOutcome;
 }
 
 /// <summary>Registration and password checks over <see cref="UserStore"/>; input is already validated.</summary>
 public sealed partial class AccountService(
     UserStore users,
+    LoginAttemptStore attempts,
     IPasswordHasher<UserAccount> hasher,
     IOptions<IdentityOptions> options,
     TimeProvider time,
@@ -46,42 +49,61 @@ public sealed partial class AccountService(
         return (created ? RegisterOutcome.Created : RegisterOutcome.EmailTaken, user);
     }
 
-    public async Task<LoginOutcome> LoginAsync(string normalizedEmail, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// One login attempt of <paramref name="client"/> (its IP address) for <paramref name="normalizedEmail"/>. The same
+    /// steps and the same work whether or not the address has an account: the pair's throttle is checked and this attempt
+    /// counted as a failure first, then exactly one password hash is verified (a dummy one for an unknown address), and a
+    /// success clears the pair's count. Another client's failures never delay this one.
+    /// </summary>
+    public async Task<LoginOutcome> LoginAsync(string normalizedEmail, string password, string client, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        for (var attempt = 0; attempt < UpdateAttempts; attempt++)
+        var rules = LoginThrottleRules.From(o);
+        var key = LoginAttemptStore.Key(normalizedEmail, client);
+        LoginAttempts? counted = null;
+        for (var attempt = 0; attempt < UpdateAttempts && counted is null; attempt++)
         {
-            var (user, etag) = await users.FindByEmailAsync(normalizedEmail, cancellationToken);
-            if (user is null)
-            {
-                hasher.VerifyHashedPassword(Nobody, _dummyHash, password); // same work as a real check: no e-mail probing by timing
-                return new LoginOutcome.BadCredentials();
-            }
+            var (current, countETag) = await attempts.GetAsync(key, cancellationToken);
             var now = time.GetUtcNow();
-            if (Lockout.IsLocked(user, now, out var remaining))
-                return new LoginOutcome.LockedOut(remaining);
-
-            var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-            if (verdict == PasswordVerificationResult.Failed)
-            {
-                var failed = Lockout.RegisterFailure(user, now, o.MaxFailedLogins, o.LockoutDuration);
-                if (!await users.TryUpdateAsync(failed, etag, cancellationToken))
-                    continue; // a concurrent attempt changed the count: count this one again on fresh state
-                if (failed.LockedUntil is not null)
-                    LogLockedOut(logger, user.Id);
-                return new LoginOutcome.BadCredentials();
-            }
-
-            var ok = Lockout.RegisterSuccess(user);
-            if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-                ok = ok with { PasswordHash = hasher.HashPassword(ok, password) };
-            if (ok != user && !await users.TryUpdateAsync(ok, etag, cancellationToken))
-                continue;
-            return new LoginOutcome.Success(ok);
+            var wait = LoginThrottle.Wait(current, now);
+            if (wait > TimeSpan.Zero)
+                return new LoginOutcome.Throttled(wait);
+            var next = LoginThrottle.CountFailure(current, now, rules);
+            if (await attempts.TrySaveAsync(key, next, countETag, next.NotBefore - now + o.FailedLoginMemory, cancellationToken))
+                counted = next;
+            // else a concurrent attempt of this pair counted first: read its count and decide again
         }
-        throw new InvalidOperationException($"The account changed concurrently {UpdateAttempts} times in a row.");
+        if (counted is null)
+            return new LoginOutcome.Throttled(o.FailedLoginDelay); // this pair is racing itself: it waits, like any other fast guesser
+
+        var (user, etag) = await users.FindByEmailAsync(normalizedEmail, cancellationToken);
+        PasswordVerificationResult verdict;
+        if (user is null)
+        {
+            hasher.VerifyHashedPassword(Nobody, _dummyHash, password); // the same work as a real check: no probing by timing
+            verdict = PasswordVerificationResult.Failed;
+        }
+        else
+        {
+            verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        }
+        if (user is null || verdict == PasswordVerificationResult.Failed)
+        {
+            if (counted.Failures == o.MaxFailedLogins)
+                LogClientLockedOut(logger, key);
+            return new LoginOutcome.BadCredentials();
+        }
+
+        await attempts.DeleteAsync(key, cancellationToken);
+        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+        {
+            var rehashed = user with { PasswordHash = hasher.HashPassword(user, password) };
+            if (await users.TryUpdateAsync(rehashed, etag, cancellationToken))
+                user = rehashed; // else changed meanwhile: the next login rehashes
+        }
+        return new LoginOutcome.Success(user);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {UserId} locked after repeated wrong passwords")]
-    private static partial void LogLockedOut(ILogger logger, string userId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A client is locked out of an account after repeated wrong passwords ({AttemptsKey})")]
+    private static partial void LogClientLockedOut(ILogger logger, string attemptsKey);
 }

@@ -10,9 +10,4 @@ public sealed record UserAccount
     public required string PasswordHash { get; init; }
     public required IReadOnlyList<string> Roles { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
-
-    /// <summary>Wrong passwords in a row since the last success or lockout.</summary>
-    public int FailedLogins { get; init; }
-
-    public DateTimeOffset? LockedUntil { get; init; }
 }

@@ -5,14 +5,12 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using Dapr;
 using Dapr.Client;
-using Grpc.Core;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.DevSidecar.Hosting;
-using ShopDapr.DevSidecar.Resources;
 using ShopDapr.Catalog.Domain;
 using ShopDapr.Contracts.Catalog;
 using ShopDapr.ServiceDefaults;
@@ -49,27 +47,16 @@ public sealed class DevSidecarTests
                 b.ConfigureTestServices(s => s.RemoveAll<IJwksHttpClientFactory>().AddSingleton<IJwksHttpClientFactory>(tokens));
             });
 
-            Sidecar sidecar;
-            try
+            var sidecar = await Sidecar.StartAsync(new SidecarOptions
             {
-                sidecar = await Sidecar.StartAsync(new SidecarOptions
-                {
-                    AppId = ShopNames.AppIds.Catalog,
-                    ResourcesPaths = [dir.FullName],
-                    HttpPort = httpPort,
-                    GrpcPort = grpcPort,
-                    AppChannel = AppChannelOptions.FromHandler(factory.Server.CreateHandler()),
-                }, cancellationToken: ct);
-            }
-            catch (ResourceException e) when (e.Message.Contains("pubsub", StringComparison.OrdinalIgnoreCase))
-            {
-                Assert.Skip($"The dev sidecar on this branch has no in-memory pub/sub yet: {e.Message}");
-                return;
-            }
-
+                AppId = ShopNames.AppIds.Catalog,
+                ResourcesPaths = [dir.FullName],
+                HttpPort = httpPort,
+                GrpcPort = grpcPort,
+                AppChannel = AppChannelOptions.FromHandler(factory.Server.CreateHandler()),
+            }, cancellationToken: ct);
             await using (sidecar)
             {
-                await SkipUnlessServedAsync(sidecar, ct);
                 using var rival = Client(sidecar);
                 await RunScenarioAsync(factory, tokens, rival, ct);
             }
@@ -126,29 +113,6 @@ public sealed class DevSidecarTests
         using var deleted = await SendAsync(admin, HttpMethod.Delete, product.Id, null, updated.Headers.ETag!, ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/catalog/products/{product.Id}", ct)).StatusCode);
-    }
-
-    /// <summary>Skips, naming the API, when the sidecar answers Unimplemented for something the catalog calls.</summary>
-    private static async Task SkipUnlessServedAsync(Sidecar sidecar, CancellationToken ct)
-    {
-        using var dapr = Client(sidecar);
-        (string Api, Func<Task> Call)[] probes =
-        [
-            ("GetBulkState", () => dapr.GetBulkStateAsync(ShopNames.Components.StateStore, ["probe"], 1, cancellationToken: ct)),
-            ("DeleteState", () => dapr.DeleteStateAsync(ShopNames.Components.StateStore, "probe", cancellationToken: ct)),
-            ("PublishEvent", () => dapr.PublishEventAsync(ShopNames.Components.PubSub, "probe", new { probe = true }, ct)),
-        ];
-        foreach (var (api, call) in probes)
-        {
-            try
-            {
-                await call();
-            }
-            catch (DaprException e) when (e.InnerException is RpcException { StatusCode: StatusCode.Unimplemented })
-            {
-                Assert.Skip($"The dev sidecar on this branch does not serve {api} yet.");
-            }
-        }
     }
 
     private static DaprClient Client(Sidecar sidecar) => new DaprClientBuilder()

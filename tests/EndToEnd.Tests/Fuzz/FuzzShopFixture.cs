@@ -7,10 +7,8 @@ namespace ShopDapr.EndToEnd.Tests.Fuzz;
 /// </summary>
 public sealed class FuzzShopFixture : ShopFixture
 {
-    protected override IReadOnlyDictionary<string, string>? RunEnvironment { get; } = new Dictionary<string, string>
-    {
-        ["Gateway__RateLimitPermits"] = "100000000",
-    };
+    protected override IReadOnlyDictionary<string, string> RunEnvironment { get; } =
+        new Dictionary<string, string>(Environment, StringComparer.Ordinal) { ["Gateway__RateLimitPermits"] = "1000000" };
 
     protected override string LogFileName => "shop-e2e-fuzz.log";
 }

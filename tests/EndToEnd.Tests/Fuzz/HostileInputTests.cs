@@ -59,7 +59,7 @@ public sealed class HostileInputTests(FuzzShopFixture shop) : IClassFixture<Fuzz
     private static async Task<(HostileRequest, int, string)> SendAsync(HttpClient client, Uri gateway, HostileRequest request, CancellationToken ct)
     {
         using var message = new HttpRequestMessage(new HttpMethod(request.Method),
-            new Uri(gateway, new Uri(request.PathAndQuery, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true })));
+            new Uri(gateway.GetLeftPart(UriPartial.Authority) + request.PathAndQuery, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true }));
         if (request.Body is not null)
         {
             message.Content = new ByteArrayContent(request.Body);

@@ -22,8 +22,13 @@ public sealed class StateSnapshot
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA busy_timeout = 5000";
+            pragma.ExecuteNonQuery();
+        }
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout = 5000; SELECT key, etag FROM state";
+        command.CommandText = "SELECT key, etag FROM state";
         using var reader = command.ExecuteReader();
         var etags = new Dictionary<string, string>(StringComparer.Ordinal);
         while (reader.Read())
