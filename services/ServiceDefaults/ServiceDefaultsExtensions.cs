@@ -45,6 +45,7 @@ public static class ServiceDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<JsonCharsetMiddleware>();
         app.UseAuthentication();
         var defaults = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServiceDefaultsOptions>>().Value;
         if (!defaults.PublicEntry && DaprEndpoints.AppApiToken(app.Configuration) is not null)

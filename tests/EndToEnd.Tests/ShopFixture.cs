@@ -26,13 +26,16 @@ public class ShopFixture : IAsyncLifetime
     /// act as several clients, each with its own address — and the per-address login and register budgets are lifted
     /// for the crowds that register from one address (the gateway's own tests check those budgets).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["Gateway__KnownNetworks__0"] = "127.0.0.0/8",
         ["Gateway__KnownNetworks__1"] = "::1/128",
         ["Gateway__LoginRateLimitPermits"] = "1000000",
         ["Gateway__RegisterRateLimitPermits"] = "1000000",
     };
+
+    /// <summary>What this fixture's run gets: <see cref="Environment"/> unless a derived fixture adds to it.</summary>
+    protected virtual IReadOnlyDictionary<string, string> RunEnvironment => Environment;
 
     /// <summary>Where the run's whole output is written (beside the test dll) when the shop stops.</summary>
     protected virtual string LogFileName => "shop-e2e.log";
@@ -58,7 +61,7 @@ public class ShopFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _shop = await ShopRun.StartAsync(
-            new ShopRunOptions(_testOwnedApps, Environment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
+            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
             TestContext.Current.CancellationToken);
         Http.BaseAddress = _shop.Gateway;
     }
