@@ -14,6 +14,15 @@ public static class StateStores
 
     public static TheoryData<string> Kinds => [InMemory, Sqlite, Redis];
 
+    /// <summary>The actor state stores the actor and workflow tests run on: the in-memory baseline and the server-backed ones.</summary>
+    public static TheoryData<string> ActorKinds => [InMemory, Redis];
+
+    /// <summary>Stores that outlive the process.</summary>
+    public static TheoryData<string> DurableKinds => [Sqlite, Redis];
+
+    /// <summary>An actor state store of the given kind, for the actor and workflow tests.</summary>
+    public static Dictionary<string, string> ActorStore(string kind, TempDir data) => Resources(kind, data, ("actorStateStore", "true"));
+
     /// <summary>Stores whose expiry follows the sidecar's TimeProvider (a test can fake the clock).</summary>
     public static TheoryData<string> SidecarClockKinds => [InMemory, Sqlite];
 
