@@ -20,3 +20,13 @@ public interface IPubSub
 
 /// <summary>The component is shut down; publishing to it fails.</summary>
 public sealed class PubSubClosedException() : Exception("component is closed");
+
+/// <summary>
+/// A broker that keeps a message until its handler returns: a handler that throws leaves it unacknowledged, and the
+/// broker delivers it again later (at least once). The subscription side then reports a delivery that neither reached
+/// the app nor a dead-letter topic by throwing <see cref="MessageNotDeliveredException"/>, instead of logging it lost.
+/// </summary>
+public interface IRedeliveringPubSub : IPubSub;
+
+/// <summary>The message reached neither the app nor a dead-letter topic: a redelivering broker keeps it for another try.</summary>
+public sealed class MessageNotDeliveredException(string reason) : Exception(reason);

@@ -9,5 +9,7 @@ public static class PubSubComponents
     {
         add(new("pubsub.in-memory", "v1", c => new InMemoryPubSub(
             c, (c.Services.GetService(typeof(ILoggerFactory)) as ILoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<InMemoryPubSub>())));
+        add(new("pubsub.redis", "v1", c => new RedisPubSub(
+            c, (c.Services.GetService(typeof(ILoggerFactory)) as ILoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<RedisPubSub>())));
     }
 }
