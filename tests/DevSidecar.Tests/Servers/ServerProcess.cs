@@ -62,9 +62,9 @@ public sealed class ServerProcess : IAsyncDisposable
                 if (await ready(attempt.Token))
                     return;
             }
-            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or InvalidOperationException)
+            catch (Exception)
             {
-                // not yet
+                // not yet: refused, reset, or the server still starting up
             }
             if (deadline.Elapsed > limit)
                 throw new TimeoutException($"{_name} was not ready within {limit.TotalSeconds:0} s");
