@@ -18,6 +18,18 @@ public sealed class ComponentSetTests
     }
 
     [Fact]
+    public async Task The_postgres_sets_state_and_pubsub_yaml_serve_state_and_deliver_events()
+    {
+        var connection = StateStores.PostgresMetadata();
+        var amqp = PubSubYaml.RabbitMqMetadata()[0].Item2;
+        var state = System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(RepoFile("components/postgres/statestore.yaml"), Ct),
+            "value: \"host=[^\"]*\"", $"value: \"{connection[0].Item2}\"\n    - name: tableName\n      value: \"{connection[1].Item2}\"");
+        var pubsub = System.Text.RegularExpressions.Regex.Replace(await File.ReadAllTextAsync(RepoFile("components/postgres/pubsub.yaml"), Ct),
+            "value: \"amqp://[^\"]*\"", $"value: \"{amqp}\"");
+        await RunShopFlow(new Dictionary<string, string> { ["statestore.yaml"] = state, ["pubsub.yaml"] = pubsub });
+    }
+
+    [Fact]
     public async Task The_redis_sets_state_and_pubsub_yaml_serve_state_and_deliver_events()
     {
         var host = StateStores.RedisMetadata()[0].Item2;
@@ -28,6 +40,12 @@ public sealed class ComponentSetTests
         var db = RedisServer.NextDatabase();
         foreach (var file in resources.Keys.ToList())
             resources[file] = resources[file].Replace("  metadata:\n", $"  metadata:\n    - name: redisDB\n      value: \"{db}\"\n", StringComparison.Ordinal);
+        await RunShopFlow(resources);
+    }
+
+    /// <summary>Ordering saves an order and announces it; its subscriber gets the event.</summary>
+    private static async Task RunShopFlow(Dictionary<string, string> resources)
+    {
         await using var app = await SubscriberApp.StartAsync(a => Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions
             .MapPost(a, "/events", () => Microsoft.AspNetCore.Http.Results.Ok()).WithTopic("pubsub", "order-events"));
         await using var dapr = await DeliveryTests.SidecarFor(app, "ordering", resources);
