@@ -29,7 +29,7 @@ public sealed partial class RabbitMqPubSub : IRedeliveringPubSub, IAsyncDisposab
     private readonly IChannel _publishChannel;
     private readonly SemaphoreSlim _publishGate = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> _exchanges = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, RabbitMqConsumer> _consumers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<RabbitMqConsumer>> _consumers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closed = new();
 
     public RabbitMqPubSub(ComponentContext context, ILogger<RabbitMqPubSub> logger)
@@ -156,7 +156,7 @@ public sealed partial class RabbitMqPubSub : IRedeliveringPubSub, IAsyncDisposab
     {
         ObjectDisposedException.ThrowIf(_closed.IsCancellationRequested, this);
         var queue = $"{ConsumerId ?? consumerGroup}-{topic}";
-        var consumer = _consumers.GetOrAdd(queue, q => new RabbitMqConsumer(this, topic, q));
+        var consumer = _consumers.GetOrAdd(queue, q => new Lazy<RabbitMqConsumer>(() => new RabbitMqConsumer(this, topic, q))).Value;
         // Declared and bound before Subscribe returns, so an event published right after reaches the queue.
         Task.Run(() => consumer.JoinAsync(handler)).GetAwaiter().GetResult();
         return new Membership(consumer, handler);
@@ -167,8 +167,8 @@ public sealed partial class RabbitMqPubSub : IRedeliveringPubSub, IAsyncDisposab
         if (_closed.IsCancellationRequested)
             return;
         await _closed.CancelAsync();
-        foreach (var consumer in _consumers.Values)
-            await consumer.StopAsync();
+        foreach (var consumer in _consumers.Values.Where(c => c.IsValueCreated))
+            await consumer.Value.StopAsync();
         await _publishChannel.CloseAsync();
         await _connection.CloseAsync();
         _connection.Dispose();

@@ -25,7 +25,7 @@ public sealed partial class RedisPubSub : IRedeliveringPubSub, IAsyncDisposable
     private readonly ConnectionMultiplexer _redis;
     private readonly IDatabase _db;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<(string Topic, string Group), StreamConsumer> _consumers = new();
+    private readonly ConcurrentDictionary<(string Topic, string Group), Lazy<StreamConsumer>> _consumers = new();
     private readonly CancellationTokenSource _closed = new();
 
     public RedisPubSub(ComponentContext context, ILogger<RedisPubSub> logger)
@@ -87,7 +87,7 @@ public sealed partial class RedisPubSub : IRedeliveringPubSub, IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_closed.IsCancellationRequested, this);
         var group = ConsumerId ?? consumerGroup;
-        var consumer = _consumers.GetOrAdd((topic, group), key => new StreamConsumer(this, key.Topic, key.Group));
+        var consumer = _consumers.GetOrAdd((topic, group), key => new Lazy<StreamConsumer>(() => new StreamConsumer(this, key.Topic, key.Group))).Value;
         consumer.Join(handler);
         return new Membership(consumer, handler);
     }
@@ -97,7 +97,7 @@ public sealed partial class RedisPubSub : IRedeliveringPubSub, IAsyncDisposable
         if (_closed.IsCancellationRequested)
             return;
         await _closed.CancelAsync();
-        await Task.WhenAll(_consumers.Values.Select(c => c.StopAsync()));
+        await Task.WhenAll(_consumers.Values.Where(c => c.IsValueCreated).Select(c => c.Value.StopAsync()));
         await _redis.DisposeAsync();
     }
 
