@@ -169,6 +169,11 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 {
                     throw; // already logged; the broker keeps it
                 }
+                catch (Exception e) when (pubsub is IRedeliveringPubSub)
+                {
+                    PubSubLog.KeptForRedelivery(_logger, null, message.Topic, info.PubsubName, e.Message);
+                    throw; // not acknowledged: the broker delivers it again
+                }
                 catch (Exception e)
                 {
                     PubSubLog.Unexpected(_logger, e, message.Topic, info.PubsubName);
