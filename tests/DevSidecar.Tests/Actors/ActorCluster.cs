@@ -16,12 +16,12 @@ public sealed class ActorCluster : IAsyncDisposable
 
     private readonly bool _ownsDir;
 
-    public ActorCluster(bool actorStateStore = true, IReadOnlyDictionary<string, string>? resources = null)
+    public ActorCluster(bool actorStateStore = true, IReadOnlyDictionary<string, string>? resources = null, string store = State.StateStores.InMemory)
     {
         Dir = new TempDir();
         _ownsDir = true;
         var metadata = actorStateStore ? [("actorStateStore", "true")] : Array.Empty<(string, string)>();
-        File.WriteAllText(Dir.File("statestore.yaml"), Yaml.Component("statestore", "state.in-memory", metadata));
+        File.WriteAllText(Dir.File("statestore.yaml"), State.StateStores.Component("statestore", store, Dir, metadata));
         foreach (var (name, yaml) in resources ?? new Dictionary<string, string>())
             File.WriteAllText(Dir.File(name), yaml);
     }

@@ -6,10 +6,11 @@ namespace ShopDapr.DevSidecar.Tests.Actors;
 
 public sealed class ActorInvocationTests
 {
-    [Fact]
-    public async Task Proxy_call_from_an_app_without_actors_reaches_the_hosting_app()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Proxy_call_from_an_app_without_actors_reaches_the_hosting_app(string store)
     {
-        await using var cluster = new ActorCluster();
+        await using var cluster = new ActorCluster(store: store);
         var (_, app) = await cluster.StartHostAsync("counter-app", "r1");
         var caller = await cluster.StartCallerAsync();
 
@@ -20,10 +21,11 @@ public sealed class ActorInvocationTests
         Assert.Equal(app.Probe.Replica, await proxy.WhereAmI());
     }
 
-    [Fact]
-    public async Task Hundred_parallel_increments_on_one_actor_end_at_exactly_one_hundred()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Hundred_parallel_increments_on_one_actor_end_at_exactly_one_hundred(string store)
     {
-        await using var cluster = new ActorCluster();
+        await using var cluster = new ActorCluster(store: store);
         var (host, app) = await cluster.StartHostAsync("counter-app", "r1");
         var caller = await cluster.StartCallerAsync();
         var proxy = ActorCluster.Proxy<ICounterActor>(caller, nameof(CounterActor), "busy");

@@ -67,12 +67,12 @@ public sealed class ActorTimerReminderTests
         Assert.Equal(("durable", "wake", "later"), restarted.Probe.Reminders.Select(r => (r.ActorId, r.Reminder, r.Data)).Single());
     }
 
-    [Fact]
-    public async Task A_reminder_survives_a_restart_of_the_whole_process_over_the_same_sqlite_file()
+    [Theory]
+    [MemberData(nameof(State.StateStores.DurableKinds), MemberType = typeof(State.StateStores))]
+    public async Task A_reminder_survives_a_restart_of_the_whole_process_over_the_same_durable_store(string store)
     {
         using var dir = new TempDir();
-        var db = dir.File("actors.db");
-        File.WriteAllText(dir.File("statestore.yaml"), Yaml.Component("statestore", "state.sqlite", ("connectionString", db), ("actorStateStore", "true")));
+        File.WriteAllText(dir.File("statestore.yaml"), State.StateStores.Component("statestore", store, dir, ("actorStateStore", "true")));
 
         await using (var before = new ActorCluster(dir))
         {

@@ -13,8 +13,9 @@ public sealed class BulkAndRawTests
 
     public sealed record Item(string Name);
 
-    [Fact]
-    public async Task Bulk_subscription_gets_batches_and_dead_letters_the_entries_the_app_drops()
+    [Theory]
+    [MemberData(nameof(PubSubYaml.Kinds), MemberType = typeof(PubSubYaml))]
+    public async Task Bulk_subscription_gets_batches_and_dead_letters_the_entries_the_app_drops(string kind)
     {
         var typed = new TaskCompletionSource<List<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var app = await SubscriberApp.StartAsync(a =>
@@ -30,7 +31,7 @@ public sealed class BulkAndRawTests
                 .WithBulkSubscribe(new BulkSubscribeTopicOptions { TopicName = "items", MaxMessagesCount = 3, MaxAwaitDurationMs = 5000 });
             a.MapPost("/dead", () => Results.Ok()).WithTopic("pubsub", "deadletter");
         });
-        await using var dapr = await DeliveryTests.SidecarFor(app, "bulk-app");
+        await using var dapr = await DeliveryTests.SidecarFor(app, "bulk-app", PubSubYaml.For(kind));
 
         await dapr.Client.BulkPublishEventAsync("pubsub", "items", new[] { new Item("a"), new Item("bad"), new Item("c") }, cancellationToken: Ct);
         await dapr.Client.PublishEventAsync("pubsub", "items", new Item("late"), Ct);

@@ -22,13 +22,14 @@ public sealed class DeliveryTests
         return dapr;
     }
 
-    [Fact]
-    public async Task Two_app_ids_each_receive_every_event()
+    [Theory]
+    [MemberData(nameof(PubSubYaml.Kinds), MemberType = typeof(PubSubYaml))]
+    public async Task Two_app_ids_each_receive_every_event(string kind)
     {
         await using var cluster = new SidecarCluster();
         await using var billing = await SubscriberApp.StartAsync(a => a.MapPost("/paid", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "orders"), "billing");
         await using var shipping = await SubscriberApp.StartAsync(a => a.MapPost("/ship", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "orders"), "shipping");
-        await using var billingDapr = await SidecarFor(billing, "billing", cluster: cluster);
+        await using var billingDapr = await SidecarFor(billing, "billing", resources: PubSubYaml.For(kind), cluster: cluster);
         await using var shippingDapr = await SidecarFor(shipping, "shipping", cluster: cluster, shareResourcesWith: billingDapr);
 
         await billingDapr.Client.PublishEventAsync(PubSubYaml.Pubsub, "orders", new { id = "o-1" }, Ct);
@@ -38,14 +39,15 @@ public sealed class DeliveryTests
         Assert.Equal((string?)a.Json["id"], (string?)b.Json["id"]);
     }
 
-    [Fact]
-    public async Task Replicas_of_one_app_compete_so_each_event_arrives_once()
+    [Theory]
+    [MemberData(nameof(PubSubYaml.Kinds), MemberType = typeof(PubSubYaml))]
+    public async Task Replicas_of_one_app_compete_so_each_event_arrives_once(string kind)
     {
         await using var cluster = new SidecarCluster();
         var feed = System.Threading.Channels.Channel.CreateUnbounded<Delivery>();
         await using var one = await SubscriberApp.StartAsync(a => a.MapPost("/work", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "jobs"), "replica-1", feed);
         await using var two = await SubscriberApp.StartAsync(a => a.MapPost("/work", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "jobs"), "replica-2", feed);
-        await using var dapr1 = await SidecarFor(one, "worker", cluster: cluster);
+        await using var dapr1 = await SidecarFor(one, "worker", resources: PubSubYaml.For(kind), cluster: cluster);
         await using var dapr2 = await SidecarFor(two, "worker", cluster: cluster, shareResourcesWith: dapr1);
 
         const int count = 10;
@@ -60,8 +62,9 @@ public sealed class DeliveryTests
         Assert.Contains(got, d => d.App == "replica-2");
     }
 
-    [Fact]
-    public async Task Routing_rules_from_Topic_attributes_pick_the_route_by_event_type()
+    [Theory]
+    [MemberData(nameof(PubSubYaml.Kinds), MemberType = typeof(PubSubYaml))]
+    public async Task Routing_rules_from_Topic_attributes_pick_the_route_by_event_type(string kind)
     {
         await using var app = await SubscriberApp.StartAsync(a =>
         {
@@ -69,7 +72,7 @@ public sealed class DeliveryTests
             a.MapPost("/big", [Topic("pubsub", "orders", "event.data.total > 100.0", 2)] () => Results.Ok());
             a.MapPost("/other", [Topic("pubsub", "orders")] () => Results.Ok());
         });
-        await using var dapr = await SidecarFor(app, "router");
+        await using var dapr = await SidecarFor(app, "router", resources: PubSubYaml.For(kind));
 
         await dapr.Client.PublishEventAsync(PubSubYaml.Pubsub, "orders", new { total = 500 },
             new Dictionary<string, string> { ["cloudevent.type"] = "order.shipped" }, Ct);
@@ -81,15 +84,16 @@ public sealed class DeliveryTests
         Assert.Equal(5, (int)(await app.NextAsync("other")).Json["data"]!["total"]!);
     }
 
-    [Fact]
-    public async Task An_event_no_rule_matches_goes_to_the_dead_letter_topic()
+    [Theory]
+    [MemberData(nameof(PubSubYaml.Kinds), MemberType = typeof(PubSubYaml))]
+    public async Task An_event_no_rule_matches_goes_to_the_dead_letter_topic(string kind)
     {
         await using var app = await SubscriberApp.StartAsync(a =>
         {
             a.MapPost("/x", () => Results.Ok()).WithTopic(Topic("orders", "event.type == \"x\""));
             a.MapPost("/dead", () => Results.Ok()).WithTopic(PubSubYaml.Pubsub, "deadletter");
         });
-        await using var dapr = await SidecarFor(app, "picky");
+        await using var dapr = await SidecarFor(app, "picky", resources: PubSubYaml.For(kind));
 
         await dapr.Client.PublishEventAsync(PubSubYaml.Pubsub, "orders", new { id = "nobody-wants-me" }, Ct);
 

@@ -96,6 +96,28 @@ public sealed class SubscriberApp : IAsyncDisposable
 public static class PubSubYaml
 {
     public const string Pubsub = "pubsub";
+    public const string InMemoryKind = "in-memory";
+    public const string RedisKind = "redis";
+    public const string RabbitMqKind = "rabbitmq";
+
+    /// <summary>The brokers the delivery tests run on: in-process, and a real redis-server and rabbitmq-server shared by the test run.</summary>
+    public static TheoryData<string> Kinds => [InMemoryKind, RedisKind, RabbitMqKind];
+
+    /// <summary>A <c>pubsub</c> component of <paramref name="kind"/>; a Redis one gets a database of its own.</summary>
+    public static Dictionary<string, string> For(string kind, params (string Name, string Value)[] metadata) => new()
+    {
+        ["pubsub.yaml"] = kind switch
+        {
+            InMemoryKind => Yaml.Component(Pubsub, "pubsub.in-memory", metadata),
+            RedisKind => Yaml.Component(Pubsub, "pubsub.redis", [.. State.StateStores.RedisMetadata(), .. metadata]),
+            RabbitMqKind => Yaml.Component(Pubsub, "pubsub.rabbitmq", [.. RabbitMqMetadata(), .. metadata]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown broker kind"),
+        },
+    };
+
+    /// <summary><c>connectionString</c> of the shared broker, on a virtual host of its own.</summary>
+    public static (string, string)[] RabbitMqMetadata() =>
+        [("connectionString", State.StateStores.Server(Servers.RabbitMqServer.Binary, "rabbitmq-server", () => Servers.RabbitMqServer.Shared).NextConnectionString())];
 
     public static Dictionary<string, string> InMemory(params (string File, string Yaml)[] more)
     {

@@ -25,6 +25,12 @@ public sealed class KeyPrefixTests : IDisposable
     [InlineData(StateStores.InMemory, "none", "k", true)]
     [InlineData(StateStores.Sqlite, "shop", "shop||k", true)]
     [InlineData(StateStores.InMemory, "namespace", "orders||k", false)] // NAMESPACE unset: the appid form
+    [InlineData(StateStores.Redis, null, "orders||k", false)]
+    [InlineData(StateStores.Redis, "name", "statestore||k", true)]
+    [InlineData(StateStores.Redis, "none", "k", true)]
+    [InlineData(StateStores.Redis, "shop", "shop||k", true)]
+    [InlineData(StateStores.Postgres, null, "orders||k", false)]
+    [InlineData(StateStores.Postgres, "none", "k", true)]
     public async Task Keys_are_stored_with_the_prefix_daprd_uses(string kind, string? mode, string storedKey, bool sharedWithOtherApps)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -47,7 +47,7 @@ public sealed class StateConformanceTests : IDisposable
 
     [Theory]
     [MemberData(nameof(StateStores.Kinds), MemberType = typeof(StateStores))]
-    public async Task Every_write_gets_a_fresh_uuid_etag(string kind)
+    public async Task Every_write_gets_a_fresh_etag_in_the_stores_format(string kind)
     {
         await using var dapr = await Start(kind);
         var ct = TestContext.Current.CancellationToken;
@@ -56,9 +56,13 @@ public sealed class StateConformanceTests : IDisposable
         await dapr.Client.SaveStateAsync(Store, "k", 1, cancellationToken: ct);
         var (_, second) = await dapr.Client.GetStateAndETagAsync<int>(Store, "k", cancellationToken: ct);
 
-        Assert.True(Guid.TryParse(first, out _));
-        Assert.True(Guid.TryParse(second, out _));
+        Assert.True(StateStores.IsStoreETag(kind, first), first);
+        Assert.True(StateStores.IsStoreETag(kind, second), second);
         Assert.NotEqual(first, second);
+        if (kind == StateStores.Redis)
+            Assert.Equal(long.Parse(first) + 1, long.Parse(second)); // contrib's version number
+        if (kind == StateStores.Postgres)
+            Assert.True(uint.Parse(second) > uint.Parse(first)); // a later transaction's xmin
     }
 
     [Theory]
@@ -86,7 +90,10 @@ public sealed class StateConformanceTests : IDisposable
         await using var dapr = await Start(kind);
         var ct = TestContext.Current.CancellationToken;
 
-        Assert.False(await dapr.Client.TrySaveStateAsync(Store, "nobody", 1, Guid.NewGuid().ToString(), cancellationToken: ct));
+        await dapr.Client.SaveStateAsync(Store, "somebody", 1, cancellationToken: ct);
+        var (_, etag) = await dapr.Client.GetStateAndETagAsync<int>(Store, "somebody", cancellationToken: ct);
+
+        Assert.False(await dapr.Client.TrySaveStateAsync(Store, "nobody", 1, etag, cancellationToken: ct));
         Assert.Null(await dapr.Client.GetStateAsync<int?>(Store, "nobody", cancellationToken: ct));
     }
 
@@ -190,7 +197,7 @@ public sealed class StateConformanceTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(StateStores.Kinds), MemberType = typeof(StateStores))]
+    [MemberData(nameof(StateStores.SidecarClockKinds), MemberType = typeof(StateStores))]
     public async Task Ttl_expired_value_is_never_returned(string kind)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -210,6 +217,29 @@ public sealed class StateConformanceTests : IDisposable
         var bulk = await dapr.Client.GetBulkStateAsync(Store, ["short"], parallelism: 1, cancellationToken: ct);
         Assert.True(string.IsNullOrEmpty(Assert.Single(bulk).Value));
         // An ETag of an expired value no longer matches, and first-write may write over it.
+        Assert.True(await dapr.Client.TrySaveStateAsync(Store, "short", "again", "", new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: ct));
+    }
+
+    [Theory]
+    [MemberData(nameof(StateStores.ServerClockKinds), MemberType = typeof(StateStores))]
+    public async Task Ttl_on_a_server_store_expires_by_the_servers_clock_and_a_write_without_ttl_keeps_its_value(string kind)
+    {
+        await using var dapr = await Start(kind);
+        var ct = TestContext.Current.CancellationToken;
+        var ttl = new Dictionary<string, string> { ["ttlInSeconds"] = "1" };
+
+        await dapr.Client.SaveStateAsync(Store, "short", "lived", metadata: ttl, cancellationToken: ct);
+        await dapr.Client.SaveStateAsync(Store, "renewed", "first", metadata: ttl, cancellationToken: ct);
+        await dapr.Client.SaveStateAsync(Store, "renewed", "kept", cancellationToken: ct); // a write without ttlInSeconds clears it
+        Assert.Equal("lived", await dapr.Client.GetStateAsync<string>(Store, "short", cancellationToken: ct));
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await dapr.Client.GetStateAsync<string>(Store, "short", cancellationToken: ct) is not null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the value with ttlInSeconds 1 was still there after 10 s");
+            await Task.Delay(100, ct);
+        }
+        Assert.Equal("kept", await dapr.Client.GetStateAsync<string>(Store, "renewed", cancellationToken: ct));
         Assert.True(await dapr.Client.TrySaveStateAsync(Store, "short", "again", "", new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: ct));
     }
 

@@ -6,8 +6,11 @@ namespace ShopDapr.DevSidecar.Tests.Workflows;
 /// <summary>An in-process sidecar plus the sample workflow app wired to it.</summary>
 public sealed class WorkflowHarness : IAsyncDisposable
 {
-    private WorkflowHarness(TestSidecar dapr, WorkflowApp app, Probe probe)
+    private readonly TempDir _data;
+
+    private WorkflowHarness(TestSidecar dapr, WorkflowApp app, Probe probe, TempDir data)
     {
+        _data = data;
         Dapr = dapr;
         App = app;
         Probe = probe;
@@ -28,13 +31,15 @@ public sealed class WorkflowHarness : IAsyncDisposable
 
     public HttpClient Http { get; } = new();
 
-    public static async Task<WorkflowHarness> StartAsync(string appId = "orders")
+    /// <summary>The sample app over a sidecar whose actor state store is of kind <paramref name="store"/> (<see cref="State.StateStores"/>).</summary>
+    public static async Task<WorkflowHarness> StartAsync(string appId = "orders", string store = State.StateStores.InMemory)
     {
         var ct = TestContext.Current.CancellationToken;
-        var dapr = await TestSidecar.StartAsync(ActorStore, appId);
+        var data = new TempDir();
+        var dapr = await TestSidecar.StartAsync(store == State.StateStores.InMemory ? ActorStore : State.StateStores.ActorStore(store, data), appId);
         var probe = new Probe();
         var app = await WorkflowApp.StartAsync(dapr.Sidecar, probe, ct);
-        return new WorkflowHarness(dapr, app, probe);
+        return new WorkflowHarness(dapr, app, probe, data);
     }
 
     public Uri Api(string path) => new(Dapr.Sidecar.HttpEndpoint, "v1.0/workflows/dapr/" + path);
@@ -68,5 +73,6 @@ public sealed class WorkflowHarness : IAsyncDisposable
         Http.Dispose();
         await App.DisposeAsync();
         await Dapr.DisposeAsync();
+        _data.Dispose();
     }
 }

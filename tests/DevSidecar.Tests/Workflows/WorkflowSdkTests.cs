@@ -8,10 +8,11 @@ public sealed class WorkflowSdkTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Chain_of_activities_passes_each_result_to_the_next()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Chain_of_activities_passes_each_result_to_the_next(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(ChainWorkflow), "chain-1", "start");
         var state = await h.CompletionAsync(id);
@@ -22,10 +23,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal(1, h.Probe.Count("append:c"));
     }
 
-    [Fact]
-    public async Task Fan_out_fan_in_sums_parallel_activities()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Fan_out_fan_in_sums_parallel_activities(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(FanOutWorkflow), "fan-1", 10);
         var state = await h.CompletionAsync(id);
@@ -34,10 +36,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal(385, state.ReadOutputAs<int>());
     }
 
-    [Fact]
-    public async Task Child_workflow_result_returns_to_the_parent()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Child_workflow_result_returns_to_the_parent(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(ParentWorkflow), "parent-1", "x");
         var state = await h.CompletionAsync(id);
@@ -74,10 +77,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal(WorkflowRuntimeStatus.Terminated, (await h.CompletionAsync("sup-2-child")).RuntimeStatus);
     }
 
-    [Fact]
-    public async Task External_event_raised_in_time_is_received()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task External_event_raised_in_time_is_received(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(ApprovalWorkflow), "approve-1", 30.0);
         await h.Client.WaitForWorkflowStartAsync(id, cancellation: Ct);
@@ -99,10 +103,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal("timed out", state.ReadOutputAs<string>());
     }
 
-    [Fact]
-    public async Task Durable_timer_fires_no_earlier_than_asked()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Durable_timer_fires_no_earlier_than_asked(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
         var started = DateTime.UtcNow;
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(TimerWorkflow), "timer-1", 700);
@@ -126,10 +131,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal(3, h.Probe.Count("flaky:k1"));
     }
 
-    [Fact]
-    public async Task Failed_activity_is_caught_and_compensated()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Failed_activity_is_caught_and_compensated(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(CompensationWorkflow), "saga-1", "o1");
         var state = await h.CompletionAsync(id);
@@ -153,10 +159,11 @@ public sealed class WorkflowSdkTests
         Assert.Equal(typeof(InvalidOperationException).FullName, state.FailureDetails.ErrorType);
     }
 
-    [Fact]
-    public async Task Terminate_ends_a_waiting_workflow()
+    [Theory]
+    [MemberData(nameof(State.StateStores.ActorKinds), MemberType = typeof(State.StateStores))]
+    public async Task Terminate_ends_a_waiting_workflow(string store)
     {
-        await using var h = await WorkflowHarness.StartAsync();
+        await using var h = await WorkflowHarness.StartAsync(store: store);
 
         var id = await h.Client.ScheduleNewWorkflowAsync(nameof(WaitForGoWorkflow), "term-1", "x");
         await h.Client.WaitForWorkflowStartAsync(id, cancellation: Ct);

@@ -51,6 +51,20 @@ public sealed class ComponentContext(ComponentResource resource, IReadOnlyDictio
         var v => throw Invalid(name, $"'{v}' is not a duration such as 5s, 1m30s or 100ms"),
     };
 
+    /// <summary>
+    /// Fails on the first metadata field that is not in <paramref name="known"/> (compared case-insensitively, as daprd
+    /// decodes metadata), so a misspelt field stops start-up instead of being silently ignored.
+    /// </summary>
+    public void RejectUnknown(IEnumerable<string> known)
+    {
+        var names = new HashSet<string>(known, StringComparer.OrdinalIgnoreCase);
+        foreach (var field in Metadata.Keys.Order(StringComparer.Ordinal))
+        {
+            if (!names.Contains(field))
+                throw Invalid(field, $"unknown metadata field for a {Type} component ('{Name}'); known fields: {string.Join(", ", names.Order(StringComparer.OrdinalIgnoreCase))}");
+        }
+    }
+
     public ResourceException Invalid(string field, string problem) =>
         new(Resource.SourceFile, $"spec.metadata.{field}", problem);
 }

@@ -24,3 +24,13 @@ public sealed class PubSubClosedException() : Exception("component is closed");
 /// <summary>A consumer group's queue stayed full for the whole publish timeout: the broker refuses the message.</summary>
 public sealed class PubSubQueueFullException(string group, string topic, int capacity, TimeSpan waited)
     : Exception($"the queue of consumer group '{group}' for topic '{topic}' is full ({capacity} messages) and had no room within {waited.TotalSeconds:0.###}s");
+
+/// <summary>
+/// A broker that keeps a message until its handler returns: a handler that throws leaves it unacknowledged, and the
+/// broker delivers it again later (at least once). The subscription side then reports a delivery that neither reached
+/// the app nor a dead-letter topic by throwing <see cref="MessageNotDeliveredException"/>, instead of logging it lost.
+/// </summary>
+public interface IRedeliveringPubSub : IPubSub;
+
+/// <summary>The message reached neither the app nor a dead-letter topic: a redelivering broker keeps it for another try.</summary>
+public sealed class MessageNotDeliveredException(string reason) : Exception(reason);

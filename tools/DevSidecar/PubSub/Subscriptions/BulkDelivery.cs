@@ -11,12 +11,14 @@ namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 /// are batched up to <c>maxMessagesCount</c> or <c>maxAwaitDurationMs</c> after the first, grouped by route, and POSTed as
 /// <c>{id, type, topic, pubsubname, metadata, entries:[{entryId, event, contentType, metadata}]}</c>. The app answers
 /// <c>{statuses:[{entryId, status}]}</c>; an entry with RETRY, an empty or unknown status, or no answer is retried by the
-/// inbound policy, then dead-lettered or logged; DROP dead-letters; HTTP 404 drops the batch.
+/// inbound policy, then dead-lettered or logged; DROP dead-letters; HTTP 404 drops the batch. On a redelivering broker
+/// each message's handler waits for its entry's outcome (as daprd's default bulk subscriber does), so a message that
+/// failed without a dead-letter topic stays with the broker.
 /// The batch queue is bounded (two batches): a full one holds the broker's worker, so back-pressure reaches the publisher.
 /// </summary>
 internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
 {
-    private readonly Channel<PubSubMessage> _queue;
+    private readonly Channel<Queued> _queue;
     private readonly BulkSubscribeOptions _options;
     private readonly InFlightWork _inFlight;
     private readonly CancellationTokenSource _stop = new();
@@ -29,26 +31,55 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
     {
         _options = info.BulkSubscribe!;
         _inFlight = inFlight;
-        _queue = Channel.CreateBounded<PubSubMessage>(new BoundedChannelOptions(2 * Math.Max(1, _options.MaxMessagesCount))
+        _queue = Channel.CreateBounded<Queued>(new BoundedChannelOptions(2 * Math.Max(1, _options.MaxMessagesCount))
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
         _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Queues the message for the next batch; waits while two batches are already queued.</summary>
+    /// <summary>
+    /// Queues the message for the next batch, waiting while two batches are already queued; on a redelivering broker,
+    /// then waits for the entry's outcome.
+    /// </summary>
     public override async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
+        var done = Redelivers ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
         _inFlight.Begin(); // before the broker counts its delivery done: the message is never counted nowhere
         try
         {
-            if (!_queue.Writer.TryWrite(message))
-                await _queue.Writer.WriteAsync(message, cancellationToken);
+            var queued = new Queued(message, done);
+            if (!_queue.Writer.TryWrite(queued))
+                await _queue.Writer.WriteAsync(queued, cancellationToken);
+        }
+        catch (ChannelClosedException) when (done is not null)
+        {
+            _inFlight.End();
+            throw new MessageNotDeliveredException("the subscription is closing");
         }
         catch
         {
             _inFlight.End();
             throw;
+        }
+        if (done is not null)
+            await done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A message and, on a redelivering broker, the outcome its handler waits for.</summary>
+    private sealed record Queued(PubSubMessage Message, TaskCompletionSource? Done);
+
+    /// <summary>Rejects one entry; the outcome goes to the handler waiting for it.</summary>
+    private async Task SettleRejectAsync(Queued q, string? id, string reason, bool dropped, CancellationToken ct)
+    {
+        try
+        {
+            await RejectAsync(q.Message, id, reason, dropped, ct);
+            q.Done?.TrySetResult();
+        }
+        catch (Exception e) when (q.Done is not null)
+        {
+            q.Done.TrySetException(e);
         }
     }
 
@@ -58,14 +89,17 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
-        while (_queue.Reader.TryRead(out _))
+        while (_queue.Reader.TryRead(out var q))
+        {
+            q.Done?.TrySetException(new MessageNotDeliveredException("the subscription closed")); // a redelivering broker keeps it
             _inFlight.End(); // lost with the subscription, as in daprd's in-memory bus
+        }
     }
 
     private async Task LoopAsync()
     {
         var ct = _stop.Token;
-        var batch = new List<PubSubMessage>();
+        var batch = new List<Queued>();
         try
         {
             while (await _queue.Reader.WaitToReadAsync(ct))
@@ -102,27 +136,31 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutting down: what is still queued goes with the in-memory broker, as in daprd.
-            foreach (var _ in batch)
+            foreach (var q in batch)
+            {
+                q.Done?.TrySetCanceled(ct);
                 _inFlight.End();
+            }
             batch.Clear();
+            // Shutting down: what is still queued goes with the in-memory broker, as in daprd.
         }
     }
 
-    private async Task DeliverBatchAsync(List<PubSubMessage> batch, CancellationToken ct)
+    private async Task DeliverBatchAsync(List<Queued> batch, CancellationToken ct)
     {
         var byPath = new Dictionary<string, List<Entry>>(StringComparer.Ordinal);
-        foreach (var message in batch)
+        foreach (var q in batch)
         {
+            var message = q.Message;
             if (!TryReadEvent(message, out var cloudEvent, out var problem))
             {
-                await RejectAsync(message, null, problem, dropped: false, ct);
+                await SettleRejectAsync(q, null, problem, dropped: false, ct);
                 continue;
             }
             var id = CloudEvents.Text(cloudEvent, "id");
             if (!RawPayload && CloudEvents.HasExpired(cloudEvent, Time.GetUtcNow()))
             {
-                await RejectAsync(message, id, "expired", dropped: true, ct);
+                await SettleRejectAsync(q, id, "expired", dropped: true, ct);
                 continue;
             }
             string? path;
@@ -132,17 +170,17 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
             }
             catch (RoutingException e)
             {
-                await RejectAsync(message, id, e.Message, dropped: false, ct);
+                await SettleRejectAsync(q, id, e.Message, dropped: false, ct);
                 continue;
             }
             if (path is null)
             {
-                await RejectAsync(message, id, "no routing rule matches", dropped: true, ct);
+                await SettleRejectAsync(q, id, "no routing rule matches", dropped: true, ct);
                 continue;
             }
             var entry = RawPayload
-                ? new Entry(Guid.NewGuid().ToString(), message, id, JsonValue.Create(Convert.ToBase64String(message.Data.Span)), ContentTypes.OctetStream)
-                : new Entry(Guid.NewGuid().ToString(), message, id, cloudEvent, message.ContentType ?? ContentTypes.CloudEventJson);
+                ? new Entry(Guid.NewGuid().ToString(), q, id, JsonValue.Create(Convert.ToBase64String(message.Data.Span)), ContentTypes.OctetStream)
+                : new Entry(Guid.NewGuid().ToString(), q, id, cloudEvent, message.ContentType ?? ContentTypes.CloudEventJson);
             (byPath.TryGetValue(path, out var list) ? list : byPath[path] = []).Add(entry);
         }
         foreach (var (path, entries) in byPath)
@@ -160,6 +198,8 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
                 var answer = await SendAsync(path, pending.Values.ToList(), token);
                 if (answer is null)
                 {
+                    foreach (var e in pending.Values)
+                        e.Queued.Done?.TrySetResult();
                     pending.Clear(); // 404: the whole batch is dropped, as daprd does
                     return;
                 }
@@ -168,7 +208,10 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
                     if (s.EntryId is null || !pending.TryGetValue(s.EntryId, out var e))
                         continue;
                     if (s.Status == "SUCCESS")
+                    {
                         pending.Remove(s.EntryId);
+                        e.Queued.Done?.TrySetResult();
+                    }
                     else if (s.Status == "DROP")
                     {
                         pending.Remove(s.EntryId);
@@ -182,10 +225,10 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             foreach (var entry in pending.Values)
-                await RejectAsync(entry.Message, entry.EventId, e.Message, dropped: false, ct);
+                await SettleRejectAsync(entry.Queued, entry.EventId, e.Message, dropped: false, ct);
         }
         foreach (var entry in dropped)
-            await RejectAsync(entry.Message, entry.EventId, "the app dropped it (DROP status)", dropped: true, ct);
+            await SettleRejectAsync(entry.Queued, entry.EventId, "the app dropped it (DROP status)", dropped: true, ct);
     }
 
     /// <summary>The per-entry statuses, or null when the app answered 404.</summary>
@@ -239,7 +282,10 @@ internal sealed class BulkDelivery : SubscriptionDelivery, IAsyncDisposable
         }
     }
 
-    private sealed record Entry(string EntryId, PubSubMessage Message, string? EventId, JsonNode Event, string ContentType);
+    private sealed record Entry(string EntryId, Queued Queued, string? EventId, JsonNode Event, string ContentType)
+    {
+        public PubSubMessage Message => Queued.Message;
+    }
 
     private sealed record BulkAnswer(List<EntryStatus>? Statuses);
 

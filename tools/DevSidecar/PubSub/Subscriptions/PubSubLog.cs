@@ -33,6 +33,9 @@ internal static partial class PubSubLog
     [LoggerMessage(Level = LogLevel.Error, Message = "delivering a pub/sub event on topic {Topic} (pubsub {Pubsub}) failed unexpectedly; the event is lost")]
     public static partial void Unexpected(ILogger logger, Exception exception, string topic, string pubsub);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pub/sub event {EventId} on topic {Topic} (pubsub {Pubsub}) failed and stays with the broker for redelivery: {Problem}")]
+    public static partial void KeptForRedelivery(ILogger logger, string? eventId, string topic, string pubsub, string problem);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Message}")]
     public static partial void Warning(ILogger logger, string message);
 }

@@ -23,6 +23,9 @@ internal class SubscriptionDelivery(
     protected RoutingRules Rules { get; } = new(info.Rules);
     protected bool RawPayload { get; } = Publisher.TryGetRawPayload(info.Metadata, out var raw) && raw;
 
+    /// <summary>The broker keeps an unacknowledged message and delivers it again (Redis Streams, RabbitMQ).</summary>
+    protected bool Redelivers { get; } = pubsub is IRedeliveringPubSub;
+
     public virtual async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
         if (!TryReadEvent(message, out var cloudEvent, out var problem))
@@ -120,7 +123,11 @@ internal class SubscriptionDelivery(
         return false;
     }
 
-    /// <summary>To the dead-letter topic when the subscription has one, else logged: never silently lost.</summary>
+    /// <summary>
+    /// To the dead-letter topic when the subscription has one, else logged: never silently lost. A failure (not a drop) on a
+    /// redelivering broker throws <see cref="MessageNotDeliveredException"/> so the broker keeps the message, as daprd hands
+    /// the error back to the component when no dead-letter topic took it.
+    /// </summary>
     protected async Task RejectAsync(PubSubMessage message, string? id, string reason, bool dropped, CancellationToken cancellationToken)
     {
         if (Info.DeadLetterTopic is { } dlq)
@@ -135,6 +142,11 @@ internal class SubscriptionDelivery(
             {
                 PubSubLog.DeadLetterFailed(Logger, e, id, message.Topic, Info.PubsubName, dlq);
             }
+        }
+        if (!dropped && Redelivers)
+        {
+            PubSubLog.KeptForRedelivery(Logger, id, message.Topic, Info.PubsubName, reason);
+            throw new MessageNotDeliveredException(reason);
         }
         if (dropped)
             PubSubLog.Dropped(Logger, id, message.Topic, Info.PubsubName, reason);

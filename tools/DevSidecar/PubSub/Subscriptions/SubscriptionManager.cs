@@ -157,9 +157,22 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 {
                     await delivery.HandleAsync(message, linked.Token);
                 }
+                catch (OperationCanceledException) when (linked.IsCancellationRequested && pubsub is IRedeliveringPubSub)
+                {
+                    throw; // not acknowledged: the broker delivers it again
+                }
                 catch (OperationCanceledException) when (linked.IsCancellationRequested)
                 {
                     PubSubLog.Lost(_logger, null, message.Topic, info.PubsubName, $"sidecar of app {_sidecar.AppId} stopped during delivery");
+                }
+                catch (MessageNotDeliveredException)
+                {
+                    throw; // already logged; the broker keeps it
+                }
+                catch (Exception e) when (pubsub is IRedeliveringPubSub)
+                {
+                    PubSubLog.KeptForRedelivery(_logger, null, message.Topic, info.PubsubName, e.Message);
+                    throw; // not acknowledged: the broker delivers it again
                 }
                 catch (Exception e)
                 {

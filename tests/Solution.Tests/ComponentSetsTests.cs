@@ -1,0 +1,44 @@
+using ShopDapr.ServiceDefaults;
+using YamlDotNet.RepresentationModel;
+
+namespace ShopDapr.Solution.Tests;
+
+/// <summary>Moving the shop to another backend is a change of YAML: each set differs from components/local only in state and pub/sub.</summary>
+public sealed class ComponentSetsTests
+{
+    public static TheoryData<string> Sets => ["redis", "postgres"];
+
+    private static readonly string[] BackendFiles = ["statestore.yaml", "pubsub.yaml"];
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void A_set_has_the_same_files_as_local_and_differs_only_in_state_and_pubsub(string set)
+    {
+        var dir = Repo.File($"components/{set}");
+        if (!Directory.Exists(dir))
+            Assert.Skip($"components/{set} is not on this branch yet");
+        var local = Directory.GetFiles(Repo.File("components/local"), "*.yaml").Select(Path.GetFileName).Order().ToList();
+        var mine = Directory.GetFiles(dir, "*.yaml").Select(Path.GetFileName).Order().ToList();
+
+        Assert.Equal(local, mine);
+        foreach (var file in mine.Except(BackendFiles))
+            Assert.True(File.ReadAllText(Path.Combine(dir, file!)) == File.ReadAllText(Repo.File($"components/local/{file}")),
+                $"components/{set}/{file} differs from components/local/{file}: only statestore.yaml and pubsub.yaml may differ");
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void A_sets_state_store_is_the_actor_state_store_and_its_components_keep_the_shared_names(string set)
+    {
+        if (!Directory.Exists(Repo.File($"components/{set}")))
+            Assert.Skip($"components/{set} is not on this branch yet");
+        var state = Repo.Yaml($"components/{set}/statestore.yaml");
+        var pubsub = Repo.Yaml($"components/{set}/pubsub.yaml");
+
+        Assert.Equal(ShopNames.Components.StateStore, ((YamlMappingNode)state.Get("metadata")!).Scalar("name"));
+        Assert.Equal(ShopNames.Components.PubSub, ((YamlMappingNode)pubsub.Get("metadata")!).Scalar("name"));
+        var metadata = ((YamlMappingNode)state.Get("spec")!).Items("metadata")
+            .ToDictionary(m => m.Scalar("name")!, m => m.Scalar("value"));
+        Assert.Equal("true", metadata["actorStateStore"]);
+    }
+}
