@@ -48,6 +48,23 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_key_with_another_request_fingerprint_is_422_and_starts_nothing_new()
+    {
+        var client = _app.CreateClient();
+        var first = await (await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-a" }, Ct))
+            .Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+
+        var reused = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-b" }, Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("another request", (await reused.ReadProblemAsync(Ct)).GetProperty("title").GetString());
+        Assert.Single((await _app.Events.ReadAsync(first!.OrderId, Ct))!.Events);
+        await _app.Workflows.Received(1).StartAsync(Arg.Any<OrderSnapshot>(), Arg.Any<CancellationToken>());
+        var same = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-a" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+    }
+
+    [Fact]
     public async Task An_order_and_its_outbox_admin_and_customer_entries_are_written_in_one_transaction_which_a_concurrent_writer_makes_retry()
     {
         var lists = _app.Services.GetRequiredService<IdLists>();
