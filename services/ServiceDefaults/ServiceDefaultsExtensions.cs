@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ShopDapr.ServiceDefaults.Auth;
 using ShopDapr.ServiceDefaults.Configuration;
 using ShopDapr.ServiceDefaults.Health;
+using ShopDapr.ServiceDefaults.Json;
 using ShopDapr.ServiceDefaults.Problems;
 using ShopDapr.ServiceDefaults.Telemetry;
 
@@ -24,6 +25,7 @@ public static class ServiceDefaultsExtensions
 
         builder.AddShopTelemetry();
         builder.Services.AddShopProblemDetails();
+        builder.Services.AddStrictJson();
         builder.Services.AddOpenApi();
         builder.Services.AddDaprClient((sp, dapr) =>
         {

@@ -119,6 +119,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
 
     public static TheoryData<string, string> BadOrders() => new()
     {
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"XX"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country" },
         { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "lines" },
         { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.street" },
         { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242","expiry":"13/30","cvc":"1"}}""", "card" },

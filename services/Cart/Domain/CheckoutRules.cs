@@ -17,6 +17,8 @@ public static class CheckoutRules
             foreach (var (field, value) in new[] { ("name", address.Name), ("street", address.Street), ("city", address.City), ("postalCode", address.PostalCode), ("country", address.Country) })
                 if (string.IsNullOrWhiteSpace(value) || value.Length > 200)
                     errors[$"shippingAddress.{field}"] = [$"{field} is required (at most 200 characters)."];
+            if (address is not null && !errors.ContainsKey("shippingAddress.country") && !CountryCodes.IsAssigned(address.Country))
+                errors["shippingAddress.country"] = ["The country is an ISO 3166-1 alpha-2 code in capitals (FR, GB, US)."];
         if (card is null)
             errors["card"] = ["Card details are required."];
         else

@@ -25,6 +25,8 @@ public static class CheckoutRules
         else
             foreach (var (field, value) in AddressFields(a))
                 Require(errors, $"shippingAddress.{field}", value, 200);
+        if (request.ShippingAddress is { } address && !errors.ContainsKey("shippingAddress.country") && !CountryCodes.IsAssigned(address.Country))
+            errors["shippingAddress.country"] = ["The country is an ISO 3166-1 alpha-2 code in capitals (FR, GB, US)."];
         if (request.Card is null || !CardFormat.IsValid(request.Card))
             errors["card"] = ["A card number (12–19 digits), an expiry (MM/YY) and a CVC (3–4 digits) are required."];
         return errors;
