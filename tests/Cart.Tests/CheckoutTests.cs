@@ -234,6 +234,7 @@ public sealed class CheckoutTests : IAsyncLifetime
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"UK"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"fr"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242-4242","expiry":"12/30","cvc":"123"}}""", "card.number")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424243","expiry":"12/30","cvc":"123"}}""", "card.number")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"2030-12","cvc":"123"}}""", "card.expiry")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"12a"}}""", "card.cvc")]
     public async Task Bad_address_or_card_is_400_naming_the_field_and_leaves_the_cart(string json, string field)

@@ -69,7 +69,7 @@ public static class CheckoutApi
 
         // Ordering has the order: remember it (for repeats), then take the ordered lines out of the cart.
         await checkouts.SaveAsync(customerId, idempotencyKey, new CheckoutRecord(accepted.OrderId, fingerprint), cancellationToken);
-        await carts.UpdateAsync(customerId, current => CheckoutRules.TakeOrdered(current, cart.Lines, time.GetUtcNow()), cancellationToken);
+        await carts.UpdateAsync(customerId, current => CheckoutCart.TakeOrdered(current, cart.Lines, time.GetUtcNow()), cancellationToken);
 
         var response = new PlaceOrderResponse(accepted.OrderId);
         return accepted.Repeat

@@ -28,7 +28,7 @@ public static class PlaceOrderApi
         PlaceOrderRequest request, IdempotencyKeys keys, OrderEventStore events, IOrderWorkflows workflows,
         IOptions<OrderingOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (CheckoutRules.Check(request) is { Count: > 0 } errors)
+        if (PlaceOrderRules.Check(request) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors, title: "The order is malformed");
 
         var (orderId, claimed, otherRequest) = await keys.ClaimAsync(request.CustomerId, request.IdempotencyKey, Guid.NewGuid(), request.RequestFingerprint, cancellationToken);
@@ -41,7 +41,7 @@ public static class PlaceOrderApi
         var now = time.GetUtcNow();
         await events.SubmitAsync(orderId, request.CustomerId, now, version => new OrderSubmitted(
             orderId, orderId, version, request.CustomerId, request.CustomerEmail, now, request.Lines, total,
-            request.Currency, request.ShippingAddress, CardFormat.Last4(request.Card.Number)), cancellationToken);
+            request.Currency, request.ShippingAddress, CheckoutRules.Last4(request.Card.Number)), cancellationToken);
         await workflows.StartAsync(new OrderSnapshot(orderId, request.CustomerId, request.CustomerEmail, request.Lines, request.Currency,
             request.ShippingAddress, request.Card, options.Value.ApprovalTimeout), cancellationToken);
 
