@@ -34,6 +34,10 @@ public static class ServiceDefaultsExtensions
                 .UseGrpcEndpoint(DaprEndpoints.Grpc(configuration))
                 .UseDaprApiToken(DaprEndpoints.ApiToken(configuration));
         });
+        var missingTokens = AppTokens.Require(builder.Configuration, builder.Environment);
+        if (missingTokens.Count > 0)
+            builder.Services.AddHostedService(sp => new MissingTokensWarning(missingTokens,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MissingTokensWarning>>()));
         builder.Services.AddShopAuthentication(DaprEndpoints.AppApiToken(builder.Configuration));
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag])

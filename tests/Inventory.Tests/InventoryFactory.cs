@@ -23,8 +23,7 @@ public sealed class InventoryFactory : ShopAppFactory<Program>
     {
         Actors = actors;
         Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
-        if (requireAppToken)
-            Settings["APP_API_TOKEN"] = AppToken;
+        Settings["APP_API_TOKEN"] = AppToken; // every client sends it (ShopAppFactory); requireAppToken is the default now
         ConfigureServices = services =>
         {
             services.AddSingleton(actors.Factory);
@@ -53,8 +52,6 @@ public sealed class InventoryFactory : ShopAppFactory<Program>
     /// <summary>A client as the sidecar calls the app (with the app API token when one is required).</summary>
     public HttpClient SidecarClient()
     {
-        var client = ClientWith(null);
-        client.DefaultRequestHeaders.Add("dapr-api-token", AppToken);
-        return client;
+        return ClientWith(null);
     }
 }

@@ -153,7 +153,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     {
         await using var guarded = new OrderingFactory();
         guarded.Settings["APP_API_TOKEN"] = "app-token";
-        var client = guarded.CreateClient();
+        var client = guarded.CreateClient().WithoutAppToken();
         var refused = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 
