@@ -1,5 +1,7 @@
 using ShopDapr.Inventory.Actors;
+using Dapr.Client;
 using ShopDapr.Inventory.Api;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Inventory.Reservations;
 using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Configuration;
@@ -17,6 +19,8 @@ public static class InventoryServices
         builder.Services.AddSingleton<InventoryActors>();
         builder.Services.AddSingleton<StockReservations>();
         builder.Services.AddExceptionHandler<InventoryExceptionHandler>();
+        builder.Services.AddSingleton<ICatalogSkus>(_ => new CatalogSkus(DaprClient.CreateInvokeHttpClient(
+            ShopNames.AppIds.Catalog, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
         // The actor runtime (InventoryActor hosted here) and the proxy factory both reach the sidecar where
         // ServiceDefaults says (configuration first, then the environment), with the Dapr API token.
         builder.Services.AddActors(actors =>

@@ -1,3 +1,4 @@
+using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Payment;
 using ShopDapr.Payment.Domain;
 using ShopDapr.Payment.Infrastructure;
@@ -46,7 +47,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
             var (record, etag) = await store.GetAsync(request.OrderId, cancellationToken);
             if (record is null)
             {
-                var claim = PaymentRecord.Claim(request, CardChecks.Last4(CardChecks.Digits(request.Card.Number)!), time.GetUtcNow());
+                var claim = PaymentRecord.Claim(request, CheckoutRules.Last4(request.Card.Number), time.GetUtcNow());
                 if (await store.TryClaimAsync(claim, cancellationToken))
                     return await ChargeClaimedAsync(claim, request, cancellationToken);
                 continue; // a concurrent duplicate claimed first: read what it stored

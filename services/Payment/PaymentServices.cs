@@ -11,6 +11,9 @@ public static class PaymentServices
         // The simulated provider keeps its own idempotency records in memory, as a real provider keeps them on its side.
         builder.Services.AddSingleton<ICardProvider, SimulatedCardProvider>();
         builder.Services.AddSingleton<PaymentStore>();
+        builder.Services.AddDataProtection();
+        builder.Services.AddSingleton<ICardCipher, DataProtectionCardCipher>();
+        builder.Services.AddSingleton<CardVault>();
         builder.Services.AddSingleton<PaymentEvents>();
         builder.Services.AddSingleton<PaymentAnnouncer>();
         builder.Services.AddSingleton<PaymentProcessor>();

@@ -11,6 +11,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPaymentInternalApi();
+app.MapCardVaultApi();
 app.MapPaymentAdminApi();
 
 app.Run();

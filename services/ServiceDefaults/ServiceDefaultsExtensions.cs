@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ShopDapr.ServiceDefaults.Auth;
 using ShopDapr.ServiceDefaults.Configuration;
 using ShopDapr.ServiceDefaults.Health;
+using ShopDapr.ServiceDefaults.Json;
 using ShopDapr.ServiceDefaults.Problems;
 using ShopDapr.ServiceDefaults.Telemetry;
 
@@ -24,6 +25,7 @@ public static class ServiceDefaultsExtensions
 
         builder.AddShopTelemetry();
         builder.Services.AddShopProblemDetails();
+        builder.Services.AddStrictJson();
         builder.Services.AddOpenApi();
         builder.Services.AddDaprClient((sp, dapr) =>
         {
@@ -32,6 +34,10 @@ public static class ServiceDefaultsExtensions
                 .UseGrpcEndpoint(DaprEndpoints.Grpc(configuration))
                 .UseDaprApiToken(DaprEndpoints.ApiToken(configuration));
         });
+        var missingTokens = AppTokens.Require(builder.Configuration, builder.Environment);
+        if (missingTokens.Count > 0)
+            builder.Services.AddHostedService(sp => new MissingTokensWarning(missingTokens,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<MissingTokensWarning>>()));
         builder.Services.AddShopAuthentication(DaprEndpoints.AppApiToken(builder.Configuration));
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthEndpoints.LiveTag])

@@ -21,6 +21,20 @@ public sealed class CartApiTests : IAsyncLifetime
     private HttpClient Customer(string id = "customer-1") => _app.ClientWith(_app.Tokens.Customer(id));
 
     [Fact]
+    public async Task A_quantity_sent_as_a_string_is_400_and_adds_nothing()
+    {
+        var product = _app.AddProduct(price: 12.50m, name: "Hammer");
+
+        var response = await Customer().PostAsync("/api/cart/items",
+            new StringContent($$"""{"productId":"{{product.Id}}","quantity":"2"}""", System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await response.ReadProblemAsync(Ct);
+        var cart = await Customer().GetFromJsonAsync<JsonElement>("/api/cart", Ct);
+        Assert.Empty(cart.GetProperty("lines").EnumerateArray());
+    }
+
+    [Fact]
     public async Task Adding_an_item_prices_it_from_the_catalog_through_the_sidecar()
     {
         var product = _app.AddProduct(price: 12.50m, name: "Hammer");

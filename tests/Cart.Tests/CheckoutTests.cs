@@ -112,6 +112,57 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Single(_app.OrderingCalls);
     }
 
+    public static TheoryData<string> OtherRequests() => new()
+    {
+        """{"shippingAddress":{"name":"Ada","street":"1 Main St","city":"Paris","postalCode":"75001","country":"DE"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""",
+        """{"shippingAddress":{"name":"Ada","street":"1 Main St","city":"Paris","postalCode":"75001","country":"FR"},"card":{"number":"4000000000000002","expiry":"12/30","cvc":"123"}}""",
+        """{"shippingAddress":{"name":"Ada","street":"1 Main St","city":"Paris","postalCode":"75001","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"124"}}""",
+    };
+
+    [Theory]
+    [MemberData(nameof(OtherRequests))]
+    public async Task The_same_key_with_another_body_is_422_and_places_nothing(string other)
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        await _app.FillCartAsync("customer-1", Hammer);
+
+        var reused = await Customer().PostAsync("/api/cart/checkout", new StringContent(other, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("Idempotency-Key", (await reused.ReadProblemAsync(Ct)).GetProperty("title").GetString());
+        Assert.Single(_app.OrderingCalls);
+        Assert.Equal([Hammer], await CartOf("customer-1"));
+    }
+
+    [Fact]
+    public async Task The_same_body_in_another_field_order_and_spacing_is_the_same_request()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        var first = await (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+        const string reordered = """
+            { "card": { "cvc": "123", "expiry": "12/30", "number": "4242424242424242" },
+              "shippingAddress": { "country": "FR", "postalCode": "75001", "city": "Paris", "street": "1 Main St", "name": "Ada" } }
+            """;
+
+        var again = await Customer().PostAsync("/api/cart/checkout", new StringContent(reordered, Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(first!.OrderId, (await again.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId);
+    }
+
+    [Fact]
+    public async Task The_idempotency_record_holds_a_fingerprint_not_the_card()
+    {
+        await _app.FillCartAsync("customer-1", Hammer);
+        await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+
+        var record = _app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1"))!;
+        Assert.Matches("^[0-9a-f]{64}$", record.RequestFingerprint!);
+        Assert.Equal(record.RequestFingerprint, Assert.Single(_app.OrderingCalls).Body.RequestFingerprint);
+        Assert.DoesNotContain("4242424242424242", JsonSerializer.Serialize(record));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.ServiceUnavailable)]
     [InlineData(HttpStatusCode.Conflict)] // ordering's "changed concurrently; retry": a retry, not a refusal
@@ -179,7 +230,11 @@ public sealed class CheckoutTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":""},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"XX"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"UK"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"fr"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242-4242","expiry":"12/30","cvc":"123"}}""", "card.number")]
+    [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424243","expiry":"12/30","cvc":"123"}}""", "card.number")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"2030-12","cvc":"123"}}""", "card.expiry")]
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"12a"}}""", "card.cvc")]
     public async Task Bad_address_or_card_is_400_naming_the_field_and_leaves_the_cart(string json, string field)

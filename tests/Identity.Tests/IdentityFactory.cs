@@ -41,6 +41,13 @@ public sealed class IdentityFactory : ShopAppFactory<Program>
     /// <summary>Identity validates its own tokens by fetching its own JWKS in-process.</summary>
     private sealed class SelfJwks(IdentityFactory factory) : IJwksHttpClientFactory
     {
-        public HttpClient Create(string appId) => new(factory.Server.CreateHandler()) { BaseAddress = new Uri("http://identity") };
+        public HttpClient Create(string appId)
+        {
+            // As through the sidecar: with the app API token identity demands (ShopAppFactory sets one).
+            var client = new HttpClient(factory.Server.CreateHandler()) { BaseAddress = new Uri("http://identity") };
+            if (factory.Settings.GetValueOrDefault("APP_API_TOKEN") is { Length: > 0 } token)
+                client.DefaultRequestHeaders.Add("dapr-api-token", token);
+            return client;
+        }
     }
 }

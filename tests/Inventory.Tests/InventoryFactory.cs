@@ -1,5 +1,6 @@
 using Dapr.Actors.Client;
 using Microsoft.Extensions.DependencyInjection;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Inventory.Reservations;
 using ShopDapr.Inventory.Tests.Actors;
 using ShopDapr.Inventory.Tests.Reservations;
@@ -22,18 +23,35 @@ public sealed class InventoryFactory : ShopAppFactory<Program>
     {
         Actors = actors;
         Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
-        if (requireAppToken)
-            Settings["APP_API_TOKEN"] = AppToken;
-        ConfigureServices = services => services.AddSingleton(actors.Factory);
+        Settings["APP_API_TOKEN"] = AppToken; // every client sends it (ShopAppFactory); requireAppToken is the default now
+        ConfigureServices = services =>
+        {
+            services.AddSingleton(actors.Factory);
+            services.AddSingleton<ICatalogSkus>(Catalog);
+        };
     }
 
     public LocalActors Actors { get; }
 
+    /// <summary>The catalog as inventory sees it: by default every SKU exists.</summary>
+    public CatalogDouble Catalog { get; } = new();
+
+    public sealed class CatalogDouble : ICatalogSkus
+    {
+        public Func<string, bool> Exists { get; set; } = _ => true;
+
+        public System.Collections.Concurrent.ConcurrentQueue<string> Asked { get; } = new();
+
+        public Task<bool> ExistsAsync(string sku, CancellationToken cancellationToken)
+        {
+            Asked.Enqueue(sku);
+            return Task.FromResult(Exists(sku));
+        }
+    }
+
     /// <summary>A client as the sidecar calls the app (with the app API token when one is required).</summary>
     public HttpClient SidecarClient()
     {
-        var client = ClientWith(null);
-        client.DefaultRequestHeaders.Add("dapr-api-token", AppToken);
-        return client;
+        return ClientWith(null);
     }
 }

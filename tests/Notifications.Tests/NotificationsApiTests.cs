@@ -185,6 +185,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
     {
         await using var app = new NotificationsFactory();
         app.Settings["APP_API_TOKEN"] = "app-token";
+        app.Sidecar().WithoutAppToken();
         var (response, _) = await app.DeliverAsync(Events.Paid(), cancellationToken: Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         await response.ReadProblemAsync(Ct);

@@ -70,12 +70,15 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
     public async Task An_idempotency_key_is_claimed_once_even_by_racing_requests()
     {
         var keys = new IdempotencyKeys(_dapr);
-        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => keys.ClaimAsync("c1", "key-1", Guid.NewGuid(), Ct), Ct)));
+        var claims = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => keys.ClaimAsync("c1", "key-1", Guid.NewGuid(), "fp-1", Ct), Ct)));
 
         Assert.Single(claims, c => c.Claimed);
         Assert.Single(claims.Select(c => c.OrderId).Distinct());
-        var other = await keys.ClaimAsync("c2", "key-1", Guid.NewGuid(), Ct);
+        Assert.DoesNotContain(claims, c => c.OtherRequest);
+        var other = await keys.ClaimAsync("c2", "key-1", Guid.NewGuid(), "fp-2", Ct);
         Assert.True(other.Claimed);
+        var reused = await keys.ClaimAsync("c1", "key-1", Guid.NewGuid(), "fp-other", Ct);
+        Assert.Equal((claims[0].OrderId, false, true), (reused.OrderId, reused.Claimed, reused.OtherRequest));
     }
 
     [Fact]

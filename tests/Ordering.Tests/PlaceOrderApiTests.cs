@@ -48,6 +48,23 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_same_key_with_another_request_fingerprint_is_422_and_starts_nothing_new()
+    {
+        var client = _app.CreateClient();
+        var first = await (await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-a" }, Ct))
+            .Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+
+        var reused = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-b" }, Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+        Assert.Contains("another request", (await reused.ReadProblemAsync(Ct)).GetProperty("title").GetString());
+        Assert.Single((await _app.Events.ReadAsync(first!.OrderId, Ct))!.Events);
+        await _app.Workflows.Received(1).StartAsync(Arg.Any<OrderSnapshot>(), Arg.Any<CancellationToken>());
+        var same = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request() with { RequestFingerprint = "fp-a" }, Ct);
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+    }
+
+    [Fact]
     public async Task An_order_and_its_outbox_admin_and_customer_entries_are_written_in_one_transaction_which_a_concurrent_writer_makes_retry()
     {
         var lists = _app.Services.GetRequiredService<IdLists>();
@@ -102,9 +119,11 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
 
     public static TheoryData<string, string> BadOrders() => new()
     {
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"XX"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country" },
         { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "lines" },
         { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.street" },
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242","expiry":"13/30","cvc":"1"}}""", "card" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242","expiry":"13/30","cvc":"1"}}""", "card.number" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"13/30","cvc":"123"}}""", "card.expiry" },
         { """{"idempotencyKey":"","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "idempotencyKey" },
     };
 
@@ -134,7 +153,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     {
         await using var guarded = new OrderingFactory();
         guarded.Settings["APP_API_TOKEN"] = "app-token";
-        var client = guarded.CreateClient();
+        var client = guarded.CreateClient().WithoutAppToken();
         var refused = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
 

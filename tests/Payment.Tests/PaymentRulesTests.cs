@@ -7,31 +7,33 @@ namespace ShopDapr.Payment.Tests;
 public sealed class PaymentRulesTests
 {
     [Theory]
-    [InlineData("4242 4242 4242 4242", "4242424242424242")]
-    [InlineData("4242-4242-4242-4242", "4242424242424242")]
-    [InlineData("424242424242", "424242424242")]
-    [InlineData("42424242424", null)]
-    [InlineData("42424242424242424242", null)]
-    [InlineData("4242x24242424242", null)]
-    [InlineData("", null)]
-    [InlineData(null, null)]
-    public void Card_numbers_are_12_to_19_digits_with_optional_separators(string? number, string? digits) =>
-        Assert.Equal(digits, CardChecks.Digits(number));
+    [InlineData("4242424242424242", true)]
+    [InlineData("4000000000000119", true)]
+    [InlineData("424242424242", true)] // 12 digits, Luhn-valid
+    [InlineData("4242424242424243", false)] // a typo: fails the Luhn check
+    [InlineData("4242 4242 4242 4242", false)] // one form: digits only
+    [InlineData("4242-4242-4242-4242", false)]
+    [InlineData("42424242424", false)]
+    [InlineData("42424242424242424242", false)]
+    [InlineData("4242x24242424242", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void A_card_number_is_12_to_19_digits_passing_Luhn(string? number, bool valid) =>
+        Assert.Equal(valid, CheckoutRules.IsCardNumber(number));
 
     [Fact]
-    public void Only_the_last_four_digits_are_kept_and_Luhn_tells_typos()
+    public void Only_the_last_four_digits_are_kept()
     {
-        Assert.Equal("4242", CardChecks.Last4("4242424242424242"));
-        Assert.True(CardChecks.PassesLuhn(SimulatedCardProvider.Approves));
-        Assert.True(CardChecks.PassesLuhn(SimulatedCardProvider.FailsTwiceThenApproves));
-        Assert.False(CardChecks.PassesLuhn("4242424242424243"));
+        Assert.Equal("4242", CheckoutRules.Last4("4242424242424242"));
+        Assert.True(CheckoutRules.PassesLuhn(SimulatedCardProvider.Approves));
+        Assert.True(CheckoutRules.PassesLuhn(SimulatedCardProvider.FailsTwiceThenApproves));
     }
 
     [Theory]
     [InlineData("12/39", 2039, 12)]
     [InlineData("01/2030", 2030, 1)]
     public void Expiry_is_MM_YY_or_MM_YYYY(string expiry, int year, int month) =>
-        Assert.Equal((year, month), CardChecks.Expiry(expiry));
+        Assert.Equal(new CardExpiry(year, month), CardExpiry.Parse(expiry));
 
     [Theory]
     [InlineData("13/30")]
@@ -39,8 +41,22 @@ public sealed class PaymentRulesTests
     [InlineData("1/30")]
     [InlineData("12-30")]
     [InlineData("12/3")]
+    [InlineData("12/203")]
     [InlineData("ab/cd")]
-    public void Other_expiry_shapes_are_refused(string expiry) => Assert.Null(CardChecks.Expiry(expiry));
+    public void Other_expiry_shapes_are_refused(string expiry) => Assert.Null(CardExpiry.Parse(expiry));
+
+    [Fact]
+    public void Cart_ordering_and_payment_agree_on_one_card_because_they_call_one_rule()
+    {
+        // MM/YYYY was payment's alone before; now every caller accepts both forms, and the same card errors everywhere.
+        var card = new CardDetails(SimulatedCardProvider.Approves, "01/2031", "1234");
+        var address = new Address("A", "S", "C", "P", "FR");
+        Assert.Empty(CheckoutRules.Check(address, card));
+        Assert.Null(ChargeRules.Check(Request() with { Card = card }));
+        var typo = card with { Number = "4242424242424241" };
+        Assert.Equal(["card.number"], CheckoutRules.Check(address, typo).Keys);
+        Assert.Equal(["card.number"], ChargeRules.Check(Request() with { Card = typo })!.Errors.Keys);
+    }
 
     public static TheoryData<string, ChargeRequest, int> Requests => new()
     {

@@ -43,12 +43,12 @@ public sealed class PaymentSecurityTests : IAsyncLifetime
         await using var app = new PaymentFactory();
         app.Settings["APP_API_TOKEN"] = "app-token";
         var orderId = Guid.NewGuid();
-        var without = await app.CreateClient().PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId), Ct);
+        var without = await app.CreateClient().WithoutAppToken().PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         await without.ReadProblemAsync(Ct);
         Assert.Equal(0, app.Provider.Charges);
 
-        var sidecar = app.CreateClient();
+        var sidecar = app.CreateClient().WithoutAppToken();
         sidecar.DefaultRequestHeaders.Add("dapr-api-token", "app-token");
         Assert.Equal(HttpStatusCode.OK, (await sidecar.PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId), Ct)).StatusCode);
     }

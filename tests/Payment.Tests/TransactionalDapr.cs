@@ -24,7 +24,7 @@ public sealed class TransactionalDapr
     public TransactionalDapr()
     {
         Client.CheckHealthAsync(Arg.Any<CancellationToken>()).Returns(true);
-        UseState<PaymentRecord?>().UseState<PaymentLedger?>().UseState<PaymentRecord>();
+        UseState<PaymentRecord?>().UseState<PaymentLedger?>().UseState<PaymentRecord>().UseState<ShopDapr.Payment.Infrastructure.VaultEntry?>();
         UseEvents<PaymentCharged>().UseEvents<PaymentRefunded>().UseEvents<PaymentDeclined>();
         Client.TryDeleteStateAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<string>(), Arg.Any<StateOptions>(), Arg.Any<IReadOnlyDictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci =>

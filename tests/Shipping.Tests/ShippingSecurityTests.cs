@@ -43,11 +43,11 @@ public sealed class ShippingSecurityTests : IAsyncLifetime
     {
         await using var app = new ShippingFactory();
         app.Settings["APP_API_TOKEN"] = "app-token";
-        var without = await app.CreateClient().PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(Guid.NewGuid()), Ct);
+        var without = await app.CreateClient().WithoutAppToken().PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(Guid.NewGuid()), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         await without.ReadProblemAsync(Ct);
         Assert.Empty(app.Dapr.State);
-        var sidecar = app.CreateClient();
+        var sidecar = app.CreateClient().WithoutAppToken();
         sidecar.DefaultRequestHeaders.Add("dapr-api-token", "app-token");
         Assert.Equal(HttpStatusCode.OK, (await sidecar.PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(Guid.NewGuid()), Ct)).StatusCode);
     }

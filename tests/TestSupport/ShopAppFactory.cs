@@ -20,7 +20,17 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
-    public Dictionary<string, string?> Settings { get; } = new();
+    /// <summary>The app API token every factory app gets by default: outside Development an app refuses to start without it.</summary>
+    public const string DefaultAppApiToken = "test-app-api-token";
+
+    public const string DefaultDaprApiToken = "test-dapr-api-token";
+
+    /// <summary>Configuration for the app; starts with the two tokens (a test may change or remove them).</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["APP_API_TOKEN"] = DefaultAppApiToken,
+        ["DAPR_API_TOKEN"] = DefaultDaprApiToken,
+    };
 
     /// <summary>False: the app keeps its real DaprClient (pointed at a sidecar through <see cref="Settings"/>).</summary>
     public bool UseFakeDapr { get; set; } = true;
@@ -39,6 +49,22 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
         });
     }
 
+    /// <summary>
+    /// Every client calls as the sidecar does, with the app API token in <c>dapr-api-token</c> (a test of the token
+    /// itself removes it: <see cref="AppTokenClients.WithoutAppToken"/>).
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        // A public entry (the gateway) is called by browsers: its clients carry no sidecar token.
+        var publicEntry = Services.GetService<Microsoft.Extensions.Options.IOptions<ShopDapr.ServiceDefaults.ServiceDefaultsOptions>>()?.Value.PublicEntry == true;
+        if (!publicEntry && Settings.GetValueOrDefault("APP_API_TOKEN") is { Length: > 0 } token)
+            client.DefaultRequestHeaders.Add(AppTokenHeader, token);
+    }
+
+    public const string AppTokenHeader = "dapr-api-token";
+
+
     /// <summary>A client that sends <paramref name="token"/> as a bearer token (none when null).</summary>
     public HttpClient ClientWith(string? token)
     {
@@ -53,5 +79,15 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
         base.Dispose(disposing);
         if (disposing)
             Tokens.Dispose();
+    }
+}
+
+public static class AppTokenClients
+{
+    /// <summary><paramref name="client"/> without the app API token, as a caller that bypasses the sidecar.</summary>
+    public static HttpClient WithoutAppToken(this HttpClient client)
+    {
+        client.DefaultRequestHeaders.Remove("dapr-api-token");
+        return client;
     }
 }

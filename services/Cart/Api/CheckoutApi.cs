@@ -14,7 +14,8 @@ public sealed record CheckoutRequest(Address? ShippingAddress, CardDetails? Card
 /// <summary>
 /// <c>POST /api/cart/checkout</c>: hands a snapshot of the customer's cart to ordering (which starts the order's
 /// workflow) and empties the cart once ordering has accepted it — a failure leaves the cart as it was.
-/// Idempotent per <c>Idempotency-Key</c>: a repeat answers 200 with the first order, even after the cart was emptied.
+/// Idempotent per <c>Idempotency-Key</c>: a repeat answers 200 with the first order, even after the cart was emptied;
+/// the same key with another request (<see cref="CheckoutFingerprint"/>) is a 422 — a key belongs to one request.
 /// </summary>
 public static class CheckoutApi
 {
@@ -42,8 +43,11 @@ public static class CheckoutApi
             ? subject
             : throw new InvalidOperationException("An authorised customer token has no subject.");
 
+        var fingerprint = CheckoutFingerprint.Of(customerId, idempotencyKey, request.ShippingAddress, request.Card);
         if (await checkouts.FindAsync(customerId, idempotencyKey, cancellationToken) is { } done)
-            return TypedResults.Ok(new PlaceOrderResponse(done.OrderId));
+            return CheckoutFingerprint.Matches(done.RequestFingerprint, fingerprint)
+                ? TypedResults.Ok(new PlaceOrderResponse(done.OrderId))
+                : KeyReused();
         if (CheckoutRules.Check(request.ShippingAddress, request.Card) is { Count: > 0 } errors)
             return TypedResults.ValidationProblem(errors, title: "The checkout is malformed");
 
@@ -58,18 +62,24 @@ public static class CheckoutApi
         var answer = await ordering.PlaceAsync(new PlaceOrderRequest(
             idempotencyKey, customerId, user.FindFirst(ShopNames.ClaimTypes.Email)?.Value ?? "",
             [.. cart.Lines.Select(l => new OrderLine(l.ProductId, l.Sku, l.Name, l.UnitPrice, l.Quantity))],
-            Currency, request.ShippingAddress!, request.Card!), cancellationToken);
+            Currency, request.ShippingAddress!, request.Card!, fingerprint), cancellationToken);
         if (answer is PlaceOrderAnswer.Refused refused)
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Ordering refused the order", detail: refused.Detail);
         var accepted = (PlaceOrderAnswer.Accepted)answer;
 
         // Ordering has the order: remember it (for repeats), then take the ordered lines out of the cart.
-        await checkouts.SaveAsync(customerId, idempotencyKey, new CheckoutRecord(accepted.OrderId), cancellationToken);
-        await carts.UpdateAsync(customerId, current => CheckoutRules.TakeOrdered(current, cart.Lines, time.GetUtcNow()), cancellationToken);
+        await checkouts.SaveAsync(customerId, idempotencyKey, new CheckoutRecord(accepted.OrderId, fingerprint), cancellationToken);
+        await carts.UpdateAsync(customerId, current => CheckoutCart.TakeOrdered(current, cart.Lines, time.GetUtcNow()), cancellationToken);
 
         var response = new PlaceOrderResponse(accepted.OrderId);
         return accepted.Repeat
             ? TypedResults.Ok(response)
             : TypedResults.Accepted($"/api/orders/{accepted.OrderId}", response);
     }
+
+    /// <summary>The payment providers' rule (Stripe answers the same): an idempotency key belongs to one request.</summary>
+    internal static ProblemHttpResult KeyReused() => TypedResults.Problem(
+        statusCode: StatusCodes.Status422UnprocessableEntity,
+        title: "The Idempotency-Key was used for another request",
+        detail: $"This {IdempotencyKeyHeader} already placed an order with a different shipping address or card; use a new key for a new checkout.");
 }

@@ -5,8 +5,8 @@ using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Cart.Infrastructure;
 
-/// <summary>The order a checkout (customer, Idempotency-Key) placed.</summary>
-public sealed record CheckoutRecord(Guid OrderId);
+/// <summary>The order a checkout (customer, Idempotency-Key) placed, and the <see cref="Contracts.Ordering.CheckoutFingerprint"/> of its request.</summary>
+public sealed record CheckoutRecord(Guid OrderId, string? RequestFingerprint = null);
 
 /// <summary>
 /// Remembers each checkout's order so a repeat answers the same order even after the cart was emptied.

@@ -13,6 +13,7 @@ public static class CatalogApi
             .MapSearchApi()
             .MapCategoriesApi()
             .MapEditApi();
+        app.MapSkuApi();
         return app;
     }
 }

@@ -11,7 +11,9 @@ public sealed record OrderLine(Guid ProductId, string Sku, string Name, decimal 
 
 /// <summary>
 /// cart → ordering (<see cref="OrderingRoutes.PlaceOrder"/>): create the order and start its workflow.
-/// Idempotent per (<paramref name="CustomerId"/>, <paramref name="IdempotencyKey"/>): a repeat returns the first order id.
+/// Idempotent per (<paramref name="CustomerId"/>, <paramref name="IdempotencyKey"/>): a repeat returns the first order id;
+/// a repeat whose <paramref name="RequestFingerprint"/> (<see cref="CheckoutFingerprint"/> of the client's checkout) differs
+/// is refused with 422, as the key belongs to another request.
 /// </summary>
 public sealed record PlaceOrderRequest(
     string IdempotencyKey,
@@ -20,7 +22,8 @@ public sealed record PlaceOrderRequest(
     IReadOnlyList<OrderLine> Lines,
     string Currency,
     Address ShippingAddress,
-    CardDetails Card);
+    CardDetails Card,
+    string? RequestFingerprint = null);
 
 /// <summary>202 Accepted (new) or 200 OK (repeat of the same idempotency key).</summary>
 public sealed record PlaceOrderResponse(Guid OrderId);

@@ -18,6 +18,9 @@ public static class PaymentRoutes
 {
     public const string Charges = "/internal/payments";
 
+    /// <summary>cart → payment at checkout: <c>POST</c> a card (number, expiry, CVC), 201 <see cref="VaultedCard"/>.</summary>
+    public const string Cards = "/internal/cards";
+
     public static string Refund(Guid orderId) => $"{Charges}/{orderId}/refund";
 }
 

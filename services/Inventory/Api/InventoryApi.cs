@@ -1,14 +1,16 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Inventory.Domain;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Inventory.Reservations;
 using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Inventory.Api;
 
 /// <summary>
-/// <c>/api/inventory/{sku}</c>: anyone reads a SKU's level; an admin sets its stock on hand. A SKU nobody has stocked
-/// reads as 0 on hand (stock is seeded by an admin PUT, not from the catalog).
+/// <c>/api/inventory/{sku}</c>: anyone reads a SKU's level; an admin sets its stock on hand, for a SKU the catalog has
+/// (404 otherwise: <see cref="ICatalogSkus"/>). A SKU nobody has stocked reads as 0 on hand (stock is seeded by an admin
+/// PUT, not from the catalog).
 /// </summary>
 public static class InventoryApi
 {
@@ -29,7 +31,7 @@ public static class InventoryApi
     }
 
     public static async Task<Results<Ok<StockLevel>, ValidationProblem, ProblemHttpResult>> SetOnHand(
-        string sku, SetStockBody request, InventoryActors actors, CancellationToken cancellationToken)
+        string sku, SetStockBody request, InventoryActors actors, ICatalogSkus catalog, CancellationToken cancellationToken)
     {
         if (!Sku.TryNormalize(sku, out var normalized))
             return Problems.Malformed("sku", Sku.Rule);
@@ -37,6 +39,10 @@ public static class InventoryApi
             return Problems.Malformed("onHand", "The stock on hand is required.");
         if (onHand is < 0 or > InventoryOptions.MaxOnHand)
             return Problems.RuleBroken("onHand", $"The stock on hand must be 0 to {InventoryOptions.MaxOnHand}.");
+        if (!await catalog.ExistsAsync(normalized, cancellationToken))
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown SKU",
+                detail: $"No product in the catalog has SKU {normalized}; create the product before stocking it.",
+                extensions: new Dictionary<string, object?> { ["sku"] = normalized });
         cancellationToken.ThrowIfCancellationRequested();
         var result = await actors.For(normalized).SetOnHandAsync(onHand);
         if (!result.Applied)

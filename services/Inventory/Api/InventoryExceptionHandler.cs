@@ -1,5 +1,6 @@
 using Dapr;
 using Dapr.Actors;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.ServiceDefaults.Problems;
 
 namespace ShopDapr.Inventory.Api;
@@ -12,6 +13,9 @@ internal sealed class InventoryExceptionHandler(IProblemDetailsService problems,
         DaprException or DaprApiException or ActorMethodInvocationException or HttpRequestException => new(
             StatusCodes.Status503ServiceUnavailable, "Stock is unavailable right now",
             "The stock actors or the state store could not be reached; retry later."),
+        CatalogUnavailableException => new(
+            StatusCodes.Status503ServiceUnavailable, "The catalog is unavailable right now",
+            "Whether the SKU exists could not be checked with the catalog; retry later."),
         _ => null,
     };
 }

@@ -1,3 +1,4 @@
+using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Payment;
 
 namespace ShopDapr.Payment.Domain;
@@ -15,14 +16,10 @@ public static class ChargeRules
             return Malformed("body", "A charge request is required.");
         if (request.OrderId == Guid.Empty)
             return Malformed("orderId", "An order id is required.");
-        if (request.Card is null)
-            return Malformed("card", "Card details are required.");
-        if (CardChecks.Digits(request.Card.Number) is null)
-            return Malformed("card.number", "A card number is 12 to 19 digits.");
-        if (CardChecks.Expiry(request.Card.Expiry) is null)
-            return Malformed("card.expiry", "The expiry is MM/YY or MM/YYYY.");
-        if (!CardChecks.IsCvc(request.Card.Cvc))
-            return Malformed("card.cvc", "The CVC is 3 or 4 digits.");
+        var cardErrors = new Dictionary<string, string[]>();
+        CheckoutRules.CheckCard(request.Card, cardErrors);
+        if (cardErrors.Count > 0)
+            return new Problem(400, cardErrors);
         if (request.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
             return Broken("currency", "The currency is a three-letter ISO 4217 code in capitals (EUR, USD).");
         if (request.Amount is <= 0 or > MaxAmount)

@@ -47,7 +47,7 @@ public sealed class SimulatedCardProvider(TimeProvider time) : ICardProvider
         var attempt = _attempts.AddOrUpdate(idempotencyKey, 1, (_, n) => n + 1);
         if (_charges.TryGetValue(idempotencyKey, out var known))
             return Task.FromResult(known.Value);
-        var digits = CardChecks.Digits(card.Number) ?? "";
+        var digits = card.Number;
         if (digits == FailsTwiceThenApproves && attempt <= TransientFailures)
             return Task.FromResult<ProviderCharge>(new ProviderCharge.TransientFailure("The card network timed out; try again."));
         var answer = _charges.GetOrAdd(idempotencyKey, _ => new Lazy<ProviderCharge>(() => Decide(digits, card.Expiry)));
@@ -67,9 +67,9 @@ public sealed class SimulatedCardProvider(TimeProvider time) : ICardProvider
 
     private ProviderCharge Decide(string digits, string expiry)
     {
-        if (!CardChecks.PassesLuhn(digits))
+        if (!CheckoutRules.PassesLuhn(digits))
             return new ProviderCharge.Declined(DeclineCodes.IncorrectNumber, "The card number is incorrect.");
-        if (CardChecks.Expiry(expiry) is not { } until || CardChecks.IsExpired(until, time.GetUtcNow()))
+        if (CardExpiry.Parse(expiry) is not { } until || until.IsPastAt(time.GetUtcNow()))
             return new ProviderCharge.Declined(DeclineCodes.ExpiredCard, "The card has expired.");
         switch (digits)
         {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace ShopDapr.ServiceDefaults.Auth;
 
 /// <summary>
-/// When APP_API_TOKEN is set, every call must come from the sidecar with that token in <c>dapr-api-token</c>
+/// With APP_API_TOKEN set (required outside Development: <see cref="AppTokens"/>), every call must come from the sidecar with that token in <c>dapr-api-token</c>
 /// (checked by Dapr.AspNetCore's "Dapr" authentication scheme); health probes are exempt. A missing or wrong token is a 401.
 /// </summary>
 internal sealed class AppApiTokenMiddleware(RequestDelegate next)

@@ -27,10 +27,11 @@ public static class AuthenticationSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(ShopNames.Policies.Customer, p => p.RequireAuthenticatedUser().RequireRole(ShopNames.Roles.Customer))
             .AddPolicy(ShopNames.Policies.Admin, p => p.RequireAuthenticatedUser().RequireRole(ShopNames.Roles.Admin));
+        // Fail closed: without an app API token no caller can prove it is the sidecar, so sidecar-only routes refuse everyone.
         if (appApiToken is not null)
             services.Configure<AuthorizationOptions>(o => o.AddDapr(ShopNames.Policies.DaprSidecar));
         else
-            services.Configure<AuthorizationOptions>(o => o.AddPolicy(ShopNames.Policies.DaprSidecar, p => p.RequireAssertion(_ => true)));
+            services.Configure<AuthorizationOptions>(o => o.AddPolicy(ShopNames.Policies.DaprSidecar, p => p.RequireAssertion(_ => false)));
         return services;
     }
 

@@ -23,6 +23,9 @@ public sealed class CatalogAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        // Sidecar-only routes (the subscriptions) answer no one without an app API token; clients call as the sidecar.
+        builder.UseSetting("APP_API_TOKEN", AppApiToken);
+        builder.UseSetting("DAPR_API_TOKEN", "catalog-dapr-api-token");
         builder.UseSetting("Catalog:DemoProductCount", DemoCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
         {
@@ -31,6 +34,14 @@ public sealed class CatalogAppFactory : WebApplicationFactory<Program>
             services.RemoveAll<IJwksHttpClientFactory>();
             services.AddSingleton<IJwksHttpClientFactory>(Tokens);
         });
+    }
+
+    public const string AppApiToken = "catalog-app-api-token";
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("dapr-api-token", AppApiToken);
     }
 
     public HttpClient Anonymous() => CreateClient();

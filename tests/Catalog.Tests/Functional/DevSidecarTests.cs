@@ -43,6 +43,7 @@ public sealed class DevSidecarTests
             {
                 b.UseSetting("DAPR_HTTP_ENDPOINT", $"http://127.0.0.1:{httpPort}");
                 b.UseSetting("DAPR_GRPC_ENDPOINT", $"http://127.0.0.1:{grpcPort}");
+                b.UseSetting("APP_API_TOKEN", "catalog-app-token"); // without it the sidecar could deliver no event
                 b.UseSetting("Catalog:DemoProductCount", Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 b.ConfigureTestServices(s => s.RemoveAll<IJwksHttpClientFactory>().AddSingleton<IJwksHttpClientFactory>(tokens));
             });
@@ -54,7 +55,9 @@ public sealed class DevSidecarTests
                 HttpPort = httpPort,
                 GrpcPort = grpcPort,
                 AppChannel = AppChannelOptions.FromHandler(factory.Server.CreateHandler()),
+                AppApiToken = "catalog-app-token",
             }, cancellationToken: ct);
+
             await using (sidecar)
             {
                 using var rival = Client(sidecar);
@@ -67,10 +70,17 @@ public sealed class DevSidecarTests
         }
     }
 
+    /// <summary>The app demands its app API token from every caller (health probes aside): the test calls as the sidecar would.</summary>
+    private static HttpClient AsSidecar(HttpClient client)
+    {
+        client.DefaultRequestHeaders.Add("dapr-api-token", "catalog-app-token");
+        return client;
+    }
+
     /// <param name="rival">Another replica of the catalog: writes state and publishes on catalog-events behind this app's back.</param>
     private static async Task RunScenarioAsync(WebApplicationFactory<Program> factory, TestTokens tokens, DaprClient rival, CancellationToken ct)
     {
-        var client = factory.CreateClient();
+        var client = AsSidecar(factory.CreateClient());
         var deadline = DateTime.UtcNow.AddSeconds(60);
         HttpResponseMessage list;
         while (!(list = await client.GetAsync("/api/catalog/products?pageSize=5", ct)).IsSuccessStatusCode)
@@ -80,7 +90,7 @@ public sealed class DevSidecarTests
         }
         Assert.Equal(Count, (await ReadAsync<PageDto>(list, ct)).Total);
 
-        var admin = factory.CreateClient();
+        var admin = AsSidecar(factory.CreateClient());
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Issue("admin-1", ShopNames.Roles.Admin));
         using var created = await admin.PostAsJsonAsync("/api/catalog/products",
             new { sku = "DEV-0001", name = "Sidecar Tested Lantern", category = "outdoors", brand = "Wildcamp", price = 24.5m }, ct);

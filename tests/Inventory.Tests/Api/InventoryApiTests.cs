@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using ShopDapr.Contracts.Inventory;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Inventory.Tests.Api;
@@ -34,6 +35,44 @@ public sealed class InventoryApiTests : IAsyncLifetime
         Assert.Equal(new StockLevel("ABC-000001", 25, 0, 25), await put.Content.ReadFromJsonAsync<StockLevel>(Ct));
         Assert.Equal(new StockLevel("ABC-000001", 25, 0, 25),
             await _app.ClientWith(_app.Tokens.Customer()).GetFromJsonAsync<StockLevel>("/api/inventory/ABC-000001", Ct));
+    }
+
+    [Fact]
+    public async Task Setting_stock_of_a_sku_the_catalog_does_not_have_is_404_and_creates_nothing()
+    {
+        _app.Catalog.Exists = sku => sku != "NOPE-000001";
+
+        var put = await _app.ClientWith(_app.Tokens.Admin()).PutAsJsonAsync("/api/inventory/nope-000001", new SetStockRequest(25), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+        Assert.Equal("NOPE-000001", (await put.ReadProblemAsync(Ct)).GetProperty("sku").GetString());
+        Assert.Equal(["NOPE-000001"], _app.Catalog.Asked);
+        Assert.Equal(0, (await _app.Actors.LevelAsync("NOPE-000001")).OnHand);
+    }
+
+    [Fact]
+    public async Task A_catalog_that_cannot_say_is_a_503_problem_and_sets_nothing()
+    {
+        _app.Catalog.Exists = _ => throw new CatalogUnavailableException("catalog down", null);
+
+        var put = await _app.ClientWith(_app.Tokens.Admin()).PutAsJsonAsync("/api/inventory/ABC-000001", new SetStockRequest(25), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, put.StatusCode);
+        await put.ReadProblemAsync(Ct);
+        Assert.Equal(0, (await _app.Actors.LevelAsync("ABC-000001")).OnHand);
+    }
+
+    [Theory]
+    [InlineData("""{"onHand":"2"}""")]
+    [InlineData("""{"onHand":"25"}""")]
+    public async Task A_quantity_sent_as_a_string_is_400_and_sets_nothing(string json)
+    {
+        var put = await _app.ClientWith(_app.Tokens.Admin()).PutAsync("/api/inventory/ABC-000001",
+            new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        await put.ReadProblemAsync(Ct);
+        Assert.Equal(0, (await _app.Actors.LevelAsync("ABC-000001")).OnHand);
     }
 
     [Fact]

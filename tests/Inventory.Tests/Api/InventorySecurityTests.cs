@@ -61,12 +61,12 @@ public sealed class InventorySecurityTests : IAsyncLifetime
         await app.Actors.StockAsync(Sku, 10);
         var body = $$"""{"orderId":"{{Guid.NewGuid()}}","lines":[{"sku":"{{Sku}}","quantity":1}]}""";
 
-        var anonymous = await app.ClientWith(null).PostAsync(InventoryRoutes.Reservations, Json(body), Ct);
+        var anonymous = await app.ClientWith(null).WithoutAppToken().PostAsync(InventoryRoutes.Reservations, Json(body), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         await anonymous.ReadProblemAsync(Ct);
-        var admin = await app.ClientWith(app.Tokens.Admin()).PostAsync(InventoryRoutes.Release(_order), null, Ct);
+        var admin = await app.ClientWith(app.Tokens.Admin()).WithoutAppToken().PostAsync(InventoryRoutes.Release(_order), null, Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
-        var wrong = app.ClientWith(null);
+        var wrong = app.ClientWith(null).WithoutAppToken();
         wrong.DefaultRequestHeaders.Add("dapr-api-token", "guess");
         Assert.Equal(HttpStatusCode.Unauthorized, (await wrong.PostAsync(InventoryRoutes.Reservations, Json(body), Ct)).StatusCode);
         Assert.Equal(0, (await app.Actors.LevelAsync(Sku)).Reserved);

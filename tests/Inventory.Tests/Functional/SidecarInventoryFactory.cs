@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Inventory.Reservations;
 using ShopDapr.Testing;
 
@@ -13,7 +14,12 @@ public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
         Sidecar = sidecar;
         Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
         Settings["DAPR_HTTP_ENDPOINT"] = sidecar.Endpoint.ToString();
-        ConfigureServices = services => services.AddSingleton<TimeProvider>(Time);
+        // The stub sidecar plays actors only: the catalog (which SKUs exist) knows every SKU.
+        ConfigureServices = services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<ICatalogSkus>(new InventoryFactory.CatalogDouble());
+        };
     }
 
     public StubActorSidecar Sidecar { get; }

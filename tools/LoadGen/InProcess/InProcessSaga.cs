@@ -46,12 +46,12 @@ internal sealed class InProcessSaga(TimeProvider time)
     {
         var now = time.GetUtcNow();
         var request = new PlaceOrderRequest(Guid.NewGuid().ToString(), "customer-1", "load@example.com", lines, "USD", Address, Card);
-        if (CheckoutRules.Check(request).Count > 0)
+        if (PlaceOrderRules.Check(request).Count > 0)
             throw new InvalidOperationException("the in-process order is malformed");
         var snapshot = new OrderSnapshot(Guid.NewGuid(), request.CustomerId, request.CustomerEmail, lines, "USD", Address, Card, TimeSpan.FromMinutes(10));
         var events = new List<IOrderEvent>();
         Append(events, new OrderSubmitted(Guid.NewGuid(), snapshot.OrderId, 1, snapshot.CustomerId, snapshot.CustomerEmail, now, lines,
-            snapshot.Total, "USD", Address, CardFormat.Last4(Card.Number)));
+            snapshot.Total, "USD", Address, CheckoutRules.Last4(Card.Number)));
 
         if (_fraud.Score(snapshot).HighRisk)
             throw new InvalidOperationException("the in-process order scored high risk: pick cheaper lines");
@@ -66,7 +66,7 @@ internal sealed class InProcessSaga(TimeProvider time)
         var charge = new ChargeRequest(snapshot.OrderId, snapshot.Total, "USD", Card);
         if (ChargeRules.Check(charge) is not null)
             throw new InvalidOperationException("the in-process charge is malformed");
-        var claim = Saved(PaymentRecord.Claim(charge, CardChecks.Last4(Card.Number), now));
+        var claim = Saved(PaymentRecord.Claim(charge, CheckoutRules.Last4(Card.Number), now));
         if (await _cards.ChargeAsync(snapshot.OrderId.ToString(), Card, charge.Amount, charge.Currency, ct) is not ProviderCharge.Approved approved)
             return OrderStatus.Cancelled;
         Saved(claim with { State = ChargeState.Charged, PaymentId = approved.PaymentId, ChargedAt = now });

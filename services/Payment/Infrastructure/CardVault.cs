@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapr.Client;
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
+using ShopDapr.Payment.Domain;
+using ShopDapr.ServiceDefaults;
+
+namespace ShopDapr.Payment.Infrastructure;
+
+/// <summary>
+/// A vaulted card in the state store (key <c>card-{token}</c>): the number encrypted (<see cref="ICardCipher"/>, bound to
+/// the token), and what may be shown. The CVC is checked when the card is vaulted and then dropped: it is stored nowhere.
+/// </summary>
+public sealed record VaultEntry(string Token, string NumberCiphertext, string Last4, string Brand, string Expiry, DateTimeOffset CreatedAt)
+{
+    public VaultedCard ToVaultedCard() => new(Token, Last4, Brand, Expiry);
+}
+
+/// <summary>The card a charge is made with, read back from the vault for the provider call only.</summary>
+public sealed record ProviderCard(string Number, string Expiry)
+{
+    /// <summary>Never the number: <c>ToString</c> of a record would print every field.</summary>
+    public override string ToString() => $"card ending {CheckoutRules.Last4(Number)}";
+}
+
+/// <summary>Vaults cards (checkout) and reads them back by token (a charge).</summary>
+public sealed class CardVault(DaprClient dapr, ICardCipher cipher, TimeProvider time)
+{
+    private const string Store = ShopNames.Components.StateStore;
+    private static readonly StateOptions New = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
+
+    internal static string Key(string token) => $"card-{token}";
+
+    /// <summary>Vaults a card that passed <see cref="CheckoutRules.CheckCard"/>; a new token each time.</summary>
+    public async Task<VaultedCard> VaultAsync(CardDetails card, CancellationToken cancellationToken)
+    {
+        var token = VaultedCard.TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var expiry = CardExpiry.Parse(card.Expiry) ?? throw new ArgumentException("The card's expiry is malformed.", nameof(card));
+        var entry = new VaultEntry(token, Convert.ToBase64String(cipher.Encrypt(Encoding.ASCII.GetBytes(card.Number), token)),
+            CheckoutRules.Last4(card.Number), BrandOf(card.Number), expiry.ToString(), time.GetUtcNow());
+        // First-write with no ETag: a vaulted card is never overwritten (a token collision would fail, not replace a card).
+        if (!await dapr.TrySaveStateAsync<VaultEntry?>(Store, Key(token), entry, "", New, cancellationToken: cancellationToken))
+            throw new InvalidOperationException("A new card token collided with a vaulted card.");
+        return entry.ToVaultedCard();
+    }
+
+    public Task<VaultEntry?> FindAsync(string token, CancellationToken cancellationToken) =>
+        dapr.GetStateAsync<VaultEntry?>(Store, Key(token), ConsistencyMode.Strong, cancellationToken: cancellationToken);
+
+    /// <summary>The number back, for the provider call only; null when the token is unknown.</summary>
+    public async Task<(VaultEntry Entry, ProviderCard Card)?> OpenAsync(string token, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(token, cancellationToken) is not { } entry || entry.Token != token)
+            return null;
+        var number = Encoding.ASCII.GetString(cipher.Decrypt(Convert.FromBase64String(entry.NumberCiphertext), token));
+        return (entry, new ProviderCard(number, entry.Expiry));
+    }
+
+    /// <summary>The scheme by its leading digits, as the card networks assign them (enough to show; never a rule).</summary>
+    public static string BrandOf(string number) => number switch
+    {
+        ['4', ..] => "visa",
+        ['3', '4' or '7', ..] => "amex",
+        ['5', >= '1' and <= '5', ..] => "mastercard",
+        ['2', ..] when int.Parse(number[..4], System.Globalization.CultureInfo.InvariantCulture) is >= 2221 and <= 2720 => "mastercard",
+        ['6', '0', '1', '1', ..] or ['6', '5', ..] => "discover",
+        _ => "unknown",
+    };
+}
