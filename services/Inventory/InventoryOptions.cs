@@ -29,11 +29,7 @@ public sealed class InventoryOptions
     [TimeSpanRange("00:00:01", "01:00:00")]
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a SKU remembers how an order's reservation ended (so repeats answer alike).</summary>
+    /// <summary>How long a SKU remembers how an order's reservation ended (so repeats answer alike): each order's own key expires then.</summary>
     [TimeSpanRange("00:01:00", "30.00:00:00")]
     public TimeSpan SettlementRetention { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>The most settled orders one SKU remembers (the newest are kept).</summary>
-    [Range(10, 1_000_000)]
-    public int MaxSettledPerSku { get; set; } = 10_000;
 }

@@ -82,27 +82,61 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_admin_index_spreads_orders_over_buckets_and_lists_every_one_in_the_order_placed()
+    public async Task The_admin_index_spreads_orders_over_buckets_and_lists_every_one_newest_first()
     {
         var start = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
         var placed = Enumerable.Range(0, 64).Select(i => (Id: Guid.NewGuid(), At: start.AddSeconds(i))).ToList();
-        await Task.WhenAll(placed.Select(o => Task.Run(() => _lists.AddToAllOrdersAsync(o.Id, o.At, Ct), Ct)));
-        await _lists.AddToAllOrdersAsync(placed[0].Id, start.AddDays(1), Ct); // a repeat changes nothing
+        await Task.WhenAll(placed.Select(o => Task.Run(() => _lists.AppendAsync(IdLists.AllOrdersOf(o.Id), o.Id, o.At, Ct), Ct)));
+        await _lists.AppendAsync(IdLists.AllOrdersOf(placed[0].Id), placed[0].Id, start.AddDays(1), Ct); // a repeat changes nothing
 
-        Assert.Equal(placed.Select(o => o.Id), await _lists.ReadAllOrdersAsync(Ct));
+        var (all, total) = await _lists.ReadAllOrdersAsync(0, 100, Ct);
+        Assert.Equal(placed.Select(o => o.Id).Reverse(), all);
+        Assert.Equal(64, total);
+        Assert.Equal(placed.Select(o => o.Id).Reverse().Skip(20).Take(20), (await _lists.ReadAllOrdersAsync(20, 20, Ct)).Ids);
         Assert.True(placed.Select(o => IdLists.AllOrdersOf(o.Id)).Distinct().Count() > 1);
     }
 
     [Fact]
-    public async Task Many_concurrent_adds_to_one_hot_id_list_all_land()
+    public async Task Many_concurrent_appends_to_one_customers_index_all_land()
     {
-        // 40 writers of one list at once, as 40 concurrent checkouts of one customer are: each loses races, backs off and
-        // tries again; none may run out of attempts (StateConflictException) or lose another's id.
+        // 40 writers of one index at once, as 40 concurrent checkouts of one customer are: each loses races, backs off and
+        // tries again; none may run out of attempts (StateConflictException) or lose another's order.
         var ids = Enumerable.Range(0, 40).Select(_ => Guid.NewGuid()).ToList();
         var key = IdLists.OfCustomer("busy-customer");
-        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AddAsync(key, id, Ct), Ct)));
+        await Task.WhenAll(ids.Select(id => Task.Run(() => _lists.AppendAsync(key, id, DateTimeOffset.UtcNow, Ct), Ct)));
 
-        Assert.Equal(ids.ToHashSet(), (await _lists.ReadAsync(key, Ct)).ToHashSet());
+        var (listed, total) = await _lists.ReadCustomerOrdersAsync("busy-customer", 0, 100, Ct);
+        Assert.Equal(ids.ToHashSet(), listed.ToHashSet());
+        Assert.Equal(40, total);
+    }
+
+    [Fact]
+    public async Task A_customers_index_rewrites_a_bounded_head_however_many_orders_they_placed_and_pages_back_through_the_rest()
+    {
+        var start = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var placed = new List<Guid>();
+        for (var i = 0; i < 2 * OrderIndex.PageSize + 50; i++)
+        {
+            var id = Guid.NewGuid();
+            var at = start.AddSeconds(i);
+            await _events.SubmitAsync(id, "loyal", at, v => new OrderSubmitted(id, id, v, "loyal", "l@example.com", at,
+                [new OrderLine(Guid.NewGuid(), "SKU-1", "Hammer", 1m, 1)], 1m, "EUR", new Address("A", "S", "C", "P", "FR"), "4242"), Ct);
+            placed.Add(id);
+        }
+
+        var head = await _dapr.GetStateAsync<OrderIndexPage>(ShopNames.Components.StateStore, IdLists.OfCustomer("loyal"), cancellationToken: Ct);
+        Assert.Equal((50, 2, 200L), (head.Entries.Count, head.FrozenPages, head.FrozenCount));
+        var buckets = await Task.WhenAll(IdLists.AllOrdersKeys.Select(k =>
+            _dapr.GetStateAsync<OrderIndexPage?>(ShopNames.Components.StateStore, k, cancellationToken: Ct)));
+        Assert.All(buckets, b => Assert.InRange(b?.Entries.Count ?? 0, 0, OrderIndex.PageSize));
+        Assert.Equal(placed.Count, buckets.Sum(b => b?.Total ?? 0));
+        var newest = Enumerable.Reverse(placed).ToList();
+        var (first, total) = await _lists.ReadCustomerOrdersAsync("loyal", 0, 20, Ct);
+        Assert.Equal(newest.Take(20), first);
+        Assert.Equal(250, total);
+        Assert.Equal(newest.Skip(190).Take(30), (await _lists.ReadCustomerOrdersAsync("loyal", 190, 30, Ct)).Ids);
+        Assert.Equal(newest.Skip(240), (await _lists.ReadCustomerOrdersAsync("loyal", 240, 100, Ct)).Ids);
+        Assert.Equal(newest.Skip(100).Take(100), (await _lists.ReadAllOrdersAsync(100, 100, Ct)).Ids);
     }
 
     [Fact]

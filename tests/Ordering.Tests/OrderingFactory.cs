@@ -21,7 +21,7 @@ public sealed class OrderingFactory : ShopAppFactory<Program>
     /// <param name="relayTime">When given, the app's clock (and so the relay's timer), with the relay ticking every second of it.</param>
     public OrderingFactory(TimeProvider? relayTime = null)
     {
-        Dapr.UseState<OrderStream>().UseState<IdList>().UseState<IndexedOrderList>().UseState<PlacedOrder>().UseState<DeadLetterList>();
+        Dapr.UseState<OrderStream>().UseState<IdList>().UseState<OrderIndexPage>().UseState<PlacedOrder>().UseState<DeadLetterList>();
         Dapr.Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<object>(), Arg.Any<Dictionary<string, string>>(), Arg.Any<CancellationToken>())
             .Returns(ci =>
             {

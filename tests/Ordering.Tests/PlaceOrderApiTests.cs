@@ -65,6 +65,24 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeat_of_a_checkout_whose_order_has_finished_starts_no_second_saga()
+    {
+        var client = _app.CreateClient();
+        var first = (await (await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!;
+        // The saga ended (and its workflow may be purged by the retention policy): the order's stream says so.
+        var cancelled = Guid.NewGuid();
+        await _app.Events.AppendAsync(first.OrderId, cancelled, v => new OrderCancelled(cancelled, first.OrderId, v, "customer-1",
+            "c1@example.com", DateTimeOffset.UtcNow, "Payment declined", false), Ct);
+        _app.Workflows.ClearReceivedCalls();
+
+        var again = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(first.OrderId, (await again.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId);
+        await _app.Workflows.DidNotReceive().StartAsync(Arg.Any<OrderSnapshot>(), Arg.Any<CancellationToken>());
+    }
+
+    [Fact]
     public async Task An_order_and_its_outbox_admin_and_customer_entries_are_written_in_one_transaction_which_a_concurrent_writer_makes_retry()
     {
         var lists = _app.Services.GetRequiredService<IdLists>();
@@ -76,7 +94,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
                 return;
             interleaved = true;
             // Another checkout of the same customer lands between our read and our write.
-            lists.AddAsync(IdLists.OfCustomer("customer-1"), other, Ct).GetAwaiter().GetResult();
+            lists.AppendAsync(IdLists.OfCustomer("customer-1"), other, DateTimeOffset.UtcNow.AddMinutes(-1), Ct).GetAwaiter().GetResult();
         };
 
         var response = await _app.CreateClient().PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
@@ -84,10 +102,12 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var orderId = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
         Assert.True(interleaved);
-        Assert.Equal(1, _app.Dapr.Transactions);
-        Assert.Equal([other, orderId], await lists.ReadAsync(IdLists.OfCustomer("customer-1"), Ct));
+        Assert.Equal(2, _app.Dapr.Transactions); // the other checkout's append, then ours (once: the lost attempt commits nothing)
+        var (listed, total) = await lists.ReadCustomerOrdersAsync("customer-1", 0, 10, Ct);
+        Assert.Equal([orderId, other], listed);
+        Assert.Equal(2, total);
         Assert.Equal([orderId], await lists.ReadAsync(IdLists.OutboxOf(orderId), Ct));
-        Assert.Contains(orderId, await lists.ReadAllOrdersAsync(Ct));
+        Assert.Contains(orderId, (await lists.ReadAllOrdersAsync(0, 10, Ct)).Ids);
         Assert.Single((await _app.Events.ReadAsync(orderId, Ct))!.Events);
     }
 

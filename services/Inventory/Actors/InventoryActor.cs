@@ -5,14 +5,17 @@ using ShopDapr.Inventory.Domain;
 namespace ShopDapr.Inventory.Actors;
 
 /// <summary>
-/// One SKU's <see cref="StockBook"/>, persisted in the actor state store under <see cref="StateKey"/>. Each change is
-/// saved before its events are published. Unconfirmed reservations expire through the <see cref="ExpiryReminder"/>
+/// One SKU's <see cref="StockBook"/>, persisted in the actor state store under <see cref="StateKey"/> (its open
+/// reservations only), and how each order ended here under <c>settled-{orderId}</c>, expiring after
+/// <see cref="InventoryOptions.SettlementRetention"/> (the idempotency window): a reserve or confirm writes the small book
+/// and at most one small settlement, however many orders the SKU has sold. Each change is saved before its events are published. Unconfirmed reservations expire through the <see cref="ExpiryReminder"/>
 /// reminder: registered (due at the earliest expiry, then every <see cref="InventoryOptions.ExpiryCheckPeriod"/>) when
 /// a reservation is held, unregistered when none is left.
 /// </summary>
 public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
 {
     public const string StateKey = "stock";
+    public const string SettledKeyPrefix = "settled-";
     public const string ExpiryReminder = "expire-reservations";
 
     private readonly StockEventPublisher _events;
@@ -40,7 +43,7 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
         if (quantity is <= 0 or > InventoryOptions.MaxLineQuantity)
             throw new ArgumentOutOfRangeException(nameof(quantity), quantity, $"A line reserves 1 to {InventoryOptions.MaxLineQuantity}.");
         var now = _time.GetUtcNow();
-        var book = await LoadAsync();
+        var book = await LoadAsync(orderId);
         var before = Snapshot(book);
         var status = book.Reserve(orderId, quantity, now, ttl > TimeSpan.Zero ? ttl : _options.ReservationTtl);
         if (status == ReserveStatus.Short)
@@ -52,7 +55,7 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     public async Task<ConfirmStatus> ConfirmAsync(Guid orderId)
     {
         var now = _time.GetUtcNow();
-        var book = await LoadAsync();
+        var book = await LoadAsync(orderId);
         var before = Snapshot(book);
         var status = book.Confirm(orderId, now);
         if (status == ConfirmStatus.ExpiredAndShort)
@@ -64,7 +67,7 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     public async Task<bool> ReleaseAsync(Guid orderId)
     {
         var now = _time.GetUtcNow();
-        var book = await LoadAsync();
+        var book = await LoadAsync(orderId);
         var before = Snapshot(book);
         var released = book.Release(orderId, now);
         await SaveAsync(book, before, now, publishAnyway: false);
@@ -100,8 +103,21 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
         await SaveAsync(book, before, now, publishAnyway: false);
     }
 
-    private async Task<StockBook> LoadAsync() =>
-        await StateManager.TryGetStateAsync<StockBook>(StateKey) is { HasValue: true } stored ? stored.Value : new StockBook();
+    /// <summary>The book, with the settlement of <paramref name="orderId"/> (when it is not open here and has one) loaded for the turn.</summary>
+    private async Task<StockBook> LoadAsync(Guid? orderId = null)
+    {
+        var book = await StateManager.TryGetStateAsync<StockBook>(StateKey) is { HasValue: true } stored ? stored.Value : new StockBook();
+        if (orderId is { } id && !book.Reservations.ContainsKey(id)
+            && await StateManager.TryGetStateAsync<SettledOrder>(SettledKey(id)) is { HasValue: true } settled)
+            book.Settled[id] = settled.Value;
+        _settledAtLoad = new Dictionary<Guid, SettledOrder>(book.Settled);
+        return book;
+    }
+
+    /// <summary>The settlements as the turn found them, so that only what it changed is written.</summary>
+    private Dictionary<Guid, SettledOrder> _settledAtLoad = [];
+
+    private static string SettledKey(Guid orderId) => SettledKeyPrefix + orderId.ToString("N");
 
     /// <summary>
     /// Keeps the reminder in step with the reservations, saves, then publishes the level if the units available to sell
@@ -112,9 +128,16 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     private async Task SaveAsync(StockBook book, StockSnapshot before, DateTimeOffset now, bool publishAnyway)
     {
         await SyncReminderAsync(book, now);
-        book.ForgetSettledBefore(now - _options.SettlementRetention, _options.MaxSettledPerSku);
         await StateManager.SetStateAsync(StateKey, book);
+        foreach (var (orderId, settled) in book.Settled)
+        {
+            if (!_settledAtLoad.TryGetValue(orderId, out var was) || was != settled)
+                await StateManager.SetStateAsync(SettledKey(orderId), settled, _options.SettlementRetention);
+        }
         await StateManager.SaveStateAsync();
+        // The state manager caches every key it touched for as long as the actor is active: without this, each order's
+        // settlement key would stay in this process's memory while the SKU keeps selling.
+        await StateManager.ClearCacheAsync();
         var after = Snapshot(book);
         if (publishAnyway || after.Available != before.Available)
             await _events.PublishAsync(after, now, CancellationToken.None);

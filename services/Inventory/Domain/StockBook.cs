@@ -47,6 +47,9 @@ public enum ConfirmStatus
 /// <summary>
 /// The stock of one SKU: what is on hand and which orders hold part of it. Plain C#; the <c>InventoryActor</c> owns one,
 /// calls it one turn at a time and persists it. Invariant: 0 ≤ Reserved ≤ OnHand, so Available never goes below 0.
+/// What is persisted as the book is bounded by the reservations open at once, whatever the SKU sold before: how an
+/// order ended (<see cref="Settled"/>) is kept per order beside it, for a while, and only the settlements of the orders a
+/// turn touches are put in <see cref="Settled"/> for that turn.
 /// </summary>
 public sealed class StockBook
 {
@@ -54,6 +57,11 @@ public sealed class StockBook
 
     public Dictionary<Guid, Reservation> Reservations { get; set; } = [];
 
+    /// <summary>
+    /// How the orders this turn deals with ended here (loaded by the owner before the turn; what the turn adds or changes
+    /// is saved by the owner, each under its own key with an expiry). Not part of the persisted book.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Dictionary<Guid, SettledOrder> Settled { get; set; } = [];
 
     /// <summary>When the expiry reminder fires next; null when none is registered.</summary>
@@ -149,16 +157,5 @@ public sealed class StockBook
             return false;
         OnHand = onHand;
         return true;
-    }
-
-    /// <summary>Forgets settlements older than <paramref name="cutoff"/> and keeps at most <paramref name="max"/> (the newest).</summary>
-    public void ForgetSettledBefore(DateTimeOffset cutoff, int max)
-    {
-        foreach (var old in Settled.Where(s => s.Value.At < cutoff).Select(s => s.Key).ToList())
-            Settled.Remove(old);
-        if (Settled.Count <= max)
-            return;
-        foreach (var oldest in Settled.OrderBy(s => s.Value.At).Take(Settled.Count - max).Select(s => s.Key).ToList())
-            Settled.Remove(oldest);
     }
 }

@@ -31,14 +31,16 @@ public static class OrdersApi
     {
         if (Paging.Check(page, pageSize) is { } bad)
             return bad;
-        var ids = IsAdmin(user)
-            ? await lists.ReadAllOrdersAsync(cancellationToken)
-            : await lists.ReadAsync(IdLists.OfCustomer(Subject(user)), cancellationToken);
+        // Newest first, reading only the index pages this page reaches (the indexes are paged; see OrderIndex).
+        var skip = (int)Math.Min((long)(page - 1) * pageSize, int.MaxValue);
+        var (ids, total) = IsAdmin(user)
+            ? await lists.ReadAllOrdersAsync(skip, pageSize, cancellationToken)
+            : await lists.ReadCustomerOrdersAsync(Subject(user), skip, pageSize, cancellationToken);
         var items = new List<OrderView>();
-        foreach (var id in Paging.Page(ids, page, pageSize))
+        foreach (var id in ids)
             if (await events.LoadAsync(id, cancellationToken) is { } order && MayRead(user, order))
                 items.Add(OrderView.From(order));
-        return TypedResults.Ok(new PagedList<OrderView>(items, ids.Count, page, pageSize));
+        return TypedResults.Ok(new PagedList<OrderView>(items, total, page, pageSize));
     }
 
     public static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetOrder(

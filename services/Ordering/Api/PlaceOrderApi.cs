@@ -42,6 +42,10 @@ public static class PlaceOrderApi
         await events.SubmitAsync(orderId, request.CustomerId, now, version => new OrderSubmitted(
             orderId, orderId, version, request.CustomerId, request.CustomerEmail, now, request.Lines, total,
             request.Currency, request.ShippingAddress, CheckoutRules.Last4(request.Card.Number)), cancellationToken);
+        // A repeat of a checkout whose saga has ended starts none: the finished workflow may be purged already (the
+        // Configuration's stateRetentionPolicy) or its id taken as free to run again; the order's stream is the record.
+        if (!claimed && await events.LoadAsync(orderId, cancellationToken) is { IsFinished: true })
+            return TypedResults.Ok(new PlaceOrderResponse(orderId));
         await workflows.StartAsync(new OrderSnapshot(orderId, request.CustomerId, request.CustomerEmail, request.Lines, request.Currency,
             request.ShippingAddress, request.Card, options.Value.ApprovalTimeout), cancellationToken);
 

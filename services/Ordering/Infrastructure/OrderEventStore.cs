@@ -72,7 +72,8 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
 
     /// <summary>
     /// Stores an order's first event together with its three index entries (the outbox worklist, which every first event
-    /// joins before it is stored; the admin's index; the customer's list): the four keys read in one bulk read and written
+    /// joins before it is stored; the head pages of the admin's index and of the customer's list, at most 100 orders each
+    /// however many were placed before): the four keys read in one bulk read and written
     /// in one state transaction, each guarded by its ETag, then the event published. Two state calls where four separate
     /// read-modify-writes took eight; and no order is ever stored without its index entries. A repeat writes only what is
     /// missing (nothing once an attempt got through); a key changed by someone else in between retries the whole.
@@ -97,8 +98,15 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
             Write(keys[0], appended);
             if (appended is not null && JoinsWorklist(stream))
                 Write(keys[1], IdLists.WithId(Parse<IdList>(read[keys[1]].Json), orderId));
-            Write(keys[2], IdLists.WithOrder(Parse<IndexedOrderList>(read[keys[2]].Json), orderId, placedAt));
-            Write(keys[3], IdLists.WithId(Parse<IdList>(read[keys[3]].Json), orderId));
+            // The indexes' head pages (bounded); a full one is frozen under its own key in the same transaction.
+            foreach (var index in keys[2..])
+            {
+                if (OrderIndex.Append(index, Parse<OrderIndexPage>(read[index].Json), orderId, placedAt) is not { } entry)
+                    continue;
+                Write(index, entry.Head);
+                if (entry.Frozen is { } frozen)
+                    writes.Add(IdLists.Upsert(frozen.Key, frozen.Page, ""));
+            }
             if (writes.Count == 0)
             {
                 LogRepeat(logger, orderId, orderId);

@@ -13,6 +13,8 @@ public sealed class ConfigurationLoaderTests
     [InlineData("accessControl:\n    policies:\n    - appId: a\n      trustDomain: public\n      namespace: default\n      operations:\n      - name: /x\n        httpVerb: [\"FETCH\"]\n        action: allow", "spec.accessControl.policies[0].operations[0].httpVerb")]
     [InlineData("accessControl:\n    policies:\n    - appId: a\n      trustDomain: public\n      namespace: default\n      operations:\n      - name: /x\n        action: permit", "spec.accessControl.policies[0].operations[0].action")]
     [InlineData("tracing:\n    samplingRate: often", "spec.tracing.samplingRate")]
+    [InlineData("workflow:\n    stateRetentionPolicy:\n      completed: 3 days", "spec.workflow.stateRetentionPolicy.completed")]
+    [InlineData("workflow:\n    stateRetentionPolicy:\n      anyTerminal: -1h", "spec.workflow.stateRetentionPolicy.anyTerminal")]
     public async Task Malformed_configuration_stops_start_up_naming_the_file_and_field(string spec, string field)
     {
         using var dir = new TempDir();

@@ -43,6 +43,29 @@ public sealed class InventoryActorTests
     }
 
     [Fact]
+    public async Task The_saved_book_stays_the_same_size_however_many_orders_the_sku_sells_and_repeats_still_answer_as_the_first_call()
+    {
+        var state = new InMemoryActorStateManager();
+        var actor = _world.Activate(Sku, state);
+        Assert.True((await actor.SetOnHandAsync(100_000)).Applied); // on hand keeps 5 digits: the size compares like for like
+        var orders = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
+        var sizes = new List<int>();
+        foreach (var order in orders)
+        {
+            Assert.Equal(ReserveStatus.Reserved, (await actor.ReserveAsync(order, 1, TimeSpan.Zero)).Status);
+            Assert.Equal(ConfirmStatus.Confirmed, await actor.ConfirmAsync(order));
+            sizes.Add(state.Saved[InventoryActor.StateKey].Length);
+        }
+
+        Assert.Single(sizes.Distinct()); // the book after the 1st order and after the 300th
+        Assert.Equal(300, state.Saved.Keys.Count(k => k.StartsWith(InventoryActor.SettledKeyPrefix, StringComparison.Ordinal)));
+        var again = _world.Activate(Sku, new InMemoryActorStateManager(state.Saved)); // a fresh activation reads the settlement
+        Assert.Equal(ReserveStatus.AlreadyConfirmed, (await again.ReserveAsync(orders[0], 1, TimeSpan.Zero)).Status);
+        Assert.Equal(ConfirmStatus.AlreadyConfirmed, await again.ConfirmAsync(orders[^1]));
+        Assert.Equal(new StockSnapshot(Sku, 99_700, 0, 99_700), await again.GetLevelAsync());
+    }
+
+    [Fact]
     public async Task Available_never_goes_below_zero()
     {
         var actor = await StockedAsync(10);

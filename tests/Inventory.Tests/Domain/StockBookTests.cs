@@ -7,15 +7,25 @@ public sealed class StockBookTests
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void Settlements_are_forgotten_after_the_retention_and_beyond_the_cap_oldest_first()
+    public void The_persisted_book_holds_the_open_reservations_and_not_how_settled_orders_ended()
     {
-        var book = new StockBook { OnHand = 100 };
-        var orders = Enumerable.Range(0, 5).Select(_ => Guid.NewGuid()).ToList();
-        for (var i = 0; i < orders.Count; i++)
-            book.Release(orders[i], Now.AddHours(i));
+        var book = new StockBook { OnHand = 1000 };
+        for (var i = 0; i < 500; i++)
+        {
+            var order = Guid.NewGuid();
+            book.Reserve(order, 1, Now, TimeSpan.FromMinutes(15));
+            book.Confirm(order, Now);
+        }
+        var open = Guid.NewGuid();
+        book.Reserve(open, 2, Now, TimeSpan.FromMinutes(15));
 
-        book.ForgetSettledBefore(Now.AddHours(1), max: 3);
-        Assert.Equal(orders[2..].Order(), book.Settled.Keys.Order());
+        var json = System.Text.Json.JsonSerializer.Serialize(book);
+        var saved = System.Text.Json.JsonSerializer.Deserialize<StockBook>(json)!;
+
+        Assert.Equal(500, book.Settled.Count); // the turns' settlements, which the actor saves each under its own key
+        Assert.DoesNotContain("Settled", json);
+        Assert.Equal((500, 2, open), (saved.OnHand, saved.Reserved, saved.Reservations.Keys.Single()));
+        Assert.Empty(saved.Settled);
     }
 
     [Theory]

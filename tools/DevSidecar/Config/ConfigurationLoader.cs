@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using ShopDapr.DevSidecar.Components;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.DevSidecar.Resources;
 using YamlDotNet.Core;
@@ -64,7 +65,7 @@ public static partial class ConfigurationLoader
         var features = config.Spec.Features.Where(f => f.Enabled && !string.IsNullOrWhiteSpace(f.Name)).Select(f => f.Name!).ToList();
         if (features.Count > 0)
             log($"{file}: spec.features ({string.Join(", ", features)}) are reported by the metadata API but change nothing in the dev sidecar");
-        return new SidecarConfiguration(config.Metadata.Name, SamplingRate(config), AccessControl(config), features);
+        return new SidecarConfiguration(config.Metadata.Name, SamplingRate(config), AccessControl(config), features, WorkflowRetention(config));
     }
 
     private static double SamplingRate(ConfigurationResource config)
@@ -75,6 +76,25 @@ public static partial class ConfigurationLoader
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rate) || rate < 0 || rate > 1)
             throw new ResourceException(config.SourceFile, "spec.tracing.samplingRate", $"'{text}' is not a number from 0 to 1");
         return rate;
+    }
+
+    private static WorkflowRetentionPolicy WorkflowRetention(ConfigurationResource config)
+    {
+        if (config.Spec.Workflow?.StateRetentionPolicy is not { } spec)
+            return WorkflowRetentionPolicy.None;
+        const string field = "spec.workflow.stateRetentionPolicy";
+        TimeSpan? Duration(string name, string? text)
+        {
+            if (text is null)
+                return null;
+            if (!GoDuration.TryParse(text, out var value))
+                throw new ResourceException(config.SourceFile, $"{field}.{name}", $"'{text}' is not a duration (e.g. 72h, 30m, 0s)");
+            if (value < TimeSpan.Zero)
+                throw new ResourceException(config.SourceFile, $"{field}.{name}", $"'{text}' is negative");
+            return value;
+        }
+        return new WorkflowRetentionPolicy(Duration("anyTerminal", spec.AnyTerminal), Duration("completed", spec.Completed),
+            Duration("failed", spec.Failed), Duration("terminated", spec.Terminated));
     }
 
     private static AccessControlList? AccessControl(ConfigurationResource config)

@@ -2,7 +2,8 @@ using ShopDapr.DevSidecar.Resources;
 
 namespace ShopDapr.DevSidecar.Config;
 
-/// <summary><c>dapr.io/v1alpha1 Configuration</c>: what the dev sidecar reads of it (tracing, access control, features).</summary>
+/// <summary><c>dapr.io/v1alpha1 Configuration</c>: what the dev sidecar reads of it (tracing, access control, features,
+/// workflow state retention).</summary>
 public sealed class ConfigurationResource : ResourceDocument
 {
     public ConfigurationSpec Spec { get; set; } = new();
@@ -26,6 +27,7 @@ public sealed class ConfigurationSpec
     public TracingSpec? Tracing { get; set; }
     public AccessControlSpec? AccessControl { get; set; }
     public List<FeatureSpec> Features { get; set; } = [];
+    public WorkflowConfigSpec? Workflow { get; set; }
 
     // Sections daprd knows that the dev sidecar does not act on; read only to say so in the log.
     public object? HttpPipeline { get; set; }
@@ -39,7 +41,6 @@ public sealed class ConfigurationSpec
     public object? Components { get; set; }
     public object? Logging { get; set; }
     public object? Wasm { get; set; }
-    public object? Workflow { get; set; }
 
     /// <summary>The names of the sections present that the dev sidecar ignores.</summary>
     public IEnumerable<string> IgnoredSections()
@@ -48,7 +49,7 @@ public sealed class ConfigurationSpec
         [
             ("httpPipeline", HttpPipeline), ("appHttpPipeline", AppHttpPipeline), ("mtls", Mtls), ("metric", Metric),
             ("metrics", Metrics), ("secrets", Secrets), ("nameResolution", NameResolution), ("api", Api),
-            ("components", Components), ("logging", Logging), ("wasm", Wasm), ("workflow", Workflow),
+            ("components", Components), ("logging", Logging), ("wasm", Wasm),
         ];
         return sections.Where(s => s.Value is not null).Select(s => s.Name);
     }
@@ -60,6 +61,21 @@ public sealed class TracingSpec
     public bool Stdout { get; set; }
     public object? Zipkin { get; set; }
     public object? Otel { get; set; }
+}
+
+/// <summary><c>spec.workflow</c>: of it the dev sidecar acts on the retention policy; the concurrency limits are not read.</summary>
+public sealed class WorkflowConfigSpec
+{
+    public RetentionPolicySpec? StateRetentionPolicy { get; set; }
+}
+
+/// <summary>Go durations (<c>72h</c>, <c>30m</c>, <c>0s</c>) as written; checked by <see cref="ConfigurationLoader"/>.</summary>
+public sealed class RetentionPolicySpec
+{
+    public string? AnyTerminal { get; set; }
+    public string? Completed { get; set; }
+    public string? Failed { get; set; }
+    public string? Terminated { get; set; }
 }
 
 public sealed class FeatureSpec

@@ -2,7 +2,7 @@ namespace ShopDapr.DevSidecar.Config;
 
 /// <summary>
 /// The Configuration this sidecar runs with (daprd's --config, or the one Configuration in its resources paths):
-/// tracing, access control for calls INTO this app, and the enabled preview features.
+/// tracing, access control for calls INTO this app, the enabled preview features and the workflow state retention.
 /// </summary>
 public sealed class SidecarConfiguration
 {
@@ -14,8 +14,10 @@ public sealed class SidecarConfiguration
 
     public static readonly SidecarConfiguration Default = new(null, 0, null, []);
 
-    public SidecarConfiguration(string? name, double samplingRate, AccessControlList? accessControl, IReadOnlyList<string> enabledFeatures)
+    public SidecarConfiguration(string? name, double samplingRate, AccessControlList? accessControl, IReadOnlyList<string> enabledFeatures,
+        WorkflowRetentionPolicy? workflowRetention = null)
     {
+        WorkflowRetention = workflowRetention ?? WorkflowRetentionPolicy.None;
         Name = name;
         SamplingRate = samplingRate;
         AccessControl = accessControl;
@@ -32,6 +34,9 @@ public sealed class SidecarConfiguration
     public AccessControlList? AccessControl { get; }
 
     public IReadOnlyList<string> EnabledFeatures { get; }
+
+    /// <summary><c>spec.workflow.stateRetentionPolicy</c>: when finished workflow instances are purged.</summary>
+    public WorkflowRetentionPolicy WorkflowRetention { get; }
 
     /// <summary>The trust domain this sidecar's own identity carries when it calls another app.</summary>
     public string TrustDomain => AccessControl?.TrustDomain ?? DefaultTrustDomain;

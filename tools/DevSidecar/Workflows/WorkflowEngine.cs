@@ -1,5 +1,6 @@
 using Dapr.DurableTask.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Workflows;
@@ -9,14 +10,32 @@ namespace ShopDapr.DevSidecar.Workflows;
 /// workers pull, durable timers. One engine serves every replica of the app in a <see cref="SidecarCluster"/>
 /// (<see cref="WorkflowEngines"/>), as daprd's replicas share one workflow state through actor placement. Every change happens under one lock and is queued for
 /// saving to the actor state store there; only once it is committed does it have side effects (work queued,
-/// timers armed, waiters woken).
+/// timers armed, waiters woken). Only instances in flight live in memory: one that finished leaves it once its final
+/// save is committed and is read from the store on demand until the retention policy (or a purge) removes it.
 /// </summary>
 internal sealed partial class WorkflowEngine(
-    string appId, SidecarCluster cluster, WorkflowStore store, WorkQueue queue, TimeProvider time, ILogger log)
+    string appId, SidecarCluster cluster, WorkflowStore store, WorkQueue queue, TimeProvider time, ILogger log,
+    WorkflowRetentionPolicy retention)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>The instances in flight (not terminal).</summary>
     private readonly Dictionary<string, InstanceRecord> _instances = new(StringComparer.Ordinal);
+
+    /// <summary>Instances that just finished, until their final save is committed (then the store has them).</summary>
+    private readonly Dictionary<string, InstanceRecord> _finishing = new(StringComparer.Ordinal);
+
     private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>How many instances this engine holds in memory: those in flight and those whose final save is under way.</summary>
+    internal int InstancesInMemory
+    {
+        get
+        {
+            lock (_finishing)
+                return _instances.Count + _finishing.Count;
+        }
+    }
 
     public WorkQueue Queue => queue;
 
@@ -38,6 +57,7 @@ internal sealed partial class WorkflowEngine(
         var batch = new Batch();
         T result;
         Task saved;
+        List<InstanceRecord> finished;
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -45,14 +65,40 @@ internal sealed partial class WorkflowEngine(
             var now = time.GetUtcNow();
             foreach (var instance in batch.Changed)
                 instance.Stamp(now);
-            var live = batch.Changed.Where(i => _instances.TryGetValue(i.Id, out var current) && ReferenceEquals(current, i));
+            var live = batch.Changed.Where(i => _instances.TryGetValue(i.Id, out var current) && ReferenceEquals(current, i)).ToList();
             saved = store.SaveAsync(live, batch.Added);
+            finished = live.Where(i => i.IsTerminal).ToList();
+            lock (_finishing)
+            {
+                foreach (var instance in finished)
+                {
+                    _instances.Remove(instance.Id);
+                    _finishing[instance.Id] = instance;
+                }
+            }
         }
         finally
         {
             _gate.Release();
         }
-        await saved;
+        try
+        {
+            await saved;
+        }
+        finally
+        {
+            // Committed (or failed, when the store is gone): the store is where a finished instance is read from now.
+            lock (_finishing)
+            {
+                foreach (var instance in finished)
+                {
+                    if (_finishing.TryGetValue(instance.Id, out var current) && ReferenceEquals(current, instance))
+                        _finishing.Remove(instance.Id);
+                }
+            }
+        }
+        foreach (var instance in finished)
+            ScheduleRetention(instance);
         foreach (var instance in batch.Changed)
             instance.Notify();
         foreach (var effect in batch.After)
@@ -76,162 +122,9 @@ internal sealed partial class WorkflowEngine(
         }
     }
 
-    private InstanceRecord Find(string instanceId) =>
-        _instances.TryGetValue(instanceId, out var instance) ? instance : throw new WorkflowNotFoundException(instanceId);
-
     private Timestamp Now => Timestamp.FromDateTimeOffset(time.GetUtcNow());
 
-    // ---- client API ----
-
-    public Task<string> StartAsync(string name, string? instanceId, string? input, Timestamp? startAt, CancellationToken cancellationToken)
-    {
-        var id = string.IsNullOrEmpty(instanceId) ? Guid.NewGuid().ToString("N") : instanceId;
-        return MutateAsync(b =>
-        {
-            if (_instances.TryGetValue(id, out var existing) && !existing.IsTerminal)
-                throw new WorkflowStateConflictException($"an active workflow with ID '{id}' already exists");
-            if (!store.IsDurable && _instances.Count == 0)
-                Log.NoActorStateStore(log, appId);
-            Create(id, name, input, parent: null, startAt, b);
-            return id;
-        }, cancellationToken);
-    }
-
-    public Task<Dapr.DurableTask.Protobuf.WorkflowState?> GetAsync(string instanceId, bool withPayloads, CancellationToken cancellationToken) =>
-        ReadAsync(() => _instances.TryGetValue(instanceId, out var i) ? i.ToWorkflowState(withPayloads) : null, cancellationToken);
-
-    /// <summary>Waits until <paramref name="done"/> holds; null when there is no such instance.</summary>
-    public async Task<Dapr.DurableTask.Protobuf.WorkflowState?> WaitAsync(
-        string instanceId, Func<InstanceRecord, bool> done, bool withPayloads, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var (state, changed) = await ReadAsync(() =>
-            {
-                if (!_instances.TryGetValue(instanceId, out var i))
-                    return (null, null);
-                return done(i) ? (i.ToWorkflowState(withPayloads), null) : ((Dapr.DurableTask.Protobuf.WorkflowState?)null, i.Changed);
-            }, cancellationToken);
-            if (changed is null)
-                return state;
-            await changed.WaitAsync(cancellationToken);
-        }
-    }
-
-    public Task RaiseEventAsync(string instanceId, string name, string? input, CancellationToken cancellationToken) =>
-        MutateAsync(b => AddToInbox(Find(instanceId), new HistoryEvent
-        {
-            EventId = -1,
-            Timestamp = Now,
-            EventRaised = new EventRaisedEvent { Name = name, Input = input },
-        }, b), cancellationToken);
-
-    public Task TerminateAsync(string instanceId, string? output, bool recursive, CancellationToken cancellationToken) =>
-        MutateAsync(b => Terminate(Find(instanceId), output, recursive, b), cancellationToken);
-
-    /// <summary>Stops handing out turns; events keep arriving in the inbox, after an ExecutionSuspended marker.</summary>
-    public Task SuspendAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
-        MutateAsync(b =>
-        {
-            var instance = Find(instanceId);
-            if (instance.IsTerminal || instance.State.IsSuspended)
-                return;
-            instance.State.IsSuspended = true;
-            AddToInbox(instance, new HistoryEvent { EventId = -1, Timestamp = Now, ExecutionSuspended = new ExecutionSuspendedEvent { Input = reason } }, b);
-        }, cancellationToken);
-
-    public Task ResumeAsync(string instanceId, string? reason, CancellationToken cancellationToken) =>
-        MutateAsync(b =>
-        {
-            var instance = Find(instanceId);
-            if (!instance.State.IsSuspended)
-                return;
-            instance.State.IsSuspended = false;
-            AddToInbox(instance, new HistoryEvent { EventId = -1, Timestamp = Now, ExecutionResumed = new ExecutionResumedEvent { Input = reason } }, b);
-        }, cancellationToken);
-
-    /// <summary>Removes a finished instance (and, when recursive, its finished children); returns how many.</summary>
-    public async Task<int> PurgeAsync(string instanceId, bool recursive, CancellationToken cancellationToken)
-    {
-        var purged = new List<InstanceRecord>();
-        Task saved;
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_instances.TryGetValue(instanceId, out var root))
-                return 0;
-            if (!root.IsTerminal)
-                throw new WorkflowStateConflictException($"workflow '{instanceId}' is not in a terminal state and cannot be purged");
-            Collect(root);
-            foreach (var p in purged)
-                _instances.Remove(p.Id);
-            saved = store.DeleteAsync(purged.Select(p => p.Id));
-
-            void Collect(InstanceRecord instance)
-            {
-                purged.Add(instance);
-                if (!recursive)
-                    return;
-                foreach (var child in instance.Children())
-                {
-                    if (_instances.TryGetValue(child, out var c) && c.IsTerminal && !purged.Contains(c))
-                        Collect(c);
-                }
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-        await saved;
-        foreach (var p in purged)
-            p.Notify();
-        return purged.Count;
-    }
-
-    /// <summary>Purges every finished instance the filter matches (created between From and To, in one of the statuses).</summary>
-    public async Task<int> PurgeMatchingAsync(PurgeInstanceFilter filter, bool recursive, CancellationToken cancellationToken)
-    {
-        var ids = await ReadAsync(() => _instances.Values.Where(i => i.IsTerminal
-                && (filter.CreatedTimeFrom is null || i.State.CreatedTime >= filter.CreatedTimeFrom)
-                && (filter.CreatedTimeTo is null || i.State.CreatedTime < filter.CreatedTimeTo)
-                && (filter.RuntimeStatus.Count == 0 || filter.RuntimeStatus.Contains(i.Status)))
-            .Select(i => i.Id).ToList(), cancellationToken);
-        var count = 0;
-        foreach (var id in ids)
-            count += await PurgeAsync(id, recursive, cancellationToken);
-        return count;
-    }
-
-    public Task<List<string>> ListIdsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(() => _instances.Values.OrderBy(i => i.State.CreatedTime).Select(i => i.Id).ToList(), cancellationToken);
-
-    public Task<List<HistoryEvent>> HistoryAsync(string instanceId, CancellationToken cancellationToken) =>
-        ReadAsync(() => Find(instanceId).State.OldEvents.Select(e => e.Clone()).ToList(), cancellationToken);
-
-    // ---- start-up: restore instances in flight ----
-
     public string AppId => appId;
-
-    public async Task LoadAsync(CancellationToken cancellationToken)
-    {
-        var states = await store.LoadAllAsync(cancellationToken);
-        await MutateAsync(b =>
-        {
-            foreach (var state in states)
-                _instances[state.InstanceId] = new InstanceRecord(state);
-            foreach (var instance in _instances.Values.Where(i => !i.IsTerminal))
-            {
-                foreach (var activity in instance.PendingActivities())
-                    DispatchActivity(instance, activity, b);
-                foreach (var timer in instance.PendingTimers())
-                    ArmTimer(instance, timer, b);
-                ScheduleStart(instance, b);
-            }
-        }, cancellationToken);
-        if (states.Count > 0)
-            Log.Restored(log, appId, states.Count);
-    }
 
     /// <summary>The last replica left: timers and cross-app calls end; what is saved is picked up by the next engine.</summary>
     public async Task StopAsync()
@@ -255,6 +148,12 @@ internal sealed partial class WorkflowEngine(
 
         [LoggerMessage(LogLevel.Information, "App {AppId}: restored {Count} workflow instances")]
         public static partial void Restored(ILogger logger, string appId, int count);
+
+        [LoggerMessage(LogLevel.Debug, "App {AppId}: purged {Count} finished workflow instances (stateRetentionPolicy)")]
+        public static partial void RetentionPurged(ILogger logger, string appId, int count);
+
+        [LoggerMessage(LogLevel.Warning, "App {AppId}: purging finished workflow instances failed; retrying in 1 s")]
+        public static partial void RetentionFailed(ILogger logger, Exception error, string appId);
 
         [LoggerMessage(LogLevel.Debug, "Workflow {InstanceId}: ignored a stale completion ({Token})")]
         public static partial void StaleCompletion(ILogger logger, string instanceId, string token);

@@ -1,3 +1,4 @@
+using ShopDapr.DevSidecar.Config;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Workflows;
@@ -28,8 +29,11 @@ internal sealed class WorkflowEngines : IAsyncDisposable
             return _engines.TryGetValue(appId, out var shared) ? shared.Engine : null;
     }
 
-    /// <summary>Joins a replica to its app's engine, creating and loading the engine for the first one.</summary>
-    public async Task<WorkflowEngine> AcquireAsync(SidecarContext replica, ILoggerFactory logs, CancellationToken cancellationToken)
+    /// <summary>
+    /// Joins a replica to its app's engine, creating and loading the engine for the first one (with that replica's
+    /// Configuration's workflow retention; the replicas of one app share one Configuration).
+    /// </summary>
+    public async Task<WorkflowEngine> AcquireAsync(SidecarContext replica, SidecarConfiguration config, ILoggerFactory logs, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -39,7 +43,7 @@ internal sealed class WorkflowEngines : IAsyncDisposable
                 var log = new ReplicaLogger(typeof(WorkflowEngine).FullName!);
                 log.Use(logs);
                 engine = new WorkflowEngine(replica.AppId, replica.Cluster, new WorkflowStore(replica.AppId, replica.Components),
-                    new WorkQueue(), replica.Cluster.Time, log);
+                    new WorkQueue(), replica.Cluster.Time, log, config.WorkflowRetention);
                 await engine.LoadAsync(cancellationToken);
                 lock (_engines)
                     _engines[replica.AppId] = new Shared(engine, log);

@@ -27,8 +27,6 @@ internal sealed class InProcessSaga(TimeProvider time)
     private static readonly Address Address = new("Load Shopper", "1 Main Street", "Springfield", "12345", "US");
     private static readonly CardDetails Card = new("4242424242424242", "12/34", "123");
     private static readonly TimeSpan ReservationTtl = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan SettlementRetention = TimeSpan.FromDays(7);
-    private const int MaxSettledPerSku = 10_000;
 
     private readonly RuleBasedFraudScorer _fraud = new(new FraudRuleOptions());
     private readonly SimulatedCardProvider _cards = new(time);
@@ -84,14 +82,14 @@ internal sealed class InProcessSaga(TimeProvider time)
         return Order.Rebuild(events)!.Status;
     }
 
-    /// <summary>One actor turn: change the book held in memory, forget old settlements, save (JSON).</summary>
+    /// <summary>One actor turn: change the book held in memory, save (JSON).</summary>
     private T WithBook<T>(string sku, Func<StockBook, T> change)
     {
         var (turn, book) = _stock[sku];
         lock (turn)
         {
             var result = change(book);
-            book.ForgetSettledBefore(time.GetUtcNow() - SettlementRetention, MaxSettledPerSku);
+            book.Settled.Clear(); // as the actor: settlements live under their own keys, not in the saved book
             Saved(book);
             return result;
         }
