@@ -145,6 +145,28 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_app_that_crashes_before_it_is_ready_is_not_announced_ready()
+    {
+        App("catalog", "echo boom >&2\nexit 134\n");
+        App("cart", Serving);
+        RunFile($"""
+              - appDirPath: catalog
+                appPort: {FreePort()}
+                command: ["bash", "app.sh"]
+              - appDirPath: cart
+                command: ["bash", "app.sh"]
+            """);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+
+        var run = StartRun(stop.Token);
+        await Output("error: not every app is ready: \"catalog\" exited with code 134", "the crash before readiness was not reported");
+        await stop.CancelAsync();
+
+        Assert.Equal(1, await run.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.DoesNotContain("You're up and running! Every app is ready:", _output.Lines);
+    }
+
+    [Fact]
     public async Task Run_ends_with_0_when_every_app_has_exited_cleanly()
     {
         App("catalog", "echo done\n");

@@ -215,7 +215,15 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             r.Process is null ? "(sidecar only)" : string.Join(' ', r.App.Command),
         }).Prepend(["APP ID", "APP PORT", "DAPR HTTP", "DAPR GRPC", "COMMAND"]).ToList();
         var widths = Enumerable.Range(0, 4).Select(c => rows.Max(r => r[c].Length) + 2).ToArray();
-        output.Line("You're up and running! Every app is ready:");
+        // An app that crashed while the run waited for it is not ready: say so instead of the all-clear.
+        var crashed = running
+            .Where(r => r.Process is { Exited: { IsCompletedSuccessfully: true, Result: not 0 } })
+            .Select(r => $"\"{r.App.AppId}\" exited with code {r.Process!.Exited.Result}")
+            .ToList();
+        if (crashed.Count > 0)
+            output.Error($"error: not every app is ready: {string.Join(", ", crashed)}; the others keep running (Ctrl+C stops them)");
+        else
+            output.Line("You're up and running! Every app is ready:");
         foreach (var row in rows)
             output.Line(string.Concat(row.Take(4).Select((cell, c) => cell.PadRight(widths[c]))) + row[4]);
     }
