@@ -3,7 +3,7 @@ namespace ShopDapr.Contracts.Ordering;
 /// <summary>Where an order goes.</summary>
 public sealed record Address(string Name, string Street, string City, string PostalCode, string Country);
 
-/// <summary>Card details for the simulated provider (test cards in DESIGN.md). Never logged; shown masked.</summary>
+/// <summary>Card details for the simulated provider (test cards in docs/test-cards.md). Never logged; shown masked.</summary>
 public sealed record CardDetails(string Number, string Expiry, string Cvc);
 
 /// <summary>One line of an order, a snapshot of the cart line at checkout.</summary>

@@ -5,7 +5,7 @@ using ShopDapr.Contracts.Ordering;
 namespace ShopDapr.Payment.Domain;
 
 /// <summary>
-/// The test cards of DESIGN.md, answered as Stripe's test mode answers them:
+/// The test cards of docs/test-cards.md, answered as Stripe's test mode answers them:
 /// <list type="bullet">
 /// <item><c>4242424242424242</c> approves;</item>
 /// <item><c>4000000000000002</c> is declined (<c>card_declined</c>);</item>

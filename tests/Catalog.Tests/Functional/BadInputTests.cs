@@ -5,7 +5,7 @@ using static ShopDapr.Catalog.Tests.Functional.CatalogAppFactory;
 
 namespace ShopDapr.Catalog.Tests.Functional;
 
-/// <summary>DESIGN.md's contract: a client mistake is a 4xx ProblemDetails naming the problem, never a 5xx, never a write.</summary>
+/// <summary>The bad-input contract (docs/api.md): a client mistake is a 4xx ProblemDetails naming the problem, never a 5xx, never a write.</summary>
 public sealed class BadInputTests(CatalogAppFactory app) : IClassFixture<CatalogAppFactory>
 {
     [Theory]

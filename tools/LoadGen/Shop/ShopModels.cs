@@ -1,6 +1,6 @@
 namespace ShopDapr.LoadGen.Shop;
 
-/// <summary>The parts of the public API's answers the load generator reads (README's walkthrough, DESIGN.md's public API).</summary>
+/// <summary>The parts of the public API's answers the load generator reads (README's walkthrough, docs/api.md).</summary>
 internal sealed record TokenResponse(string AccessToken);
 
 internal sealed record Product(Guid Id, string Sku, string Name, decimal Price);
