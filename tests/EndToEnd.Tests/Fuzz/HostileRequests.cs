@@ -50,13 +50,14 @@ public sealed class HostileRequests(int seed, FuzzTargets targets)
         var route = FuzzRoutes.All[_random.Next(FuzzRoutes.All.Count)];
         var draft = new Draft(route, targets);
         var breakers = Breakers(route);
+        // Noise first, the breaker last: noise on the same field or header must never undo what makes the request invalid.
+        if (_random.NextDouble() < 0.4)
+            Pick(Noise(route))(draft);
         if (route.Mutates)
             Pick(breakers)(draft);
         else
             for (var n = 1 + _random.Next(3); n > 0; n--)
                 Pick(breakers.Concat(Noise(route)).ToList())(draft);
-        if (_random.NextDouble() < 0.4)
-            Pick(Noise(route))(draft);
         return draft.Build(index, route.Mutates);
     }
 

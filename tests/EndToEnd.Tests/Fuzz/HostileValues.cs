@@ -131,7 +131,9 @@ public static class HostileValues
         var header = parts[0];
         var payload = parts.Length > 1 ? parts[1] : "";
         var signature = parts.Length > 2 ? parts[2] : "";
-        var adminPayload = Base64Url(Encoding.UTF8.GetString(FromBase64Url(payload)).Replace("\"customer\"", "\"admin\"", StringComparison.Ordinal));
+        // The claims changed (role raised, one claim added, so the payload differs for an admin's token too) under the original signature.
+        var adminPayload = Base64Url(Encoding.UTF8.GetString(FromBase64Url(payload))
+            .Replace("\"customer\"", "\"admin\"", StringComparison.Ordinal).Insert(1, "\"forged\":true,"));
         var noneHeader = Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
         var hsHeader = Base64Url("{\"alg\":\"HS256\",\"typ\":\"JWT\"}");
         var unknownKid = Base64Url("{\"alg\":\"ES256\",\"kid\":\"forged-kid\",\"typ\":\"JWT\"}");
