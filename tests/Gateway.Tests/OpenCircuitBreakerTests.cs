@@ -10,7 +10,6 @@ namespace ShopDapr.Gateway.Tests;
 /// </summary>
 public sealed class OpenCircuitBreakerTests : IAsyncLifetime
 {
-    private const string SidecarToken = "gateway-dapr-api-token";
     private const string Resiliency = """
         apiVersion: dapr.io/v1alpha1
         kind: Resiliency
@@ -29,46 +28,29 @@ public sealed class OpenCircuitBreakerTests : IAsyncLifetime
                 circuitBreaker: trips
         """;
 
-    private readonly DevSidecars _sidecars = new(new Dictionary<string, string> { ["resiliency.yaml"] = Resiliency });
-    private RecordingApp _cart = null!;
-    private Gateway _gateway = null!;
+    private GatewayOverDevSidecar _shop = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _cart = await RecordingApp.StartAsync(Ct);
-        await _sidecars.StartAsync("cart", _cart.CreateHandler(), cancellationToken: Ct);
-        var gatewaySidecar = await _sidecars.StartAsync("gateway", apiToken: SidecarToken, cancellationToken: Ct);
-        _gateway = new Gateway();
-        _gateway.Settings["DAPR_HTTP_ENDPOINT"] = gatewaySidecar.HttpEndpoint.ToString();
-        _gateway.Settings["DAPR_API_TOKEN"] = SidecarToken;
-    }
+    public async ValueTask InitializeAsync() => _shop = await GatewayOverDevSidecar.StartAsync(Ct, new Dictionary<string, string> { ["resiliency.yaml"] = Resiliency });
 
-    public async ValueTask DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _sidecars.DisposeAsync();
-        await _cart.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _shop.DisposeAsync();
 
     [Fact]
     public async Task Once_the_breaker_is_open_the_gateway_answers_503_problem_with_retry_after()
     {
-        _cart.Respond = (_, _) => (500, """{"title":"The cart store failed","status":500}""");
-        var client = _gateway.ClientWith(null);
+        _shop.Cart.Respond = (_, _) => (500, """{"title":"The cart store failed","status":500}""");
+        var client = _shop.Gateway.ClientWith(null);
         for (var i = 0; i < 2; i++)
         {
             var failed = await client.GetAsync("/api/cart", Ct);
             Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode); // the app's own answer, passed on
             Assert.Contains("cart store failed", await failed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
-        var calls = _cart.Received.Count;
+        var calls = _shop.Cart.Received.Count;
 
-        _cart.Respond = (_, _) => (200, """{"ok":true}""");
+        _shop.Cart.Respond = (_, _) => (200, """{"ok":true}""");
         var open = await client.GetAsync("/api/cart", Ct);
         await UpstreamFailureTests.AssertUnavailableAsync(open);
-        Assert.Equal(calls, _cart.Received.Count); // the breaker kept the call from the app
+        Assert.Equal(calls, _shop.Cart.Received.Count); // the breaker kept the call from the app
     }
-
-    private sealed class Gateway : ShopAppFactory<Program>;
 }
