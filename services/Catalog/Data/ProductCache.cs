@@ -49,8 +49,9 @@ public sealed class ProductCache(ProductIndex index)
         {
             if (_products.TryGetValue(product.Product.Id, out var current) && current.Product.UpdatedAt > product.Product.UpdatedAt)
                 return;
-            _products[product.Product.Id] = product;
+            // The index first: whoever reads the new version from the map (lock-free) also finds it by search.
             index.Upsert(product.Product);
+            _products[product.Product.Id] = product;
         }
     }
 
@@ -58,6 +59,7 @@ public sealed class ProductCache(ProductIndex index)
     {
         lock (_write)
         {
+            // The map first: a search hit that is no longer in the map is skipped, so no reader sees it either way.
             _products.TryRemove(id, out _);
             index.Remove(id);
         }
