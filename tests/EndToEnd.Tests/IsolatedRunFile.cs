@@ -28,14 +28,19 @@ internal static class IsolatedRunFile
     }
 
     /// <summary>As above, with every app's new port; the apps of <paramref name="testOwnedApps"/> are left to the test (their specs are returned).</summary>
+    /// <param name="componentSet">The set the apps' resourcesPath and configFilePath name instead of <c>components/local</c>
+    /// (the README's switch: the same run file with the folder swapped).</param>
     public static (string Path, int GatewayPort, IReadOnlyDictionary<string, int> AppPorts, IReadOnlyList<OwnedAppSpec> Owned) Write(
-        string repoRunFile, string workDir, IReadOnlyCollection<string> testOwnedApps, string gatewayAppId = "gateway")
+        string repoRunFile, string workDir, IReadOnlyCollection<string> testOwnedApps, string gatewayAppId = "gateway", string componentSet = "local")
     {
         var stream = new YamlStream();
         using (var reader = File.OpenText(repoRunFile))
             stream.Load(reader);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var apps = ((YamlSequenceNode)root["apps"]).Children.Cast<YamlMappingNode>().ToList();
+        var commonScope = root.Children.TryGetValue("common", out var commonNode) ? commonNode as YamlMappingNode : null;
+        foreach (var scope in commonScope is null ? apps : [commonScope, .. apps])
+            SwapComponentSet(scope, componentSet);
         var ports = new Queue<int>(FreeLoopbackPorts(apps.Count * PortKeys.Length));
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(repoRunFile))!;
         int? gatewayPort = null;
@@ -101,6 +106,15 @@ internal static class IsolatedRunFile
         }
         return new OwnedAppSpec(appId, ((YamlScalarNode)app["appDirPath"]).Value!, command,
             int.Parse(Port("appPort"), CultureInfo.InvariantCulture), int.Parse(Port("daprHTTPPort"), CultureInfo.InvariantCulture), env);
+    }
+
+    private static void SwapComponentSet(YamlMappingNode scope, string componentSet)
+    {
+        foreach (var key in new[] { "resourcesPath", "configFilePath" })
+        {
+            if (scope.Children.TryGetValue(key, out var node) && node is YamlScalarNode { Value: { } path })
+                scope.Children[new YamlScalarNode(key)] = new YamlScalarNode(path.Replace("components/local", $"components/{componentSet}", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The app folder as the same relative path under <paramref name="workDir"/>: a link to the repo's folder.</summary>

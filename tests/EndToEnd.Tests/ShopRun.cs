@@ -22,7 +22,7 @@ public sealed record ShopRunOptions(
 /// <summary>
 /// The whole shop as real processes: the built dev sidecar's <c>run -f</c> on a copy of the repo's <c>dapr.yaml</c>
 /// with free ports (<see cref="IsolatedRunFile"/>), in a fresh temporary working directory (components and app folders
-/// linked in, so the SQLite data, relative to each app folder, starts empty and a developer's own <c>.data/</c> is never touched). Ready once every app answers its
+/// linked in, the component set <see cref="ComponentSet"/> names, so the SQLite data, relative to each app folder, starts empty and a developer's own <c>.data/</c> is never touched). Ready once every app answers its
 /// readiness probe (which includes its sidecar's) and the catalog has loaded its demo products. Disposing sends SIGTERM,
 /// as Ctrl+C would: the run stops every app gracefully, then the sidecars.
 /// </summary>
@@ -68,14 +68,38 @@ public sealed class ShopRun : IAsyncDisposable
 
     public static async Task<ShopRun> StartAsync(ShopRunOptions options, CancellationToken cancellationToken)
     {
+        // The ports were free when picked, but another process on a busy machine may take one before the run binds it:
+        // then the run stops at once, naming the port, and a second pick of ports (same working directory) goes on.
+        var ownsWorkDir = options.WorkDir is null;
+        var workDir = options.WorkDir ?? Directory.CreateTempSubdirectory("shop-run-").FullName;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var shop = await StartOnceAsync(options, workDir, cancellationToken);
+                shop.DeleteWorkDirOnDispose = ownsWorkDir;
+                return shop;
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+            }
+            catch when (ownsWorkDir)
+            {
+                Directory.Delete(workDir, recursive: true);
+                throw;
+            }
+        }
+    }
+
+    private static async Task<ShopRun> StartOnceAsync(ShopRunOptions options, string workDir, CancellationToken cancellationToken)
+    {
         if (!File.Exists(SidecarDll))
             throw new InvalidOperationException($"{SidecarDll} is missing: build the solution first (./test.sh does)");
-        var workDir = options.WorkDir ?? Directory.CreateTempSubdirectory("shop-run-").FullName;
         if (!Directory.Exists(Path.Combine(workDir, "components")))
-            Directory.CreateSymbolicLink(Path.Combine(workDir, "components"), Path.Combine(RepoRoot, "components"));
+            await ComponentSet.PrepareAsync(RepoRoot, workDir, cancellationToken);
         var (runFile, gatewayPort, appPorts, owned) =
-            IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []]);
-        var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile) { DeleteWorkDirOnDispose = options.WorkDir is null };
+            IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []], componentSet: ComponentSet.Name);
+        var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile);
         try
         {
             shop.Start(runFile, options.Environment);
@@ -90,12 +114,16 @@ public sealed class ShopRun : IAsyncDisposable
             await shop.WaitUntilReadyAsync(appPorts.Values, options.ReadyLimit, cancellationToken);
             return shop;
         }
-        catch
+        catch (Exception e)
         {
             await shop.DisposeAsync();
+            if (shop.Log.Contains("address already in use", StringComparison.Ordinal))
+                throw new PortTakenException(e);
             throw;
         }
     }
+
+    private sealed class PortTakenException(Exception inner) : Exception("a port of the run was taken before it bound it", inner);
 
     private void Start(string runFile, IReadOnlyDictionary<string, string>? environment)
     {

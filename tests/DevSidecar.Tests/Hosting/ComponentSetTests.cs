@@ -1,5 +1,4 @@
 using ShopDapr.DevSidecar.Tests.PubSub;
-using ShopDapr.DevSidecar.Tests.Servers;
 using ShopDapr.DevSidecar.Tests.State;
 
 namespace ShopDapr.DevSidecar.Tests.Hosting;

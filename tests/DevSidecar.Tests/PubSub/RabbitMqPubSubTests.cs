@@ -104,7 +104,7 @@ public sealed class RabbitMqPubSubTests
     public async Task Wrong_credentials_stop_start_up_naming_the_file_and_the_component()
     {
         _ = PubSubYaml.RabbitMqMetadata();
-        var server = await Servers.RabbitMqServer.Shared;
+        var server = await RabbitMqServer.Shared;
 
         var e = await Assert.ThrowsAsync<ResourceException>(() => TestSidecar.StartAsync(new Dictionary<string, string>
         {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using ShopDapr.DevSidecar.PubSub;
 using ShopDapr.DevSidecar.Tests.Actors;
 using ShopDapr.DevSidecar.Resources;
-using ShopDapr.DevSidecar.Tests.Servers;
 using StackExchange.Redis;
 
 namespace ShopDapr.DevSidecar.Tests.PubSub;

@@ -117,7 +117,7 @@ public static class PubSubYaml
 
     /// <summary><c>connectionString</c> of the shared broker, on a virtual host of its own.</summary>
     public static (string, string)[] RabbitMqMetadata() =>
-        [("connectionString", State.StateStores.Server(Servers.RabbitMqServer.Binary, "rabbitmq-server", () => Servers.RabbitMqServer.Shared).NextConnectionString())];
+        [("connectionString", State.StateStores.Server(RabbitMqServer.Binary, "rabbitmq-server", () => RabbitMqServer.Shared).NextConnectionString())];
 
     public static Dictionary<string, string> InMemory(params (string File, string Yaml)[] more)
     {

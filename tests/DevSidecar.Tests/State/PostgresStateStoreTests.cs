@@ -1,6 +1,5 @@
 using Npgsql;
 using ShopDapr.DevSidecar.Resources;
-using ShopDapr.DevSidecar.Tests.Servers;
 
 namespace ShopDapr.DevSidecar.Tests.State;
 

@@ -1,4 +1,3 @@
-using ShopDapr.DevSidecar.Tests.Servers;
 
 namespace ShopDapr.DevSidecar.Tests.State;
 

@@ -29,8 +29,7 @@ public sealed class HostileInputTests(FuzzShopFixture shop) : IClassFixture<Fuzz
         var (customer, _) = await api.NewCustomerAsync("fuzz", ct);
         var product = (await api.CheapProductsAsync(1, 400m, ct))[0];
         var requests = new HostileRequests(seed, new FuzzTargets(customer, admin, product.Id, product.Sku)).Take(count).ToList();
-        var database = StateSnapshot.FindDatabase(shop.WorkDir);
-        var before = await StateSnapshot.ReadQuietAsync(database, TimeSpan.FromSeconds(30), ct);
+        var before = await StateSnapshot.ReadQuietAsync(shop.WorkDir, TimeSpan.FromSeconds(30), ct);
 
         using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = Timeout.InfiniteTimeSpan };
         var answers = new ConcurrentBag<(HostileRequest Request, int Status, string Detail)>();
@@ -38,7 +37,7 @@ public sealed class HostileInputTests(FuzzShopFixture shop) : IClassFixture<Fuzz
         await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (request, token) =>
             answers.Add(await SendAsync(client, shop.Http.BaseAddress!, request, token)));
         clock.Stop();
-        var after = await StateSnapshot.ReadQuietAsync(database, TimeSpan.FromSeconds(30), ct);
+        var after = await StateSnapshot.ReadQuietAsync(shop.WorkDir, TimeSpan.FromSeconds(30), ct);
 
         var byStatus = answers.GroupBy(a => a.Status).OrderBy(g => g.Key).Select(g => $"{Describe(g.Key)}: {g.Count()}");
         output?.WriteLine($"seed {seed}: {count} requests over {FuzzRoutes.All.Count} routes in {clock.Elapsed.TotalSeconds:0.0} s "

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace ShopDapr.DevSidecar.Tests.Servers;
+namespace ShopDapr.Testing.Servers;
 
 /// <summary>
 /// A database or broker server a test suite starts for itself: its own process group (so stopping it ends every process

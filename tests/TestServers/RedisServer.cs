@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace ShopDapr.DevSidecar.Tests.Servers;
+namespace ShopDapr.Testing.Servers;
 
 /// <summary>
 /// One real <c>redis-server</c> for the whole test run (Debian package <c>redis-server</c>), started on first use on a free

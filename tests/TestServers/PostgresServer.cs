@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace ShopDapr.DevSidecar.Tests.Servers;
+namespace ShopDapr.Testing.Servers;
 
 /// <summary>
 /// One real PostgreSQL for the whole test run (Debian package <c>postgresql</c>): <c>initdb</c> into a temporary folder
@@ -27,8 +27,8 @@ public sealed class PostgresServer
     public int Port { get; }
 
     /// <summary>libpq's key=value form, as Dapr's docs write it.</summary>
-    public string ConnectionString(string password = Password) =>
-        $"host=127.0.0.1 port={Port} user=postgres password={password} database=postgres connect_timeout=5";
+    public string ConnectionString(string password = Password, string database = "postgres") =>
+        $"host=127.0.0.1 port={Port} user=postgres password={password} database={database} connect_timeout=5";
 
     /// <summary>Npgsql's form, for a test looking at what a component wrote.</summary>
     public string NpgsqlConnectionString => new NpgsqlConnectionStringBuilder

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RabbitMQ.Client;
 
-namespace ShopDapr.DevSidecar.Tests.Servers;
+namespace ShopDapr.Testing.Servers;
 
 /// <summary>
 /// One real <c>rabbitmq-server</c> for the whole test run (Debian package <c>rabbitmq-server</c>): its own epmd, node name,
