@@ -41,4 +41,42 @@ public sealed class ComponentSetsTests
             .ToDictionary(m => m.Scalar("name")!, m => m.Scalar("value"));
         Assert.Equal("true", metadata["actorStateStore"]);
     }
+
+    /// <summary>
+    /// Production: the same component names and files as every set, the same Configuration and Resiliency as
+    /// components/local, the backends of components/postgres, and every credential from a Kubernetes secret.
+    /// </summary>
+    [Fact]
+    public void The_kubernetes_set_has_every_component_and_no_credential_or_local_path_in_it()
+    {
+        var local = Directory.GetFiles(Repo.File("components/local"), "*.yaml").Select(Path.GetFileName).Order().ToList();
+        var mine = Directory.GetFiles(Repo.File("components/kubernetes"), "*.yaml").Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(local, mine);
+        foreach (var file in (string[])["config.yaml", "resiliency.yaml"])
+            Assert.True(File.ReadAllText(Repo.File($"components/kubernetes/{file}")) == File.ReadAllText(Repo.File($"components/local/{file}")),
+                $"components/kubernetes/{file} differs from components/local/{file}");
+        foreach (var file in BackendFiles)
+        {
+            var spec = (YamlMappingNode)Repo.Yaml($"components/kubernetes/{file}").Get("spec")!;
+            Assert.Equal(((YamlMappingNode)Repo.Yaml($"components/postgres/{file}").Get("spec")!).Scalar("type"), spec.Scalar("type"));
+        }
+        Assert.Equal("secretstores.kubernetes", ((YamlMappingNode)Repo.Yaml("components/kubernetes/secretstore.yaml").Get("spec")!).Scalar("type"));
+
+        foreach (var file in mine)
+        {
+            var component = Repo.Yaml($"components/kubernetes/{file}");
+            if (component.Scalar("kind") != "Component")
+                continue;
+            foreach (var entry in ((YamlMappingNode)component.Get("spec")!).Items("metadata"))
+            {
+                var name = entry.Scalar("name")!;
+                var value = entry.Scalar("value") ?? "";
+                if (Secret.Any(s => name.Contains(s, StringComparison.OrdinalIgnoreCase)))
+                    Assert.True(entry.Get("secretKeyRef") is YamlMappingNode, $"components/kubernetes/{file}: {name} is not read from a Kubernetes secret");
+                Assert.DoesNotContain("../", value, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static readonly string[] Secret = ["password", "connectionString", "token", "key"];
 }
