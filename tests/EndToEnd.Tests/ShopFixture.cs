@@ -69,6 +69,9 @@ public class ShopFixture : IAsyncLifetime
     /// <summary>Ctrl+C to the run (SIGINT to its process alone, as a terminal whose apps run in sessions of their own); its exit code.</summary>
     public Task<int> InterruptAsync(CancellationToken cancellationToken) => Shop.InterruptAsync(TimeSpan.FromMinutes(1), cancellationToken);
 
+    /// <summary><c>kill -9</c> of the run (every sidecar) and of every app at once; <see cref="RestartAsync"/> brings the shop back.</summary>
+    public Task CrashAsync(CancellationToken cancellationToken) => Shop.CrashAsync(cancellationToken);
+
     /// <summary>Starts the shop again over the same working directory (its SQLite data and mail folder), on new ports.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken)
     {
@@ -76,7 +79,7 @@ public class ShopFixture : IAsyncLifetime
         previous.DeleteWorkDirOnDispose = false;
         await previous.DisposeAsync();
         _shop = await ShopRun.StartAsync(
-            new ShopRunOptions(_testOwnedApps, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName), WorkDir: previous.WorkDir),
+            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName), WorkDir: previous.WorkDir),
             cancellationToken);
         _shop.DeleteWorkDirOnDispose = true;
         Http.Dispose();

@@ -207,6 +207,56 @@ public sealed class ShopRun : IAsyncDisposable
         return _run.ExitCode;
     }
 
+    /// <summary>
+    /// A power cut: SIGKILL to the run process (every sidecar lives in it) and to every app it started (each in a session of
+    /// its own, so not reached through the run) and the apps the test owns, nothing drained or saved.
+    /// </summary>
+    public async Task CrashAsync(CancellationToken cancellationToken)
+    {
+        var run = _run ?? throw new InvalidOperationException("the run was never started");
+        var apps = ChildrenOf(run.Id);
+        Append($"== TEST == kill -9 of the dev sidecar (pid {run.Id}) and its apps ({string.Join(", ", apps)})");
+        run.Kill();
+        foreach (var pid in apps)
+        {
+            try
+            {
+                using var app = Process.GetProcessById(pid);
+                app.Kill();
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
+        }
+        foreach (var owned in _owned.Values)
+            await owned.KillAsync(cancellationToken);
+        await run.WaitForExitAsync(cancellationToken);
+    }
+
+    /// <summary>The processes whose parent is <paramref name="parent"/> (Linux /proc: the 4th field of stat, after the name in parentheses).</summary>
+    private static List<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+                    children.Add(pid);
+            }
+            catch (IOException)
+            {
+                // the process ended while we looked
+            }
+        }
+        return children;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _probe.Dispose();
