@@ -21,10 +21,13 @@ shop_start() {
   local ports wanted=$(($(grep -c 'appID:' "$repo/dapr.yaml") * 3 + 1))
   # Distinct ports: draw again while two draws picked the same one.
   until ports=$(for _ in $(seq "$wanted"); do shop_free_port; done | sort -u | tr '\n' ' '); [ "$(wc -w <<<"$ports")" -eq "$wanted" ]; do :; done
+  ports=${ports% }
   if [ "$set" = redis ]; then
     command -v redis-server >/dev/null || apt-get install -y -qq redis-server >/dev/null
     local redis_port=${ports##* }; ports=${ports% * }
-    mkdir -p "$shop_work/redis" "$shop_work/components"; cp -r "$repo/components/redis" "$shop_work/components/redis"
+    mkdir -p "$shop_work/redis" "$shop_work/components"   # the other sets linked (redis's secret store reads local/secrets.json)
+    for d in "$repo"/components/*/; do [ "$(basename "$d")" = redis ] || ln -s "${d%/}" "$shop_work/components/$(basename "$d")"; done
+    cp -r "$repo/components/redis" "$shop_work/components/redis"
     sed -i "s/localhost:6379/127.0.0.1:$redis_port/" "$shop_work/components/redis/"*.yaml
     redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$shop_work/redis" >"$shop_work/redis.log" 2>&1 &
     shop_redis=$!
@@ -52,11 +55,11 @@ shop_start() {
 }
 
 shop_stop() {
-  [ -n "${shop_run:-}" ] || return 0
-  kill -TERM "$shop_run" 2>/dev/null || true; wait "$shop_run" 2>/dev/null || true
+  [ -z "${shop_run:-}" ] || { kill -TERM "$shop_run" 2>/dev/null || true; wait "$shop_run" 2>/dev/null || true; }
   [ -z "${shop_redis:-}" ] || { kill -TERM "$shop_redis" 2>/dev/null || true; wait "$shop_redis" 2>/dev/null || true; }
-  [ -z "${KEEP:-}" ] || { mkdir -p "$KEEP"; cp "$shop_work/run.log" "$KEEP/" 2>/dev/null || true; }
-  rm -rf "$shop_work"; shop_run=; shop_redis=
+  [ -z "${shop_work:-}" ] || [ -z "${KEEP:-}" ] || { mkdir -p "$KEEP"; cp "$shop_work/run.log" "$shop_work/redis.log" "$KEEP/" 2>/dev/null || true; }
+  [ -z "${shop_work:-}" ] || rm -rf "$shop_work"
+  shop_run=; shop_redis=; shop_work=
 }
 
 shop_app_pid() { local p; for p in $(pgrep -P "$shop_run"); do grep -qa "$1" "/proc/$p/cmdline" 2>/dev/null && { echo "$p"; return; }; done; }
