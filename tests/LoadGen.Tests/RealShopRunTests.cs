@@ -9,7 +9,7 @@ namespace ShopDapr.LoadGen.Tests;
 public sealed class RealShopRunTests
 {
     [Fact]
-    public async Task A_short_closed_loop_run_against_the_real_shop_completes_orders_with_no_errors()
+    public async Task A_short_closed_loop_run_against_the_real_shop_completes_orders_with_no_errors_and_every_one_has_its_emails()
     {
         Assert.SkipUnless(File.Exists(ShopRun.SidecarDll), $"{ShopRun.SidecarDll} is missing: build the solution first (./test.sh does)");
         var ct = TestContext.Current.CancellationToken;
@@ -30,7 +30,8 @@ public sealed class RealShopRunTests
             await LoadGenCommand.RunAsync(["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "0", "--duration", "1", "--products", "5"],
                 new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, ct);
             var exit = await LoadGenCommand.RunAsync(
-                ["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "1", "--duration", "6", "--products", "5", "--poll-ms", "50", "--json", json],
+                ["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "1", "--duration", "6", "--products", "5", "--poll-ms", "50", "--json", json,
+                 "--mail-dir", Path.Combine(shop.WorkDir, ".data", "mail"), "--mail-wait", "60"],
                 new InvocationConfiguration { Output = output, Error = error }, ct);
 
             var report = $"exit {exit}\n{output}\n{error}\n--- shop ---\n{string.Join('\n', shop.Log.Split('\n').TakeLast(40))}";
@@ -42,6 +43,9 @@ public sealed class RealShopRunTests
             Assert.All(results.Steps, s => Assert.True(s.Count > 0 && s.P95Ms > 0, $"{s.Step}: {s.Count} samples\n{report}"));
             Assert.True(results.Saga is { Count: > 0, Errors: 0 }, report);
             Assert.Contains("orders completed/s", output.ToString(), StringComparison.Ordinal);
+            // Consumers keep up: every order this run completed has its four e-mails in the shop's mail folder.
+            Assert.True(results.Mail is { AllWritten: true, OrdersCompleted: > 0 } mail && mail.MeasuredOrders == results.Orders.CompletedInWindow
+                && mail.LagP99Ms is not null, report);
         }
         finally
         {

@@ -21,7 +21,8 @@ public static class LoadGenCommand
         var root = new RootCommand("shopdapr-load: simulated shoppers browse, search, fill a cart and check out through the ShopDapr gateway")
         {
             o.Url, o.Shoppers, o.Rate, o.Accounts, o.InProcess, o.Duration, o.Warmup, o.PollMs, o.OrderTimeout, o.ReadyTimeout, o.Products, o.Stock,
-            o.AdminEmail, o.AdminPassword, o.Json, o.Seed, o.WatchPid,
+            o.AdminEmail, o.AdminPassword, o.Json, o.Seed, o.WatchPid, o.MailDir, o.MailWait, o.Samples, o.SampleEvery,
+            ChartCommand.Create(),
         };
         root.SetAction(async (parse, ct) =>
         {
@@ -58,6 +59,10 @@ public static class LoadGenCommand
         public readonly Option<string> AdminPassword = new("--admin-password") { Description = "The admin's password (development only)", DefaultValueFactory = _ => new LoadSettings().AdminPassword };
         public readonly Option<string?> Json = new("--json") { Description = "Also write the results as JSON to this file ('-' for standard output)" };
         public readonly Option<int?> WatchPid = new("--watch-pid") { Description = "Report the CPU this process and its children use in the measured window (Linux; e.g. the dev sidecar's run)" };
+        public readonly Option<string?> MailDir = new("--mail-dir") { Description = "The shop's mail folder (its .data/mail): measure each completed order's lag to its e-mails and wait for them at the end" };
+        public readonly Option<double> MailWait = new("--mail-wait") { Description = "Seconds to wait after the load for every completed order's e-mails", DefaultValueFactory = _ => new LoadSettings().MailWaitSeconds };
+        public readonly Option<string?> Samples = new("--samples") { Description = "Write one CSV row per --sample-every seconds of the measured window (orders/s, p95, e-mail lag; RSS and CPU % per process with --watch-pid)" };
+        public readonly Option<double> SampleEvery = new("--sample-every") { Description = "Seconds per --samples row", DefaultValueFactory = _ => new LoadSettings().SampleEverySeconds };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the shoppers' random choices", DefaultValueFactory = _ => new LoadSettings().Seed };
 
         public LoadSettings Read(ParseResult parse) => new()
@@ -79,6 +84,10 @@ public static class LoadGenCommand
             JsonPath = parse.GetValue(Json),
             Seed = parse.GetValue(Seed),
             WatchPid = parse.GetValue(WatchPid),
+            MailDir = parse.GetValue(MailDir),
+            MailWaitSeconds = parse.GetValue(MailWait),
+            SamplesPath = parse.GetValue(Samples),
+            SampleEverySeconds = parse.GetValue(SampleEvery),
         };
     }
 }

@@ -1,6 +1,8 @@
 using ShopDapr.LoadGen.InProcess;
 using ShopDapr.LoadGen.Load;
+using ShopDapr.LoadGen.Mail;
 using ShopDapr.LoadGen.Output;
+using ShopDapr.LoadGen.Sampling;
 using ShopDapr.LoadGen.Shop;
 using ShopDapr.LoadGen.Stats;
 using Spectre.Console;
@@ -14,7 +16,9 @@ internal static class LoadRun
     {
         var console = CreateConsole(output);
         var time = TimeProvider.System;
-        var metrics = new LoadMetrics(time);
+        var tracker = settings.MailDir is null ? null : new MailLagTracker();
+        var metrics = new LoadMetrics(time) { Mail = tracker };
+        using var mailFolder = settings.MailDir is { } dir && tracker is not null ? new MailFolder(dir, tracker) : null;
         var machine = new MachineInfo(time.GetUtcNow(), Environment.ProcessorCount, MachineInfo.LoadAverage(), null);
         var cpu = settings.WatchPid is { } pid ? new ProcessCpuSampler(pid) : null;
         if (cpu is not null)
@@ -22,6 +26,10 @@ internal static class LoadRun
             metrics.WindowOpened += cpu.WindowOpened;
             metrics.WindowClosed += cpu.WindowClosed;
         }
+        await using var samplesFile = settings.SamplesPath is { } samplesPath ? new StreamWriter(samplesPath) : null;
+        using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var sampling = samplesFile is null ? Task.CompletedTask
+            : new WindowSampler(metrics, settings.WatchPid, settings.SampleEvery, samplesFile, time).Attach().RunAsync(stopSampling.Token);
         try
         {
             LoadOutcome outcome;
@@ -60,8 +68,12 @@ internal static class LoadRun
                     ? runner.RunClosedAsync(shoppers, settings.Warmup, settings.Duration, drainLimit, settings.Seed, ct)
                     : runner.RunOpenAsync(shoppers, settings.Rate!.Value, settings.Warmup, settings.Duration, drainLimit, settings.Seed, ct));
             }
+            var loadStopped = time.GetUtcNow();
+            await StopAsync(sampling, stopSampling, TimeSpan.FromSeconds(5));
+            var mail = mailFolder is null || tracker is null ? null
+                : await MailResults.AwaitAsync(mailFolder, tracker, loadStopped, settings.MailWait, console, time, ct);
             var results = RunResults.From(settings, metrics, outcome.LateArrivals, outcome.ArrivalsWithoutShopper, outcome.Drained,
-                machine with { LoadAverageAfter = MachineInfo.LoadAverage() }, cpu?.Report(metrics.CompletedInWindow));
+                machine with { LoadAverageAfter = MachineInfo.LoadAverage() }, cpu?.Report(metrics.CompletedInWindow), mail);
             ResultsTable.Write(console, results);
             if (settings.JsonPath is { } path)
                 await JsonReport.WriteAsync(path, results, output, ct);
@@ -71,6 +83,26 @@ internal static class LoadRun
         {
             await error.WriteLineAsync("cancelled");
             return LoadGenCommand.Cancelled;
+        }
+        finally
+        {
+            await StopAsync(sampling, stopSampling, TimeSpan.Zero);
+        }
+    }
+
+    /// <summary>The sampler ends by itself (writing its last row) once the window closed; one that never saw a window is stopped.</summary>
+    private static async Task StopAsync(Task sampling, CancellationTokenSource stop, TimeSpan grace)
+    {
+        if (grace > TimeSpan.Zero)
+            await Task.WhenAny(sampling, Task.Delay(grace));
+        await stop.CancelAsync();
+        try
+        {
+            await sampling;
+        }
+        catch (OperationCanceledException)
+        {
+            // never opened a window: nothing to write
         }
     }
 

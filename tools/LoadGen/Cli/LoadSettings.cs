@@ -40,6 +40,17 @@ public sealed record LoadSettings
     public int Seed { get; init; } = 1;
     public int? WatchPid { get; init; }
 
+    /// <summary>The folder the shop's mail binding writes e-mail files to: measure the lag from completion to e-mail.</summary>
+    public string? MailDir { get; init; }
+
+    /// <summary>Seconds to wait, after the load stopped, for every completed order's e-mails.</summary>
+    public double MailWaitSeconds { get; init; } = 30;
+
+    /// <summary>A CSV file to write one row of figures to per sampling interval of the measured window.</summary>
+    public string? SamplesPath { get; init; }
+
+    public double SampleEverySeconds { get; init; } = 30;
+
     public LoadMode Mode => InProcess ? LoadMode.InProcess : Rate is null ? LoadMode.ClosedLoop : LoadMode.OpenLoop;
 
     /// <summary>Concurrent shoppers (closed loop, in-process workers).</summary>
@@ -53,6 +64,8 @@ public sealed record LoadSettings
     public TimeSpan PollInterval => TimeSpan.FromMilliseconds(PollMilliseconds);
     public TimeSpan OrderTimeout => TimeSpan.FromSeconds(OrderTimeoutSeconds);
     public TimeSpan ReadyTimeout => TimeSpan.FromSeconds(ReadyTimeoutSeconds);
+    public TimeSpan MailWait => TimeSpan.FromSeconds(MailWaitSeconds);
+    public TimeSpan SampleEvery => TimeSpan.FromSeconds(SampleEverySeconds);
 
     public IReadOnlyList<string> Validate()
     {
@@ -81,6 +94,12 @@ public sealed record LoadSettings
             errors.Add($"--ready-timeout must be more than 0 and at most 3600 seconds (got {Format(ReadyTimeoutSeconds)}).");
         if (WatchPid is < 1)
             errors.Add($"--watch-pid must be a process id (got {WatchPid}).");
+        if (InProcess && MailDir is not null)
+            errors.Add("--mail-dir measures the shop's e-mails; --in-process runs no shop.");
+        if (!double.IsFinite(MailWaitSeconds) || MailWaitSeconds < 0 || MailWaitSeconds > 3_600)
+            errors.Add($"--mail-wait must be 0 to 3600 seconds (got {Format(MailWaitSeconds)}).");
+        if (!double.IsFinite(SampleEverySeconds) || SampleEverySeconds < 1 || SampleEverySeconds > 3_600)
+            errors.Add($"--sample-every must be 1 to 3600 seconds (got {Format(SampleEverySeconds)}).");
         if (Products is < 1 or > 100)
             errors.Add($"--products must be 1 to 100 (got {Products}).");
         if (Stock < 1)

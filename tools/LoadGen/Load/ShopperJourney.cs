@@ -50,8 +50,9 @@ internal sealed class ShopperJourney(ShopApi api, LoadMetrics metrics, IReadOnly
             switch (order.Status)
             {
                 case "Completed":
-                    saga?.Success(time.GetElapsedTime(sent));
-                    metrics.OrderCompleted();
+                    var took = time.GetElapsedTime(sent);
+                    saga?.Success(took);
+                    metrics.OrderCompleted(orderId, order.UpdatedAt, took);
                     return true;
                 case "Cancelled":
                     saga?.Failure($"order {orderId} cancelled: {order.CancellationReason}");

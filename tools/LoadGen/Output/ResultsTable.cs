@@ -45,8 +45,24 @@ internal static class ResultsTable
                 cpu.AddRow(Markup.Escape(p.Process), Number(p.CpuSeconds), Ms(p.MsPerOrder));
             console.Write(cpu);
         }
+        if (results.Mail is { } mail)
+            WriteMail(console, mail);
         console.MarkupLine(CultureInfo.InvariantCulture, "[grey]{0} cores, load average {1} before, {2} after[/]",
             results.Machine.ProcessorCount, results.Machine.LoadAverageBefore ?? "?", results.Machine.LoadAverageAfter ?? "?");
+    }
+
+    private static void WriteMail(IAnsiConsole console, Mail.MailResults mail)
+    {
+        var table = new Table().Title("completion → its e-mails written (orders completed in the window)").AddColumn(new TableColumn("orders").RightAligned())
+            .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned())
+            .AddColumn(new TableColumn("p99 ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned());
+        table.AddRow(mail.MeasuredOrders.ToString("N0", CultureInfo.InvariantCulture), Ms(mail.LagP50Ms), Ms(mail.LagP95Ms), Ms(mail.LagP99Ms), Ms(mail.LagMaxMs));
+        console.Write(table);
+        if (mail.AllWrittenSecondsAfterLoadStopped is { } after)
+            console.MarkupLine(CultureInfo.InvariantCulture, "[bold]every completed order's e-mails written within {0} s of the load stopping[/] ({1:N0} orders)", Number(after), mail.OrdersCompleted);
+        else
+            console.MarkupLine(CultureInfo.InvariantCulture, "[red]{0:N0} of {1:N0} completed orders still lack e-mails {2} s after the load stopped[/] ({3})",
+                mail.OrdersCompleted - mail.OrdersWithAllEmails, mail.OrdersCompleted, Number(mail.WaitedSeconds), Markup.Escape(mail.Folder));
     }
 
     private static string Number(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);

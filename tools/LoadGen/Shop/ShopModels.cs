@@ -9,7 +9,7 @@ internal sealed record ProductPage(List<Product> Items, long Total);
 
 internal sealed record OrderPlaced(Guid OrderId);
 
-internal sealed record OrderView(Guid Id, string Status, string? CancellationReason);
+internal sealed record OrderView(Guid Id, string Status, string? CancellationReason, DateTimeOffset UpdatedAt);
 
 internal sealed record CartLineView(Guid ProductId, int Quantity);
 

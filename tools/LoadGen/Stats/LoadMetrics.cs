@@ -1,3 +1,5 @@
+using ShopDapr.LoadGen.Mail;
+
 namespace ShopDapr.LoadGen.Stats;
 
 /// <summary>
@@ -15,6 +17,11 @@ public sealed class LoadMetrics(TimeProvider time)
     private long _failedJourneys;
     private long _completedInWindow;
     private long _cancelledInWindow;
+    private readonly Lock _intervalLock = new();
+    private List<double> _intervalSaga = [];
+
+    /// <summary>With <c>--mail-dir</c>: every completed order's lag to its e-mails.</summary>
+    public MailLagTracker? Mail { get; init; }
 
     public StepRecorder Browse { get; } = new("browse");
     public StepRecorder Search { get; } = new("search");
@@ -70,11 +77,47 @@ public sealed class LoadMetrics(TimeProvider time)
 
     public void JourneyFailed() => Interlocked.Increment(ref _failedJourneys);
 
-    public void OrderCompleted()
+    public void OrderCompleted() => CountCompleted(WindowIsOpen);
+
+    private void CountCompleted(bool measured)
     {
         Interlocked.Increment(ref _completed);
-        if (WindowIsOpen)
+        if (measured)
             Interlocked.Increment(ref _completedInWindow);
+    }
+
+    /// <summary>A shopper saw its order Completed (at <paramref name="completedAt"/>, the order's last update) after <paramref name="saga"/>.</summary>
+    public void OrderCompleted(Guid orderId, DateTimeOffset completedAt, TimeSpan saga)
+    {
+        var measured = WindowIsOpen;
+        CountCompleted(measured);
+        if (measured)
+        {
+            lock (_intervalLock)
+                _intervalSaga.Add(saga.TotalMilliseconds);
+        }
+        Mail?.OrderCompleted(orderId, completedAt, measured);
+    }
+
+    /// <summary>Orders completed in the window since the last <see cref="CutInterval"/>.</summary>
+    public int IntervalOrders
+    {
+        get
+        {
+            lock (_intervalLock)
+                return _intervalSaga.Count;
+        }
+    }
+
+    /// <summary>Checkout→Completed latencies (ms, sorted) of the orders completed in the window since the last call: one sampling interval's.</summary>
+    public double[] CutInterval()
+    {
+        List<double> taken;
+        lock (_intervalLock)
+            (taken, _intervalSaga) = (_intervalSaga, []);
+        var sorted = taken.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     public void OrderCancelled()

@@ -1,4 +1,5 @@
 using ShopDapr.LoadGen.Cli;
+using ShopDapr.LoadGen.Mail;
 
 namespace ShopDapr.LoadGen.Stats;
 
@@ -19,10 +20,11 @@ public sealed record RunResults(
     long ArrivalsWithoutShopper,
     bool Drained,
     MachineInfo Machine,
-    IReadOnlyList<ProcessCpu> Cpu)
+    IReadOnlyList<ProcessCpu> Cpu,
+    MailResults? Mail = null)
 {
     public static RunResults From(LoadSettings settings, LoadMetrics metrics, long lateArrivals, long withoutShopper, bool drained, MachineInfo machine,
-        IReadOnlyList<ProcessCpu>? cpu = null)
+        IReadOnlyList<ProcessCpu>? cpu = null, MailResults? mail = null)
     {
         var window = metrics.Window;
         var inProcess = settings.Mode == LoadMode.InProcess;
@@ -46,7 +48,8 @@ public sealed record RunResults(
             withoutShopper,
             drained,
             machine,
-            cpu ?? []);
+            cpu ?? [],
+            mail);
     }
 
     public static string ModeName(LoadMode mode) => mode switch
