@@ -16,6 +16,8 @@ public static class CartServices
         builder.Services.AddSingleton(_ => new CatalogClient(DaprClient.CreateInvokeHttpClient(
             ShopNames.AppIds.Catalog, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
         builder.Services.AddSingleton<CheckoutRecords>();
+        builder.Services.AddSingleton(_ => new CardVaultClient(DaprClient.CreateInvokeHttpClient(
+            ShopNames.AppIds.Payment, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
         builder.Services.AddSingleton(_ => new OrderingClient(DaprClient.CreateInvokeHttpClient(
             ShopNames.AppIds.Ordering, DaprEndpoints.Http(configuration), DaprEndpoints.ApiToken(configuration))));
         return builder;

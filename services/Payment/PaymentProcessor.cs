@@ -15,6 +15,8 @@ public abstract record ChargeOutcome
     public sealed record InProgress : ChargeOutcome;
     /// <summary>The order was charged for another amount or currency.</summary>
     public sealed record Mismatch(decimal Amount, string Currency) : ChargeOutcome;
+    /// <summary>The card token names no card in the vault (never vaulted, or its entry cannot be read): nothing was charged.</summary>
+    public sealed record UnknownCard : ChargeOutcome;
 }
 
 public abstract record RefundOutcome
@@ -29,9 +31,11 @@ public abstract record RefundOutcome
 /// Charges and refunds, idempotent per order. The order's record is the lock: the request that writes the Pending
 /// claim (first-write) is the only one that calls the provider; every other request reads the stored outcome, waiting
 /// briefly while a claim is pending. The provider call itself carries the order id as its idempotency key, so even a
-/// claim taken over after a crash cannot charge twice.
+/// claim taken over after a crash cannot charge twice. The card is charged by its vault token: the number is read back from
+/// <see cref="CardVault"/> just before the provider call and kept nowhere else; an unknown token charges nothing.
 /// </summary>
-public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider provider, PaymentAnnouncer announcer, TimeProvider time, ILogger<PaymentProcessor> logger)
+public sealed partial class PaymentProcessor(
+    PaymentStore store, CardVault vault, ICardProvider provider, PaymentAnnouncer announcer, TimeProvider time, ILogger<PaymentProcessor> logger)
 {
     /// <summary>A claim older than this was left by a crashed request and may be taken over.</summary>
     internal static readonly TimeSpan StaleClaim = TimeSpan.FromSeconds(30);
@@ -42,15 +46,26 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
     public async Task<ChargeOutcome> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
         var waitUntil = time.GetUtcNow() + PendingWait;
+        (VaultEntry Entry, ProviderCard Card)? opened = null;
         for (var round = 0; round < MaxRounds; round++)
         {
             var (record, etag) = await store.GetAsync(request.OrderId, cancellationToken);
-            if (record is null)
+            if (record is null || (record.State == ChargeState.Pending && time.GetUtcNow() - record.CreatedAt > StaleClaim))
             {
-                var claim = PaymentRecord.Claim(request, CheckoutRules.Last4(request.Card.Number), time.GetUtcNow());
-                if (await store.TryClaimAsync(claim, cancellationToken))
-                    return await ChargeClaimedAsync(claim, request, cancellationToken);
-                continue; // a concurrent duplicate claimed first: read what it stored
+                // About to charge: the card must be in the vault. An unknown token writes nothing (a refusal, not a failure).
+                opened ??= await vault.OpenAsync(request.CardToken, cancellationToken);
+                if (opened is not { } card)
+                {
+                    LogUnknownCard(logger, request.OrderId);
+                    return new ChargeOutcome.UnknownCard();
+                }
+                if (record is null)
+                {
+                    var claim = PaymentRecord.Claim(request, card.Entry.Last4, time.GetUtcNow());
+                    if (await store.TryClaimAsync(claim, cancellationToken))
+                        return await ChargeClaimedAsync(claim, request, card.Card, cancellationToken);
+                    continue; // a concurrent duplicate claimed first: read what it stored
+                }
             }
             if (!record.Matches(request))
                 return new ChargeOutcome.Mismatch(record.Amount, record.Currency);
@@ -68,7 +83,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
             {
                 var takeover = record with { ClaimId = Guid.NewGuid(), CreatedAt = time.GetUtcNow() };
                 if (await store.TryReplaceAsync(takeover, etag, cancellationToken))
-                    return await ChargeClaimedAsync(takeover, request, cancellationToken);
+                    return await ChargeClaimedAsync(takeover, request, opened!.Value.Card, cancellationToken);
                 continue;
             }
             if (time.GetUtcNow() >= waitUntil)
@@ -78,7 +93,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
         return new ChargeOutcome.InProgress(); // the record kept changing under us: let the caller retry
     }
 
-    private async Task<ChargeOutcome> ChargeClaimedAsync(PaymentRecord claim, ChargeRequest request, CancellationToken cancellationToken)
+    private async Task<ChargeOutcome> ChargeClaimedAsync(PaymentRecord claim, ChargeRequest request, ProviderCard card, CancellationToken cancellationToken)
     {
         var etag = await ClaimETagAsync(claim, cancellationToken);
         if (etag is null)
@@ -86,7 +101,7 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
         ProviderCharge answer;
         try
         {
-            answer = await provider.ChargeAsync(IdempotencyKey(claim.OrderId), request.Card, request.Amount, request.Currency, cancellationToken);
+            answer = await provider.ChargeAsync(IdempotencyKey(claim.OrderId), card, request.Amount, request.Currency, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -165,6 +180,9 @@ public sealed partial class PaymentProcessor(PaymentStore store, ICardProvider p
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Charged order {OrderId}: payment {PaymentId}, {Amount} {Currency}, card ending {CardLast4}")]
     private static partial void LogCharged(ILogger logger, Guid orderId, string paymentId, decimal amount, string currency, string cardLast4);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} names a card token the vault does not hold; nothing charged")]
+    private static partial void LogUnknownCard(ILogger logger, Guid orderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Declined order {OrderId} ({Code}), card ending {CardLast4}")]
     private static partial void LogDeclined(ILogger logger, Guid orderId, string code, string cardLast4);

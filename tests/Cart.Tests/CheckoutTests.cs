@@ -8,11 +8,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.Cart.Domain;
 using ShopDapr.Cart.Infrastructure;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Cart.Tests;
 
-/// <summary>Cart in-process over <see cref="FakeDapr"/>, with ordering played by a handler that records each place-order it receives.</summary>
+/// <summary>
+/// Cart in-process over <see cref="FakeDapr"/>, with payment's card vault and ordering played by handlers that record
+/// each call they receive (the raw JSON too, to prove what crossed the wire).
+/// </summary>
 public sealed class CheckoutFactory : ShopAppFactory<Program>
 {
     public CheckoutFactory()
@@ -20,10 +24,21 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
         Dapr.UseState<ShoppingCart>().UseState<CheckoutRecord>();
         ConfigureServices = services =>
         {
+            services.RemoveAll<CardVaultClient>();
+            services.AddSingleton(new CardVaultClient(new HttpClient(new Vault(this)) { BaseAddress = new Uri("http://payment") }));
             services.RemoveAll<OrderingClient>();
             services.AddSingleton(new OrderingClient(new HttpClient(new Ordering(this)) { BaseAddress = new Uri("http://ordering") }));
         };
     }
+
+    /// <summary>(path, card) of each card handed to the vault.</summary>
+    public ConcurrentQueue<(string Path, CardDetails Card)> VaultCalls { get; } = new();
+
+    /// <summary>How the vault answers: by default 201 with a new token and the card's last four; null status throws (unreachable).</summary>
+    public Func<CardDetails, (HttpStatusCode?, string)>? VaultAnswer { get; set; }
+
+    /// <summary>The raw JSON of each place-order sent to ordering.</summary>
+    public ConcurrentQueue<string> OrderingBodies { get; } = new();
 
     /// <summary>(method, path, body) of each call to ordering.</summary>
     public ConcurrentQueue<(string Method, string Path, PlaceOrderRequest Body)> OrderingCalls { get; } = new();
@@ -37,10 +52,25 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
         await Services.GetRequiredService<CartStore>().UpdateAsync(customerId,
             cart => new CartChange.Changed(cart with { Lines = lines, UpdatedAt = DateTimeOffset.UtcNow }), TestContext.Current.CancellationToken);
 
+    private sealed class Vault(CheckoutFactory factory) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var card = (await request.Content!.ReadFromJsonAsync<CardDetails>(JsonSerializerOptions.Web, cancellationToken))!;
+            factory.VaultCalls.Enqueue((request.RequestUri!.AbsolutePath, card));
+            var (status, json) = factory.VaultAnswer?.Invoke(card) ?? (HttpStatusCode.Created, JsonSerializer.Serialize(
+                new VaultedCard(VaultedCard.TokenPrefix + Guid.NewGuid().ToString("N"), card.Number[^4..], "visa", card.Expiry), JsonSerializerOptions.Web));
+            return status is { } answered
+                ? new HttpResponseMessage(answered) { Content = new StringContent(json, Encoding.UTF8, "application/json") }
+                : throw new HttpRequestException("connection refused");
+        }
+    }
+
     private sealed class Ordering(CheckoutFactory factory) : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            factory.OrderingBodies.Enqueue(await request.Content!.ReadAsStringAsync(cancellationToken));
             var body = (await request.Content!.ReadFromJsonAsync<PlaceOrderRequest>(JsonSerializerOptions.Web, cancellationToken))!;
             factory.OrderingCalls.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, body));
             var (status, json) = factory.Answer?.Invoke(body) ?? Default(body);
@@ -94,7 +124,11 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Equal($"/api/orders/{orderId}", response.Headers.Location?.ToString());
         var (method, path, sent) = Assert.Single(_app.OrderingCalls);
         Assert.Equal(("POST", "/internal/orders"), (method, path));
-        Assert.Equal(("checkout-1", "customer-1", "FR", "4242424242424242"), (sent.IdempotencyKey, sent.CustomerId, sent.ShippingAddress.Country, sent.Card.Number));
+        var (vaultPath, vaulted) = Assert.Single(_app.VaultCalls);
+        Assert.Equal(("/internal/cards", new CardDetails("4242424242424242", "12/30", "123")), (vaultPath, vaulted));
+        Assert.Equal(("checkout-1", "customer-1", "FR"), (sent.IdempotencyKey, sent.CustomerId, sent.ShippingAddress.Country));
+        Assert.True(VaultedCard.IsToken(sent.Card.Token), sent.Card.Token);
+        Assert.Equal("4242", sent.Card.Last4);
         Assert.Equal(new OrderLine(Hammer.ProductId, "SKU-1", "Hammer", 12.5m, 2), Assert.Single(sent.Lines));
         Assert.Empty(await CartOf("customer-1"));
     }
@@ -244,6 +278,7 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.ReadProblemAsync(Ct);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Empty(_app.VaultCalls);
         Assert.Empty(_app.OrderingCalls);
         Assert.Equal([Hammer], await CartOf("customer-1"));
     }

@@ -9,7 +9,7 @@ namespace ShopDapr.EndToEnd.Tests;
 /// money must add up (charges − refunds = the total of the completed orders, and each order's payment agrees with its
 /// status), and no unit of stock may appear or vanish (on hand + sold = the stock at the start, nothing left reserved).
 /// </summary>
-public sealed class CrashRecoveryTests(ChaosShopFixture shop) : IClassFixture<ChaosShopFixture>
+public sealed partial class CrashRecoveryTests(ChaosShopFixture shop) : IClassFixture<ChaosShopFixture>
 {
     private const int Orders = 100;
 

@@ -71,12 +71,13 @@ public sealed class SagaClient(ShopFixture shop)
         Assert.True(response.IsSuccessStatusCode, await DescribeAsync(response));
     }
 
-    public async Task<HttpResponseMessage> CheckoutAsync(string customer, string card, string idempotencyKey, CancellationToken ct)
+    public async Task<HttpResponseMessage> CheckoutAsync(string customer, string card, string idempotencyKey, CancellationToken ct,
+        string expiry = "12/34", string cvc = "123")
     {
         using var checkout = Request(HttpMethod.Post, "/api/cart/checkout", customer, new
         {
             shippingAddress = new { name = "Ada Shopper", street = "1 Main Street", city = "Springfield", postalCode = "12345", country = "US" },
-            card = new { number = card, expiry = "12/34", cvc = "123" },
+            card = new { number = card, expiry, cvc },
         });
         checkout.Headers.Add("Idempotency-Key", idempotencyKey);
         return await Http.SendAsync(checkout, ct);

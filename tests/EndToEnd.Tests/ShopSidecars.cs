@@ -14,13 +14,24 @@ namespace ShopDapr.EndToEnd.Tests;
 public sealed class ShopSidecars
 {
     private readonly Dictionary<string, int> _httpPorts;
+    private readonly Dictionary<string, int> _grpcPorts;
     private readonly string _apiToken;
 
-    private ShopSidecars(Dictionary<string, int> httpPorts, string apiToken)
+    private ShopSidecars(Dictionary<string, int> httpPorts, Dictionary<string, int> grpcPorts, string apiToken)
     {
         _httpPorts = httpPorts;
+        _grpcPorts = grpcPorts;
         _apiToken = apiToken;
     }
+
+    /// <summary>The <c>dapr-api-token</c> every sidecar of the run expects.</summary>
+    public string ApiToken => _apiToken;
+
+    /// <summary>An app's sidecar HTTP API (<c>/v1.0/...</c>).</summary>
+    public Uri HttpEndpoint(string appId) => new($"http://127.0.0.1:{_httpPorts[appId]}");
+
+    /// <summary>An app's sidecar gRPC API (the Dapr API and the workflow API <c>TaskHubSidecarService</c>).</summary>
+    public Uri GrpcEndpoint(string appId) => new($"http://127.0.0.1:{_grpcPorts[appId]}");
 
     public static ShopSidecars Of(ShopFixture shop)
     {
@@ -29,10 +40,11 @@ public sealed class ShopSidecars
             stream.Load(reader);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
         var token = ((YamlScalarNode)((YamlMappingNode)((YamlMappingNode)root["common"])["env"])["DAPR_API_TOKEN"]).Value!;
-        var ports = ((YamlSequenceNode)root["apps"]).Children.Cast<YamlMappingNode>().ToDictionary(
+        var apps = ((YamlSequenceNode)root["apps"]).Children.Cast<YamlMappingNode>().ToList();
+        Dictionary<string, int> Ports(string key) => apps.ToDictionary(
             app => ((YamlScalarNode)app["appID"]).Value!,
-            app => int.Parse(((YamlScalarNode)app["daprHTTPPort"]).Value!, CultureInfo.InvariantCulture));
-        return new ShopSidecars(ports, token);
+            app => int.Parse(((YamlScalarNode)app[key]).Value!, CultureInfo.InvariantCulture));
+        return new ShopSidecars(Ports("daprHTTPPort"), Ports("daprGRPCPort"), token);
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NSubstitute;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.Ordering.Infrastructure;
 using ShopDapr.Testing;
 
@@ -53,8 +54,11 @@ public sealed class OrderingFactory : ShopAppFactory<Program>
 
     public OrderEventStore Events => Services.GetRequiredService<OrderEventStore>();
 
-    public static PlaceOrderRequest Request(string customerId = "customer-1", string key = "key-1", string card = "4242424242424242") => new(
+    /// <summary>A vault token, as cart hands ordering the card it vaulted with payment.</summary>
+    public const string CardToken = "card_0123456789abcdef0123456789abcdef";
+
+    public static PlaceOrderRequest Request(string customerId = "customer-1", string key = "key-1", string last4 = "4242") => new(
         key, customerId, $"{customerId}@example.com",
         [new OrderLine(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2)], "EUR",
-        new Address("Ada Lovelace", "1 Main St", "Paris", "75001", "FR"), new CardDetails(card, "12/30", "123"));
+        new Address("Ada Lovelace", "1 Main St", "Paris", "75001", "FR"), new CardOnFile(CardToken, last4));
 }

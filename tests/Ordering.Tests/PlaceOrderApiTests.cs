@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NSubstitute;
 using ShopDapr.Ordering.Infrastructure;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.Ordering.Workflows;
 using ShopDapr.Testing;
 
@@ -29,7 +30,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         var order = await _app.Events.LoadAsync(orderId, Ct);
         Assert.Equal((OrderStatus.Submitted, 25m, "4242"), (order!.Status, order.Total, order.CardLast4));
         await _app.Workflows.Received(1).StartAsync(
-            Arg.Is<OrderSnapshot>(s => s.OrderId == orderId && s.Card.Number == "4242424242424242" && s.ApprovalTimeout == TimeSpan.FromMinutes(30)),
+            Arg.Is<OrderSnapshot>(s => s.OrderId == orderId && s.Card == new CardOnFile(OrderingFactory.CardToken, "4242") && s.ApprovalTimeout == TimeSpan.FromMinutes(30)),
             Arg.Any<CancellationToken>());
     }
 
@@ -139,12 +140,14 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
 
     public static TheoryData<string, string> BadOrders() => new()
     {
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"XX"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.country" },
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "lines" },
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "shippingAddress.street" },
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242","expiry":"13/30","cvc":"1"}}""", "card.number" },
-        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"13/30","cvc":"123"}}""", "card.expiry" },
-        { """{"idempotencyKey":"","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "idempotencyKey" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"XX"},"card":{"token":"card_0123456789abcdef0123456789abcdef","last4":"4242"}}""", "shippingAddress.country" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"token":"card_0123456789abcdef0123456789abcdef","last4":"4242"}}""", "lines" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"","city":"C","postalCode":"P","country":"FR"},"card":{"token":"card_0123456789abcdef0123456789abcdef","last4":"4242"}}""", "shippingAddress.street" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"token":"4242424242424242","last4":"4242"}}""", "card.token" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"123"}}""", "card.token" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"token":"card_0123456789abcdef0123456789abcdef","last4":"42"}}""", "card.last4" },
+        { """{"idempotencyKey":"k","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"}}""", "card" },
+        { """{"idempotencyKey":"","customerId":"c","customerEmail":"e","lines":[{"productId":"00000000-0000-0000-0000-000000000001","sku":"S","name":"N","unitPrice":1,"quantity":1}],"currency":"EUR","shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"token":"card_0123456789abcdef0123456789abcdef","last4":"4242"}}""", "idempotencyKey" },
     };
 
     [Theory]

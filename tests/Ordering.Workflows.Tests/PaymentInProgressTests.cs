@@ -13,7 +13,7 @@ namespace ShopDapr.Ordering.Workflows.Tests;
 /// </summary>
 public sealed class PaymentInProgressTests
 {
-    private static readonly ChargeRequest Charge = new(Guid.NewGuid(), 10m, "USD", new CardDetails("4242424242424242", "12/34", "123"));
+    private static readonly ChargeRequest Charge = new(Guid.NewGuid(), 10m, "USD", SagaContext.CardToken);
 
     [Fact]
     public async Task A_charge_still_in_progress_409_is_thrown_to_be_retried_not_taken_as_a_refusal()

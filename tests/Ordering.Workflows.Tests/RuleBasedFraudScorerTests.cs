@@ -1,4 +1,5 @@
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.Ordering.Workflows.Fraud;
 
 namespace ShopDapr.Ordering.Workflows.Tests;
@@ -9,7 +10,7 @@ public sealed class RuleBasedFraudScorerTests
 
     private static OrderSnapshot Order(decimal unitPrice, int quantity, string country = "FR") => new(
         Guid.NewGuid(), "c", "c@example.com", [new OrderLine(Guid.NewGuid(), "SKU", "Thing", unitPrice, quantity)], "EUR",
-        new Address("A", "S", "C", "P", country), new CardDetails("4242424242424242", "12/30", "123"), TimeSpan.FromHours(1));
+        new Address("A", "S", "C", "P", country), new CardOnFile(SagaContext.CardToken, "4242"), TimeSpan.FromHours(1));
 
     [Fact]
     public void A_small_home_order_is_low_risk_with_no_reasons()

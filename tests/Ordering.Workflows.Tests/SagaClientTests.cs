@@ -15,7 +15,7 @@ public sealed class SagaClientTests
     private static HttpClient Answering(HttpStatusCode status, string? json = null) =>
         new(new Answer(status, json)) { BaseAddress = new Uri("http://app") };
 
-    private static readonly ChargeRequest Charge = new(Guid.NewGuid(), 10m, "EUR", new CardDetails("4000000000000002", "12/30", "123"));
+    private static readonly ChargeRequest Charge = new(Guid.NewGuid(), 10m, "EUR", SagaContext.CardToken);
 
     [Fact]
     public async Task A_declined_card_402_is_a_refusal_with_the_reason()
@@ -24,6 +24,16 @@ public sealed class SagaClientTests
             .ChargeAsync(Charge, Ct);
         Assert.False(outcome.Succeeded);
         Assert.Equal("Payment declined: card declined", outcome.FailureReason);
+    }
+
+    [Fact]
+    public async Task A_card_token_unknown_to_the_vault_422_is_a_refusal_not_a_retry()
+    {
+        var outcome = await new PaymentClient(Answering(HttpStatusCode.UnprocessableEntity,
+            """{"status":422,"title":"The card is not in the vault","detail":"The card token names no vaulted card; nothing was charged.","code":"card_not_found"}"""))
+            .ChargeAsync(Charge, Ct);
+        Assert.False(outcome.Succeeded);
+        Assert.Equal("Payment refused (422): The card token names no vaulted card; nothing was charged.", outcome.FailureReason);
     }
 
     [Fact]

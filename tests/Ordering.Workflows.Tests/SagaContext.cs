@@ -1,6 +1,7 @@
 using Dapr.Workflow;
 using NSubstitute;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.Ordering.Workflows.Activities;
 
 namespace ShopDapr.Ordering.Workflows.Tests;
@@ -35,10 +36,13 @@ public sealed class SagaContext
 
     public WorkflowContext Context { get; } = Substitute.For<WorkflowContext>();
 
+    /// <summary>The order's card as cart vaulted it with payment: a token (and the last four digits), never a number.</summary>
+    public const string CardToken = "card_0123456789abcdef0123456789abcdef";
+
     public OrderSnapshot Order { get; } = new(
         Guid.NewGuid(), "customer-1", "c1@example.com",
         [new OrderLine(Guid.NewGuid(), "SKU-1", "Hammer", 10m, 2), new OrderLine(Guid.NewGuid(), "SKU-2", "Nails", 1m, 5)],
-        "EUR", new Address("Ada", "1 Main St", "Paris", "75001", "FR"), new CardDetails("4242424242424242", "12/30", "123"),
+        "EUR", new Address("Ada", "1 Main St", "Paris", "75001", "FR"), new CardOnFile(CardToken, "4242"),
         TimeSpan.FromHours(24));
 
     public TaskCompletionSource<ApprovalDecision> Approval { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -97,6 +97,48 @@ public sealed class StepActivityTests
     private static HttpClient Answering(HttpStatusCode status, string? json = null) =>
         new(new Answer(status, json)) { BaseAddress = new Uri("http://app") };
 
+    [Fact]
+    public async Task A_charge_sends_payment_the_card_token_and_never_a_card_number_or_cvc()
+    {
+        var sent = new Recording();
+        var charged = $$"""{"orderId":"{{_step.Order.OrderId}}","paymentId":"pay-7","status":"Charged","amount":25,"currency":"EUR"}""";
+        sent.Reply = charged;
+
+        await new ChargePaymentActivity(new PaymentClient(new HttpClient(sent) { BaseAddress = new Uri("http://payment") }), _recorder).RunAsync(Activity, _step);
+
+        var body = System.Text.Json.JsonDocument.Parse(Assert.Single(sent.Bodies)).RootElement;
+        Assert.Equal((SagaContext.CardToken, 25m), (body.GetProperty("cardToken").GetString(), body.GetProperty("amount").GetDecimal()));
+        Assert.False(body.TryGetProperty("card", out _));
+        Assert.DoesNotContain("number", sent.Bodies[0], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("cvc", sent.Bodies[0], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_workflow_input_holds_the_card_token_and_last_four_only()
+    {
+        // The SDK writes the input as web-default JSON into the workflow history (the state store) and the workflow API.
+        var input = System.Text.Json.JsonSerializer.Serialize(_step.Order, System.Text.Json.JsonSerializerOptions.Web);
+
+        var card = System.Text.Json.JsonDocument.Parse(input).RootElement.GetProperty("card");
+        Assert.Equal(["token", "last4"], card.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((SagaContext.CardToken, "4242"), (card.GetProperty("token").GetString(), card.GetProperty("last4").GetString()));
+        Assert.DoesNotContain("4242424242424242", input);
+        Assert.Equal($"Order {_step.Order.OrderId} of customer-1", _step.Order.ToString());
+    }
+
+    private sealed class Recording : HttpMessageHandler
+    {
+        public List<string> Bodies { get; } = [];
+
+        public string Reply { get; set; } = "{}";
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Bodies.Add(await request.Content!.ReadAsStringAsync(cancellationToken));
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(Reply, Encoding.UTF8, "application/json") };
+        }
+    }
+
     private sealed class Answer(HttpStatusCode status, string? json) : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -13,10 +13,10 @@ public sealed class PaymentApiTests : IAsyncLifetime
     private readonly PaymentFactory _app = new();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _app.Sidecar(); // starts the in-process server once, before tests call it in parallel
-        return ValueTask.CompletedTask;
+        await _app.TokenOfAsync(); // the approving card vaulted before a test watches the store's writes
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ShopDapr.Contracts.Ordering;
 using ShopDapr.Payment.Domain;
+using ShopDapr.Payment.Infrastructure;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Payment.Tests;
@@ -30,11 +32,19 @@ public sealed class PaymentFactory : ShopAppFactory<Program>
     /// <summary>One client for calls as the sidecar makes them; created before any parallel use (starting the server is not thread-safe).</summary>
     public HttpClient Sidecar() => _sidecar ??= CreateClient();
 
-    public static object Charge(Guid orderId, string card = SimulatedCardProvider.Approves, decimal amount = 42.50m, string currency = "EUR") =>
-        new { orderId, amount, currency, card = new { number = card, expiry = "12/39", cvc = "123" } };
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new();
 
-    public Task<HttpResponseMessage> ChargeAsync(Guid orderId, string card = SimulatedCardProvider.Approves, decimal amount = 42.50m, CancellationToken cancellationToken = default) =>
-        Sidecar().PostAsJsonAsync("/internal/payments", Charge(orderId, card, amount), cancellationToken);
+    /// <summary>The vault token of a test card number, vaulted once per factory (as cart vaults it at checkout).</summary>
+    public Task<string> TokenOfAsync(string card = SimulatedCardProvider.Approves) =>
+        _tokens.GetOrAdd(card, number => new Lazy<Task<string>>(async () =>
+            (await Services.GetRequiredService<CardVault>().VaultAsync(new CardDetails(number, "12/39", "123"), CancellationToken.None)).Token)).Value;
+
+    public static object Charge(Guid orderId, string cardToken, decimal amount = 42.50m, string currency = "EUR") =>
+        new { orderId, amount, currency, cardToken };
+
+    /// <summary>Charges <paramref name="card"/> (a test card number) by its vault token.</summary>
+    public async Task<HttpResponseMessage> ChargeAsync(Guid orderId, string card = SimulatedCardProvider.Approves, decimal amount = 42.50m, CancellationToken cancellationToken = default) =>
+        await Sidecar().PostAsJsonAsync("/internal/payments", Charge(orderId, await TokenOfAsync(card), amount), cancellationToken);
 }
 
 public sealed class CapturedLogs : ILoggerProvider

@@ -1,4 +1,5 @@
 using Dapr.Client;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ShopDapr.Contracts.Ordering;
@@ -9,23 +10,32 @@ using ShopDapr.Payment.Infrastructure;
 namespace ShopDapr.Payment.Tests;
 
 /// <summary>The processor over the state fake with a controlled clock: claims left behind by a crashed request.</summary>
-public sealed class PaymentProcessorTests
+public sealed class PaymentProcessorTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly TransactionalDapr _dapr = new();
     private readonly SimulatedCardProvider _provider;
     private readonly PaymentProcessor _processor;
+    private readonly CardVault _vault;
+    private string _token = "";
 
     public PaymentProcessorTests()
     {
         _provider = new SimulatedCardProvider(_time);
         var store = new PaymentStore(_dapr.Client, NullLogger<PaymentStore>.Instance);
-        _processor = new PaymentProcessor(store, _provider,
+        _vault = new CardVault(_dapr.Client, new DataProtectionCardCipher(new EphemeralDataProtectionProvider()), _time);
+        _processor = new PaymentProcessor(store, _vault, _provider,
             new PaymentAnnouncer(store, new PaymentEvents(_dapr.Client), _time, NullLogger<PaymentAnnouncer>.Instance), _time, NullLogger<PaymentProcessor>.Instance);
     }
 
-    private static ChargeRequest Request(Guid orderId) => new(orderId, 20m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));
+    private ChargeRequest Request(Guid orderId) => new(orderId, 20m, "EUR", _token);
+
+    /// <summary>The approving card in the vault; <see cref="Request"/> charges by its token.</summary>
+    public async ValueTask InitializeAsync() =>
+        _token = (await _vault.VaultAsync(new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"), Ct)).Token;
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>A request that charged at the provider and crashed before recording it: its Pending claim is left behind.</summary>
     private async Task<string> CrashAfterChargingAsync(Guid orderId)
@@ -34,7 +44,7 @@ public sealed class PaymentProcessorTests
         Assert.True(await _dapr.Client.TrySaveStateAsync("statestore", PaymentStore.Key(orderId), claim, "",
             new StateOptions { Concurrency = ConcurrencyMode.FirstWrite }, cancellationToken: Ct));
         var charged = Assert.IsType<ProviderCharge.Approved>(await _provider.ChargeAsync(PaymentProcessor.IdempotencyKey(orderId),
-            Request(orderId).Card, 20m, "EUR", Ct));
+            new ProviderCard(SimulatedCardProvider.Approves, "12/39"), 20m, "EUR", Ct));
         return charged.PaymentId;
     }
 
@@ -98,6 +108,57 @@ public sealed class PaymentProcessorTests
         Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
         Assert.Equal("pay_x", Assert.IsType<PaymentCharged>(Assert.Single(_dapr.Published).Data).PaymentId);
         Assert.Equal(Announcement.Done, _dapr.Get<PaymentRecord>(PaymentStore.Key(orderId))!.Announcement);
+        Assert.Equal(0, _provider.Charges);
+    }
+
+    [Fact]
+    public async Task A_charge_reads_the_card_from_the_vault_and_records_its_last_four_only()
+    {
+        var orderId = Guid.NewGuid();
+
+        var outcome = Assert.IsType<ChargeOutcome.Charged>(await _processor.ChargeAsync(Request(orderId), Ct));
+
+        Assert.Equal(1, _provider.Charges);
+        Assert.Equal(1, _provider.Attempts(PaymentProcessor.IdempotencyKey(orderId)));
+        var record = _dapr.Get<PaymentRecord>(PaymentStore.Key(orderId))!;
+        Assert.Equal((ChargeState.Charged, "4242", outcome.Result.PaymentId), (record.State, record.CardLast4, record.PaymentId));
+    }
+
+    [Theory]
+    [InlineData(SimulatedCardProvider.Declines, DeclineCodes.CardDeclined)]
+    [InlineData(SimulatedCardProvider.InsufficientFunds, DeclineCodes.InsufficientFunds)]
+    public async Task A_vaulted_declining_test_card_is_declined_as_before(string number, string code)
+    {
+        var token = (await _vault.VaultAsync(new CardDetails(number, "12/39", "123"), Ct)).Token;
+
+        var declined = Assert.IsType<ChargeOutcome.Declined>(await _processor.ChargeAsync(Request(Guid.NewGuid()) with { CardToken = token }, Ct));
+
+        Assert.Equal(code, declined.Code);
+        Assert.Equal(0, _provider.Charges);
+    }
+
+    [Fact]
+    public async Task An_unknown_token_is_refused_and_writes_nothing()
+    {
+        var orderId = Guid.NewGuid();
+
+        Assert.IsType<ChargeOutcome.UnknownCard>(await _processor.ChargeAsync(Request(orderId) with { CardToken = "card_" + new string('f', 32) }, Ct));
+
+        Assert.Null(_dapr.Get<PaymentRecord>(PaymentStore.Key(orderId)));
+        Assert.Equal(0, _provider.Attempts(PaymentProcessor.IdempotencyKey(orderId)));
+        Assert.Empty(_dapr.Published);
+    }
+
+    [Fact]
+    public async Task A_vault_entry_copied_under_another_token_does_not_open()
+    {
+        var other = (await _vault.VaultAsync(new CardDetails(SimulatedCardProvider.Declines, "12/39", "123"), Ct)).Token;
+        var entry = _dapr.Get<VaultEntry>(CardVault.Key(_token))!;
+        Assert.True(await _dapr.Client.TrySaveStateAsync<VaultEntry?>("statestore", CardVault.Key(other), entry with { Token = other }, "",
+            new StateOptions { Concurrency = ConcurrencyMode.LastWrite }, cancellationToken: Ct));
+
+        Assert.Null(await _vault.OpenAsync(other, Ct));
+        Assert.IsType<ChargeOutcome.UnknownCard>(await _processor.ChargeAsync(Request(Guid.NewGuid()) with { CardToken = other }, Ct));
         Assert.Equal(0, _provider.Charges);
     }
 }

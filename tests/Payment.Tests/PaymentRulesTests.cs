@@ -46,25 +46,36 @@ public sealed class PaymentRulesTests
     public void Other_expiry_shapes_are_refused(string expiry) => Assert.Null(CardExpiry.Parse(expiry));
 
     [Fact]
-    public void Cart_ordering_and_payment_agree_on_one_card_because_they_call_one_rule()
+    public void Cart_and_the_vault_agree_on_one_card_because_they_call_one_rule()
     {
         // MM/YYYY was payment's alone before; now every caller accepts both forms, and the same card errors everywhere.
         var card = new CardDetails(SimulatedCardProvider.Approves, "01/2031", "1234");
         var address = new Address("A", "S", "C", "P", "FR");
         Assert.Empty(CheckoutRules.Check(address, card));
-        Assert.Null(ChargeRules.Check(Request() with { Card = card }));
+        var vaultErrors = new Dictionary<string, string[]>();
+        CheckoutRules.CheckCard(card, vaultErrors);
+        Assert.Empty(vaultErrors);
         var typo = card with { Number = "4242424242424241" };
         Assert.Equal(["card.number"], CheckoutRules.Check(address, typo).Keys);
-        Assert.Equal(["card.number"], ChargeRules.Check(Request() with { Card = typo })!.Errors.Keys);
+        CheckoutRules.CheckCard(typo, vaultErrors);
+        Assert.Equal(["card.number"], vaultErrors.Keys);
+    }
+
+    [Fact]
+    public void A_card_never_prints_its_number_or_cvc()
+    {
+        var card = new CardDetails(SimulatedCardProvider.Approves, "01/2031", "7319");
+        Assert.Equal("card ending 4242", card.ToString());
+        Assert.Equal("card ending 4242", new ProviderCard(SimulatedCardProvider.Approves, "01/2031").ToString());
     }
 
     public static TheoryData<string, ChargeRequest, int> Requests => new()
     {
         { "no order id", Request() with { OrderId = Guid.Empty }, 400 },
-        { "no card", Request() with { Card = null! }, 400 },
-        { "letters in number", Request() with { Card = new CardDetails("4242abcd42424242", "12/39", "123") }, 400 },
-        { "bad expiry", Request() with { Card = new CardDetails(SimulatedCardProvider.Approves, "2039-12", "123") }, 400 },
-        { "bad cvc", Request() with { Card = new CardDetails(SimulatedCardProvider.Approves, "12/39", "12") }, 400 },
+        { "no card token", Request() with { CardToken = null! }, 400 },
+        { "a card number instead of a token", Request() with { CardToken = SimulatedCardProvider.Approves }, 400 },
+        { "upper-case token", Request() with { CardToken = "card_" + new string('A', 32) }, 400 },
+        { "short token", Request() with { CardToken = "card_0123" }, 400 },
         { "zero", Request() with { Amount = 0m }, 422 },
         { "negative", Request() with { Amount = -5m }, 422 },
         { "too much", Request() with { Amount = ChargeRules.MaxAmount + 1 }, 422 },
@@ -99,5 +110,5 @@ public sealed class PaymentRulesTests
         Assert.Equal(new LedgerTotals(3m, 0m, 1, 0), sum.Currencies["USD"]);
     }
 
-    private static ChargeRequest Request() => new(Guid.NewGuid(), 19.99m, "EUR", new CardDetails(SimulatedCardProvider.Approves, "12/39", "123"));
+    private static ChargeRequest Request() => new(Guid.NewGuid(), 19.99m, "EUR", "card_" + new string('0', 32));
 }

@@ -43,15 +43,18 @@ public sealed class PaymentSecurityTests : IAsyncLifetime
         await using var app = new PaymentFactory();
         app.Settings["APP_API_TOKEN"] = "app-token";
         var orderId = Guid.NewGuid();
-        var without = await app.CreateClient().WithoutAppToken().PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId), Ct);
+        var token = await app.TokenOfAsync();
+        var without = await app.CreateClient().WithoutAppToken().PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId, token), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         await without.ReadProblemAsync(Ct);
         Assert.Equal(0, app.Provider.Charges);
 
         var sidecar = app.CreateClient().WithoutAppToken();
         sidecar.DefaultRequestHeaders.Add("dapr-api-token", "app-token");
-        Assert.Equal(HttpStatusCode.OK, (await sidecar.PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await sidecar.PostAsJsonAsync("/internal/payments", PaymentFactory.Charge(orderId, token), Ct)).StatusCode);
     }
+
+    private const string UnknownToken = "card_0123456789abcdef0123456789abcdef";
 
     public static TheoryData<string, string, HttpStatusCode> BadInput => new()
     {
@@ -60,14 +63,18 @@ public sealed class PaymentSecurityTests : IAsyncLifetime
         { "/internal/payments", "[1]", HttpStatusCode.BadRequest },
         { "/internal/payments", "{}", HttpStatusCode.BadRequest },
         { "/internal/payments", """{"orderId":"nope","amount":1,"currency":"EUR"}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":"ten","currency":"EUR","card":{"number":"4242424242424242","expiry":"12/39","cvc":"123"}}""", HttpStatusCode.BadRequest },
+        { "/internal/payments", """{"orderId":"ORDER","amount":"ten","currency":"EUR","cardToken":"TOKEN"}""", HttpStatusCode.BadRequest },
         { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR"}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","card":{"number":null,"expiry":"12/39","cvc":"123"}}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","card":{"number":"4242424242424242","expiry":"2039","cvc":"123"}}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","card":{"number":"4242424242424242","expiry":"12/39","cvc":"12345"}}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":-1,"currency":"EUR","card":{"number":"4242424242424242","expiry":"12/39","cvc":"123"}}""", HttpStatusCode.UnprocessableEntity },
-        { "/internal/payments", """{"orderId":"ORDER","amount":1e30,"currency":"EUR","card":{"number":"4242424242424242","expiry":"12/39","cvc":"123"}}""", HttpStatusCode.BadRequest },
-        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"€","card":{"number":"4242424242424242","expiry":"12/39","cvc":"123"}}""", HttpStatusCode.UnprocessableEntity },
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","cardToken":null}""", HttpStatusCode.BadRequest },
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","cardToken":"card_xyz"}""", HttpStatusCode.BadRequest },
+        // A card is never charged from its number: only a token of payment's vault names a card.
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","cardToken":"4242424242424242"}""", HttpStatusCode.BadRequest },
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","card":{"number":"4242424242424242","expiry":"12/39","cvc":"123"}}""", HttpStatusCode.BadRequest },
+        // Well formed, but no card in the vault has it: a refusal, nothing claimed or charged.
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"EUR","cardToken":"TOKEN"}""", HttpStatusCode.UnprocessableEntity },
+        { "/internal/payments", """{"orderId":"ORDER","amount":-1,"currency":"EUR","cardToken":"TOKEN"}""", HttpStatusCode.UnprocessableEntity },
+        { "/internal/payments", """{"orderId":"ORDER","amount":1e30,"currency":"EUR","cardToken":"TOKEN"}""", HttpStatusCode.BadRequest },
+        { "/internal/payments", """{"orderId":"ORDER","amount":10,"currency":"€","cardToken":"TOKEN"}""", HttpStatusCode.UnprocessableEntity },
         { "/internal/payments/not-a-guid/refund", "", HttpStatusCode.NotFound },
         { "/internal/payments/ORDER/refund", "", HttpStatusCode.NotFound },
     };
@@ -78,7 +85,7 @@ public sealed class PaymentSecurityTests : IAsyncLifetime
     {
         var order = Guid.NewGuid().ToString();
         var response = await _app.CreateClient().PostAsync(route.Replace("ORDER", order),
-            new StringContent(body.Replace("ORDER", order), Encoding.UTF8, "application/json"), Ct);
+            new StringContent(body.Replace("ORDER", order).Replace("TOKEN", UnknownToken), Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(expected, response.StatusCode);
         await response.ReadProblemAsync(Ct);
         Assert.Empty(_app.State.Snapshot());

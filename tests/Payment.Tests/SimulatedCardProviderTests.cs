@@ -9,7 +9,7 @@ public sealed class SimulatedCardProviderTests
     private static readonly FakeTimeProvider Time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static CardDetails Card(string number, string expiry = "12/39") => new(number, expiry, "123");
+    private static ProviderCard Card(string number, string expiry = "12/39") => new(number, expiry);
 
     [Theory]
     [InlineData(SimulatedCardProvider.Declines, DeclineCodes.CardDeclined)]

@@ -1,11 +1,14 @@
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 
 namespace ShopDapr.Ordering.Workflows;
 
 /// <summary>
-/// The input of <see cref="OrderProcessingWorkflow"/>: the order as the cart handed it over.
-/// The card travels in the workflow input only because the payment provider is simulated and charges from the number
-/// (a real provider would hand back a token at checkout and only the token would travel); every view masks it.
+/// The input of <see cref="OrderProcessingWorkflow"/>: the order as the cart handed it over. The card is payment's vault
+/// token and the last four digits (<see cref="CardOnFile"/>), never the number or the CVC: the workflow input is kept in
+/// the workflow's history in the state store and handed back by the workflow API. (It carried the full card until the
+/// vault came in; a workflow started before that would have its charge refused for want of a token and be compensated —
+/// no JSON bridge is kept for the old shape.)
 /// <paramref name="ApprovalTimeout"/> comes from the ordering options when the workflow is scheduled, so a replay
 /// sees the same value the first run saw.
 /// </summary>
@@ -16,7 +19,7 @@ public sealed record OrderSnapshot(
     IReadOnlyList<OrderLine> Lines,
     string Currency,
     Address ShippingAddress,
-    CardDetails Card,
+    CardOnFile Card,
     TimeSpan ApprovalTimeout)
 {
     public decimal Total => Lines.Sum(l => l.UnitPrice * l.Quantity);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using ShopDapr.Cart.Domain;
 using ShopDapr.Cart.Infrastructure;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Cart.Api;
@@ -12,8 +13,11 @@ namespace ShopDapr.Cart.Api;
 public sealed record CheckoutRequest(Address? ShippingAddress, CardDetails? Card);
 
 /// <summary>
-/// <c>POST /api/cart/checkout</c>: hands a snapshot of the customer's cart to ordering (which starts the order's
-/// workflow) and empties the cart once ordering has accepted it — a failure leaves the cart as it was.
+/// <c>POST /api/cart/checkout</c>: hands the card to payment's vault (card in once, a token out), then a snapshot of the
+/// customer's cart with the token and the card's last four digits to ordering (which starts the order's workflow), and
+/// empties the cart once ordering has accepted it — a failure leaves the cart as it was (payment down: 503 with
+/// <c>Retry-After</c>, nothing written). The card number and CVC go to payment only; ordering, the workflow, events,
+/// e-mails and logs see the token and last four.
 /// Idempotent per <c>Idempotency-Key</c>: a repeat answers 200 with the first order, even after the cart was emptied;
 /// the same key with another request (<see cref="CheckoutFingerprint"/>) is a 422 — a key belongs to one request.
 /// </summary>
@@ -32,7 +36,7 @@ public static class CheckoutApi
 
     public static async Task<Results<Accepted<PlaceOrderResponse>, Ok<PlaceOrderResponse>, ValidationProblem, ProblemHttpResult>> Checkout(
         CheckoutRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey, ClaimsPrincipal user,
-        CartStore carts, CheckoutRecords checkouts, OrderingClient ordering, TimeProvider time, CancellationToken cancellationToken)
+        CartStore carts, CheckoutRecords checkouts, CardVaultClient vault, OrderingClient ordering, TimeProvider time, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > CheckoutRules.MaxIdempotencyKeyLength)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -59,10 +63,16 @@ public static class CheckoutApi
                 Title = "The request breaks a cart rule",
             });
 
+        var vaulted = await vault.VaultAsync(request.Card!, cancellationToken);
+        if (vaulted is VaultAnswer.Refused vaultRefused)
+            return TypedResults.ValidationProblem(vaultRefused.Errors.ToDictionary(), title: "The checkout is malformed");
+        // From here on the card is its token and last four digits: the number and the CVC stay in this request.
+        var card = ((VaultAnswer.Vaulted)vaulted).Card.ToCardOnFile();
+
         var answer = await ordering.PlaceAsync(new PlaceOrderRequest(
             idempotencyKey, customerId, user.FindFirst(ShopNames.ClaimTypes.Email)?.Value ?? "",
             [.. cart.Lines.Select(l => new OrderLine(l.ProductId, l.Sku, l.Name, l.UnitPrice, l.Quantity))],
-            Currency, request.ShippingAddress!, request.Card!, fingerprint), cancellationToken);
+            Currency, request.ShippingAddress!, card, fingerprint), cancellationToken);
         if (answer is PlaceOrderAnswer.Refused refused)
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Ordering refused the order", detail: refused.Detail);
         var accepted = (PlaceOrderAnswer.Accepted)answer;

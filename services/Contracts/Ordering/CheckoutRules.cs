@@ -3,15 +3,16 @@ using System.Globalization;
 namespace ShopDapr.Contracts.Ordering;
 
 /// <summary>
-/// The one set of checkout rules, called by cart (the client's checkout), ordering (the order it is handed) and payment
-/// (the card it vaults and charges). Each problem names its field as the client sent it (camelCase paths).
+/// The one set of checkout rules, called by cart (the client's checkout), ordering (the address of the order it is handed)
+/// and payment's vault (the card, the only place a card goes after cart). Each problem names its field as the client sent
+/// it (camelCase paths).
 /// <list type="bullet">
 /// <item>Address: name, street, city, postal code and country all present, at most 200 characters each; the country an
 /// assigned ISO 3166-1 alpha-2 code in capitals (<see cref="CountryCodes"/>).</item>
 /// <item>Card number: 12 to 19 digits and nothing else (a client strips the spaces it shows), passing the Luhn check.</item>
 /// <item>Expiry: <c>MM/YY</c> or <c>MM/YYYY</c> (cards print the first, many forms send the second), month 01–12;
 /// <c>YY</c> means 20YY. Whether it lies in the past is the card provider's answer (a decline, <c>expired_card</c>).</item>
-/// <item>CVC: 3 or 4 digits. Checked, never stored.</item>
+/// <item>CVC: 3 or 4 digits. Checked when the card is vaulted, then dropped: never stored, never sent on.</item>
 /// </list>
 /// Whether a well-formed card is any good is the provider's call, not a rule.
 /// </summary>

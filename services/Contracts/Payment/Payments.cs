@@ -1,13 +1,12 @@
-using ShopDapr.Contracts.Ordering;
-
 namespace ShopDapr.Contracts.Payment;
 
 /// <summary>
 /// ordering → payment (<see cref="PaymentRoutes.Charges"/>), idempotent per order: a repeat returns the first result and
-/// charges nothing. 200 <see cref="PaymentResult"/>; 402 ProblemDetails (declined, insufficient funds: do not retry);
-/// 503 ProblemDetails (transient provider failure: retry).
+/// charges nothing. The card is named by its vault token (<see cref="VaultedCard"/>): payment reads the number back from
+/// its vault for the provider call only. 200 <see cref="PaymentResult"/>; 402 ProblemDetails (declined, insufficient funds:
+/// do not retry); 422 ProblemDetails (the token names no vaulted card); 503 ProblemDetails (transient provider failure: retry).
 /// </summary>
-public sealed record ChargeRequest(Guid OrderId, decimal Amount, string Currency, CardDetails Card);
+public sealed record ChargeRequest(Guid OrderId, decimal Amount, string Currency, string CardToken);
 
 public enum PaymentStatus { Charged, Refunded }
 

@@ -41,7 +41,7 @@ public static class PlaceOrderApi
         var now = time.GetUtcNow();
         await events.SubmitAsync(orderId, request.CustomerId, now, version => new OrderSubmitted(
             orderId, orderId, version, request.CustomerId, request.CustomerEmail, now, request.Lines, total,
-            request.Currency, request.ShippingAddress, CheckoutRules.Last4(request.Card.Number)), cancellationToken);
+            request.Currency, request.ShippingAddress, request.Card.Last4), cancellationToken);
         // A repeat of a checkout whose saga has ended starts none: the finished workflow may be purged already (the
         // Configuration's stateRetentionPolicy) or its id taken as free to run again; the order's stream is the record.
         if (!claimed && await events.LoadAsync(orderId, cancellationToken) is { IsFinished: true })

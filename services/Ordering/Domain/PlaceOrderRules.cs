@@ -1,10 +1,12 @@
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 
 namespace ShopDapr.Ordering.Domain;
 
 /// <summary>
 /// What a place-order request must hold; each problem names its field (camelCase, as the client sent it). The address
-/// and card follow the shared <see cref="CheckoutRules"/>, the same rules cart applied to the client's checkout.
+/// follows the shared <see cref="CheckoutRules"/>, the same rules cart applied to the client's checkout; the card is the
+/// one cart vaulted with payment (<see cref="CardOnFile"/>: a token and the last four digits, never a number).
 /// </summary>
 public static class PlaceOrderRules
 {
@@ -24,7 +26,7 @@ public static class PlaceOrderRules
         else if (request.Lines.Any(l => l is null || l.Quantity < 1 || l.UnitPrice < 0 || string.IsNullOrWhiteSpace(l.Sku)))
             errors["lines"] = ["Every line needs a SKU, a quantity of at least 1 and a price of at least 0."];
         CheckoutRules.CheckAddress(request.ShippingAddress, errors);
-        CheckoutRules.CheckCard(request.Card, errors);
+        CardOnFile.Check(request.Card, errors);
         return errors;
     }
 

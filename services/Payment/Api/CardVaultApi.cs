@@ -9,7 +9,9 @@ namespace ShopDapr.Payment.Api;
 /// <summary>
 /// <c>POST /internal/cards</c> (cart → payment through the sidecar, once per checkout): checks the card with the shared
 /// <see cref="CheckoutRules"/>, vaults it and answers 201 <see cref="VaultedCard"/>; 400 naming the field when the card is
-/// malformed. The only route that ever receives a card number or a CVC.
+/// malformed. The only route that ever receives a card number or a CVC. The CVC is checked here, when the card is
+/// tokenised, as a real provider checks it: the simulated provider's check is the shape (3 or 4 digits), so every
+/// well-formed CVC passes. Then it is dropped — not vaulted, not logged, not passed on; charges by token go without it.
 /// </summary>
 public static class CardVaultApi
 {

@@ -6,11 +6,14 @@ using ShopDapr.ServiceDefaults;
 namespace ShopDapr.Payment.Api;
 
 /// <summary>
-/// ordering → payment through the sidecar: charge (200 / 402 declined / 503 transient, retry) and refund, both idempotent
-/// per order. 409 when a duplicate is still being charged or asks for another amount.
+/// ordering → payment through the sidecar: charge by card token (200 / 402 declined / 422 unknown token / 503 transient,
+/// retry) and refund, both idempotent per order. 409 when a duplicate is still being charged or asks for another amount.
 /// </summary>
 public static class PaymentInternalApi
 {
+    /// <summary>The <c>code</c> of the 422 for a token the vault does not hold.</summary>
+    public const string UnknownCardCode = "card_not_found";
+
     public static IEndpointRouteBuilder MapPaymentInternalApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup(PaymentRoutes.Charges).WithTags("Payments (internal)").RequireAuthorization(ShopNames.Policies.DaprSidecar);
@@ -34,6 +37,9 @@ public static class PaymentInternalApi
             ChargeOutcome.Declined declined => Declined(request.OrderId, declined),
             ChargeOutcome.Transient transient => Transient(http, transient.Message),
             ChargeOutcome.InProgress => InProgress(request.OrderId),
+            ChargeOutcome.UnknownCard => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The card is not in the vault", detail: "The card token names no vaulted card; nothing was charged.",
+                extensions: new Dictionary<string, object?> { ["code"] = UnknownCardCode, ["orderId"] = request.OrderId }),
             ChargeOutcome.Mismatch mismatch => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
                 title: "The order was charged for another amount",
                 detail: $"Order {request.OrderId} was charged {mismatch.Amount} {mismatch.Currency}; a repeat must ask for the same amount."),

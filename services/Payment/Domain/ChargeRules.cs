@@ -1,4 +1,3 @@
-using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Payment;
 
 namespace ShopDapr.Payment.Domain;
@@ -16,10 +15,8 @@ public static class ChargeRules
             return Malformed("body", "A charge request is required.");
         if (request.OrderId == Guid.Empty)
             return Malformed("orderId", "An order id is required.");
-        var cardErrors = new Dictionary<string, string[]>();
-        CheckoutRules.CheckCard(request.Card, cardErrors);
-        if (cardErrors.Count > 0)
-            return new Problem(400, cardErrors);
+        if (!VaultedCard.IsToken(request.CardToken))
+            return Malformed("cardToken", $"A card token ('{VaultedCard.TokenPrefix}' and 32 lower-case hex digits, from the card vault) is required.");
         if (request.Currency is not { Length: 3 } currency || !currency.All(char.IsAsciiLetterUpper))
             return Broken("currency", "The currency is a three-letter ISO 4217 code in capitals (EUR, USD).");
         if (request.Amount is <= 0 or > MaxAmount)

@@ -8,9 +8,19 @@ namespace ShopDapr.Payment.Domain;
 /// </summary>
 public interface ICardProvider
 {
-    Task<ProviderCharge> ChargeAsync(string idempotencyKey, CardDetails card, decimal amount, string currency, CancellationToken cancellationToken);
+    Task<ProviderCharge> ChargeAsync(string idempotencyKey, ProviderCard card, decimal amount, string currency, CancellationToken cancellationToken);
 
     Task<ProviderRefund> RefundAsync(string idempotencyKey, string paymentId, decimal amount, string currency, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The card a charge is made with, read back from payment's vault for the provider call only: number and expiry. No CVC:
+/// it was checked when the card was vaulted, and a stored card is charged without one.
+/// </summary>
+public sealed record ProviderCard(string Number, string Expiry)
+{
+    /// <summary>Never the number: <c>ToString</c> of a record would print every field.</summary>
+    public override string ToString() => $"card ending {CheckoutRules.Last4(Number)}";
 }
 
 /// <summary>The provider's answer to a charge.</summary>

@@ -15,6 +15,9 @@ namespace ShopDapr.Payment.Domain;
 /// number that is not a test card as <c>card_declined</c> (Stripe's test mode refuses real cards the same way);</item>
 /// <item>an expiry in the past is declined as <c>expired_card</c>.</item>
 /// </list>
+/// It charges cards from payment's vault (number and expiry, no CVC). The CVC is the vault's to check when a card is
+/// tokenised: the simulated provider's check is its shape (3 or 4 digits, <see cref="CheckoutRules.IsCvc"/>), so any
+/// well-formed CVC passes, as any CVC does on Stripe's test cards.
 /// Idempotency records live in this process (a real provider keeps them on its side): a repeated key gets the first
 /// final answer and no second charge. Transient failures are not final, so they are not remembered as answers.
 /// </summary>
@@ -41,7 +44,7 @@ public sealed class SimulatedCardProvider(TimeProvider time) : ICardProvider
     /// <summary>How many times a charge was attempted for <paramref name="idempotencyKey"/> (transient failures included).</summary>
     public int Attempts(string idempotencyKey) => _attempts.GetValueOrDefault(idempotencyKey);
 
-    public Task<ProviderCharge> ChargeAsync(string idempotencyKey, CardDetails card, decimal amount, string currency, CancellationToken cancellationToken)
+    public Task<ProviderCharge> ChargeAsync(string idempotencyKey, ProviderCard card, decimal amount, string currency, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var attempt = _attempts.AddOrUpdate(idempotencyKey, 1, (_, n) => n + 1);

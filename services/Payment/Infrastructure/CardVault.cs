@@ -10,18 +10,12 @@ namespace ShopDapr.Payment.Infrastructure;
 
 /// <summary>
 /// A vaulted card in the state store (key <c>card-{token}</c>): the number encrypted (<see cref="ICardCipher"/>, bound to
-/// the token), and what may be shown. The CVC is checked when the card is vaulted and then dropped: it is stored nowhere.
+/// the token), and what may be shown. The CVC is checked when the card is vaulted (<see cref="Api.CardVaultApi"/>) and
+/// then dropped: it is stored nowhere, and a charge by token is made without it, as a provider charges a saved card.
 /// </summary>
 public sealed record VaultEntry(string Token, string NumberCiphertext, string Last4, string Brand, string Expiry, DateTimeOffset CreatedAt)
 {
     public VaultedCard ToVaultedCard() => new(Token, Last4, Brand, Expiry);
-}
-
-/// <summary>The card a charge is made with, read back from the vault for the provider call only.</summary>
-public sealed record ProviderCard(string Number, string Expiry)
-{
-    /// <summary>Never the number: <c>ToString</c> of a record would print every field.</summary>
-    public override string ToString() => $"card ending {CheckoutRules.Last4(Number)}";
 }
 
 /// <summary>Vaults cards (checkout) and reads them back by token (a charge).</summary>
@@ -48,13 +42,23 @@ public sealed class CardVault(DaprClient dapr, ICardCipher cipher, TimeProvider 
     public Task<VaultEntry?> FindAsync(string token, CancellationToken cancellationToken) =>
         dapr.GetStateAsync<VaultEntry?>(Store, Key(token), ConsistencyMode.Strong, cancellationToken: cancellationToken);
 
-    /// <summary>The number back, for the provider call only; null when the token is unknown.</summary>
+    /// <summary>
+    /// The number back, for the provider call only; null when the token is unknown or its entry cannot be decrypted
+    /// (another token's ciphertext, a key that is gone): either way there is no card to charge.
+    /// </summary>
     public async Task<(VaultEntry Entry, ProviderCard Card)?> OpenAsync(string token, CancellationToken cancellationToken)
     {
-        if (await FindAsync(token, cancellationToken) is not { } entry || entry.Token != token)
+        if (!VaultedCard.IsToken(token) || await FindAsync(token, cancellationToken) is not { } entry || entry.Token != token)
             return null;
-        var number = Encoding.ASCII.GetString(cipher.Decrypt(Convert.FromBase64String(entry.NumberCiphertext), token));
-        return (entry, new ProviderCard(number, entry.Expiry));
+        try
+        {
+            var number = Encoding.ASCII.GetString(cipher.Decrypt(Convert.FromBase64String(entry.NumberCiphertext), token));
+            return (entry, new ProviderCard(number, entry.Expiry));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The scheme by its leading digits, as the card networks assign them (enough to show; never a rule).</summary>

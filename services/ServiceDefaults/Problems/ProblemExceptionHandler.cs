@@ -4,8 +4,11 @@ using Microsoft.Extensions.Logging;
 
 namespace ShopDapr.ServiceDefaults.Problems;
 
-/// <summary>The status and title a service answers for an exception it understands.</summary>
-public readonly record struct ProblemMapping(int Status, string Title, string? Detail = null);
+/// <summary>
+/// The status and title a service answers for an exception it understands; <paramref name="RetryAfter"/> (whole seconds,
+/// at least 1) tells the client when a 503 is worth retrying.
+/// </summary>
+public readonly record struct ProblemMapping(int Status, string Title, string? Detail = null, TimeSpan? RetryAfter = null);
 
 /// <summary>
 /// Writes a ProblemDetails for the exceptions a service maps (a conflict to 409, an unreachable dependency to 503 …),
@@ -23,6 +26,8 @@ public abstract partial class ProblemExceptionHandler(IProblemDetailsService pro
             return false;
         LogHandled(logger, problem.Status, exception);
         httpContext.Response.StatusCode = problem.Status;
+        if (problem.RetryAfter is { } retryAfter)
+            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

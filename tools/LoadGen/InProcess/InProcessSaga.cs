@@ -25,7 +25,9 @@ internal sealed class InProcessSaga(TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly Address Address = new("Load Shopper", "1 Main Street", "Springfield", "12345", "US");
-    private static readonly CardDetails Card = new("4242424242424242", "12/34", "123");
+    /// <summary>The approving test card as checkout leaves it: vaulted (a token and the last four) and, in payment's vault, number and expiry.</summary>
+    private static readonly CardOnFile Card = new("card_" + new string('0', 32), "4242");
+    private static readonly ProviderCard VaultedCard = new("4242424242424242", "12/34");
     private static readonly TimeSpan ReservationTtl = TimeSpan.FromMinutes(15);
 
     private readonly RuleBasedFraudScorer _fraud = new(new FraudRuleOptions());
@@ -49,7 +51,7 @@ internal sealed class InProcessSaga(TimeProvider time)
         var snapshot = new OrderSnapshot(Guid.NewGuid(), request.CustomerId, request.CustomerEmail, lines, "USD", Address, Card, TimeSpan.FromMinutes(10));
         var events = new List<IOrderEvent>();
         Append(events, new OrderSubmitted(Guid.NewGuid(), snapshot.OrderId, 1, snapshot.CustomerId, snapshot.CustomerEmail, now, lines,
-            snapshot.Total, "USD", Address, CheckoutRules.Last4(Card.Number)));
+            snapshot.Total, "USD", Address, Card.Last4));
 
         if (_fraud.Score(snapshot).HighRisk)
             throw new InvalidOperationException("the in-process order scored high risk: pick cheaper lines");
@@ -61,11 +63,11 @@ internal sealed class InProcessSaga(TimeProvider time)
         }
         Append(events, new StockReserved(Guid.NewGuid(), snapshot.OrderId, 2, snapshot.CustomerId, snapshot.CustomerEmail, now));
 
-        var charge = new ChargeRequest(snapshot.OrderId, snapshot.Total, "USD", Card);
+        var charge = new ChargeRequest(snapshot.OrderId, snapshot.Total, "USD", Card.Token);
         if (ChargeRules.Check(charge) is not null)
             throw new InvalidOperationException("the in-process charge is malformed");
-        var claim = Saved(PaymentRecord.Claim(charge, CheckoutRules.Last4(Card.Number), now));
-        if (await _cards.ChargeAsync(snapshot.OrderId.ToString(), Card, charge.Amount, charge.Currency, ct) is not ProviderCharge.Approved approved)
+        var claim = Saved(PaymentRecord.Claim(charge, Card.Last4, now));
+        if (await _cards.ChargeAsync(snapshot.OrderId.ToString(), VaultedCard, charge.Amount, charge.Currency, ct) is not ProviderCharge.Approved approved)
             return OrderStatus.Cancelled;
         Saved(claim with { State = ChargeState.Charged, PaymentId = approved.PaymentId, ChargedAt = now });
         Append(events, new OrderPaid(Guid.NewGuid(), snapshot.OrderId, 3, snapshot.CustomerId, snapshot.CustomerEmail, now, approved.PaymentId, charge.Amount, "USD"));

@@ -5,15 +5,15 @@ using ShopDapr.Ordering.Workflows.Clients;
 namespace ShopDapr.Ordering.Workflows.Activities;
 
 /// <summary>
-/// Step 3: charge the card, then record <c>OrderPaid</c>. The order id is payment's idempotency key, so a retried
-/// charge charges once.
+/// Step 3: charge the card by its vault token, then record <c>OrderPaid</c>. The order id is payment's idempotency key,
+/// so a retried charge charges once.
 /// </summary>
 public sealed class ChargePaymentActivity(PaymentClient payment, OrderEventRecorder recorder) : WorkflowActivity<SagaStep, PaymentOutcome>
 {
     public override async Task<PaymentOutcome> RunAsync(WorkflowActivityContext context, SagaStep input)
     {
         var order = input.Order;
-        var outcome = await payment.ChargeAsync(new ChargeRequest(order.OrderId, order.Total, order.Currency, order.Card), CancellationToken.None);
+        var outcome = await payment.ChargeAsync(new ChargeRequest(order.OrderId, order.Total, order.Currency, order.Card.Token), CancellationToken.None);
         if (outcome.Succeeded)
             await recorder.RecordAsync(input.Paid(outcome), CancellationToken.None);
         return outcome;

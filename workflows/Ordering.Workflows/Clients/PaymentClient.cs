@@ -10,7 +10,8 @@ public sealed class PaymentClient(HttpClient http)
     private const string Service = "payment";
 
     /// <summary>
-    /// 402 (declined, insufficient funds) and any other 4xx are refusals: the same card will not do better on a retry.
+    /// 402 (declined, insufficient funds) and any other 4xx (422: the card token is not in the vault) are refusals: the
+    /// same card will not do better on a retry.
     /// Except 409: an earlier attempt for this order still holds the charge (its caller timed out or crashed, or payment
     /// restarted mid-charge) and may yet take the money, so it is thrown and retried until that attempt's outcome is known.
     /// </summary>
