@@ -85,7 +85,10 @@ public sealed partial class CardDataAtRestTests(ShopFixture shop)
         var sources = new List<(string Where, string Text)>();
         sources.AddRange(workflowAnswers.Select(a => ("workflow API", a)));
         sources.AddRange(publicAnswers.Select(a => ("public order API", a)));
-        var rows = StoreRows(Path.Combine(shop.WorkDir, ".data"));
+        // On components/local every table of every SQLite file; on a server-backed set every key of its state store.
+        var rows = ComponentSet.Name == ComponentSet.Local
+            ? StoreRows(Path.Combine(shop.WorkDir, ".data"))
+            : [.. (await StateStoreDump.ReadAsync(shop.WorkDir, ct)).Select(kv => ($"state store key {kv.Key}", kv.Value.Value))];
         sources.AddRange(rows);
         sources.AddRange(RawFiles(Path.Combine(shop.WorkDir, ".data")));
         sources.Add(("apps' and sidecars' output", shop.Log));

@@ -85,7 +85,16 @@ public static class ComponentSet
     /// <summary>One Redis database per run, shared by its state store and its pub/sub (as on one <c>dapr init</c> Redis).</summary>
     private static int RedisDatabase(int run) => 100 + run;
 
+    /// <summary>One database per run, made on first use: every state store of the run's YAML reads and writes the same keys.</summary>
     private static async Task<string> PostgresDatabaseAsync(int run, CancellationToken cancellationToken)
+    {
+        var made = RunDatabases.GetOrAdd(run, r => new Lazy<Task<string>>(() => CreatePostgresDatabaseAsync(r, cancellationToken)));
+        return await made.Value;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<string>>> RunDatabases = new();
+
+    private static async Task<string> CreatePostgresDatabaseAsync(int run, CancellationToken cancellationToken)
     {
         var server = await PostgresServer.Shared;
         var database = $"shop_{Environment.ProcessId}_{run}";
