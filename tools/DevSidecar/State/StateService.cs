@@ -108,19 +108,21 @@ public sealed class StateService(SidecarContext sidecar, IResiliencyPolicies pol
         IReadOnlyList<StateOperation> ops = [.. items.Select(i => i.Operation)];
         if (outbox is not null && outbox.TryGet(target.Name, out var settings))
             ops = await outbox.PublishInternalAsync(settings, items, traceParent, traceState, cancellationToken);
-        var committed = false;
+        var outcome = OutboxCommit.Unknown;
         try
         {
             await RunAsync(target.Name, async ct => { await target.Store.TransactAsync(ops, ct); return true; }, cancellationToken);
-            committed = true;
+            outcome = OutboxCommit.Committed;
         }
         catch (Exception e) when (e is not (DaprApiException or OperationCanceledException))
         {
+            if (e is ETagMismatchException or ETagInvalidException or StateRequestException)
+                outcome = OutboxCommit.Failed;
             throw new DaprApiException(StatusCode.Internal, 500, "ERR_STATE_TRANSACTION", $"error while executing state transaction: {e.Message}");
         }
         finally
         {
-            outbox?.Settle(ops, committed);
+            outbox?.Settle(ops, outcome);
         }
     }
 

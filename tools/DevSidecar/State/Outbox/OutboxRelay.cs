@@ -50,8 +50,9 @@ internal sealed partial class OutboxRelay(
     /// Whether the marker is in the store. daprd always sleeps <see cref="StateOutbox.StateScanDelay"/> before it first
     /// looks, so under daprd an outbox event reaches its subscribers a second or more after the commit. The dev sidecar
     /// looks at once, and when the marker is not there yet and the transaction is one of this sidecar's, waits for it to
-    /// commit instead (at most that same second) before it looks again; after that both wait as daprd does. Only the
-    /// store's answer counts: a transaction that reported failure may still have committed.
+    /// end instead (at most that same second): committed, it looks again; refused by the store before any write, it gives
+    /// up at once (daprd gives up after its wait). Otherwise both wait as daprd does: a transaction whose call failed
+    /// in another way may still have committed, and only the store can tell.
     /// </summary>
     private async Task<bool> CommittedAsync(string key, CancellationToken cancellationToken)
     {
@@ -59,8 +60,13 @@ internal sealed partial class OutboxRelay(
             return false;
         if (await HasAsync(key, cancellationToken))
             return true;
-        if (await outbox.CommittedHereAsync(key, StateOutbox.StateScanDelay, cancellationToken) && await HasAsync(key, cancellationToken))
-            return true;
+        switch (await outbox.OutcomeHereAsync(key, StateOutbox.StateScanDelay, cancellationToken))
+        {
+            case OutboxCommit.Committed when await HasAsync(key, cancellationToken):
+                return true;
+            case OutboxCommit.Failed:
+                return false; // refused by the store before it wrote anything: daprd would find no marker after its wait either
+        }
         await Task.Delay(StateOutbox.StateScanDelay, time, cancellationToken);
         return await RetryAsync(ct => HasAsync(key, ct), cancellationToken);
     }

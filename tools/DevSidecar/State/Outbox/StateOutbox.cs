@@ -30,7 +30,7 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
     private readonly Dictionary<string, OutboxSettings> _stores = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _memberships = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _commits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<OutboxCommit>> _commits = new(StringComparer.Ordinal);
 
     /// <summary>Reads every store's outbox; a half-configured one throws <see cref="Resources.ResourceException"/>.</summary>
     public StateOutbox(SidecarContext sidecar, Publisher publisher, TimeProvider time, ILogger<StateOutbox> logger)
@@ -72,7 +72,7 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
         foreach (var item in kept.Where(i => i.Operation is StateUpsert))
         {
             var id = $"outbox-{Guid.NewGuid()}";
-            _commits[id] = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _commits[id] = new TaskCompletionSource<OutboxCommit>(TaskCreationOptions.RunContinuationsAsynchronously);
             var published = projections.GetValueOrDefault(item.Operation.Key) ?? item;
             var envelope = Envelope(id, settings.OutboxPubsub, published, item.Metadata, trace, state);
             try
@@ -82,12 +82,12 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                Settle(ops, committed: false);
+                Settle(ops, OutboxCommit.Failed);
                 throw OutboxError(e.Message);
             }
             catch
             {
-                Settle(ops, committed: false);
+                Settle(ops, OutboxCommit.Failed);
                 throw;
             }
             ops.Add(new StateUpsert(id, "\"0\""u8.ToArray()));
@@ -96,30 +96,30 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Tells this sidecar's relay how the transaction holding these markers ended (it still reads the store to be sure).</summary>
-    public void Settle(IEnumerable<StateOperation> operations, bool committed)
+    public void Settle(IEnumerable<StateOperation> operations, OutboxCommit outcome)
     {
         foreach (var op in operations)
         {
             if (op is StateUpsert && _commits.TryRemove(op.Key, out var signal))
-                signal.TrySetResult(committed);
+                signal.TrySetResult(outcome);
         }
     }
 
     /// <summary>
-    /// Waits up to <paramref name="limit"/> for this sidecar's transaction with marker <paramref name="id"/> to commit;
-    /// false when it failed, is unknown here (another replica's) or took longer.
+    /// Waits up to <paramref name="limit"/> for this sidecar's transaction with marker <paramref name="id"/> to end;
+    /// <see cref="OutboxCommit.Unknown"/> when it is not one of this sidecar's (another replica's) or took longer.
     /// </summary>
-    internal async Task<bool> CommittedHereAsync(string id, TimeSpan limit, CancellationToken cancellationToken)
+    internal async Task<OutboxCommit> OutcomeHereAsync(string id, TimeSpan limit, CancellationToken cancellationToken)
     {
         if (!_commits.TryGetValue(id, out var signal))
-            return false;
+            return OutboxCommit.Unknown;
         try
         {
             return await signal.Task.WaitAsync(limit, _time, cancellationToken);
         }
         catch (TimeoutException)
         {
-            return false;
+            return OutboxCommit.Unknown;
         }
     }
 
@@ -216,6 +216,19 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
     /// <summary>dapr <c>pkg/api/errors/pubsub.go</c> PubSubOutbox: Internal / 500 ERR_PUBLISH_OUTBOX.</summary>
     private static DaprApiException OutboxError(string problem) =>
         new(StatusCode.Internal, 500, "ERR_PUBLISH_OUTBOX", $"error while publishing outbox message: {problem}");
+}
+
+/// <summary>How a transaction with outbox markers ended, as far as this sidecar knows.</summary>
+public enum OutboxCommit
+{
+    /// <summary>Not known here, or the store may have committed although the call failed (a timeout): only the store can tell.</summary>
+    Unknown,
+
+    /// <summary>The store committed it.</summary>
+    Committed,
+
+    /// <summary>The store refused it before writing (an ETag or first-write rule, a bad request), or the outbox publish failed.</summary>
+    Failed,
 }
 
 /// <summary>One operation of a state transaction with its metadata; <paramref name="Payload"/> is what the outbox publishes when it differs from the stored bytes.</summary>
