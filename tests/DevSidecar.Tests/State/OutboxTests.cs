@@ -253,6 +253,49 @@ public sealed class OutboxTests : IDisposable
         Assert.False(app.TryNext("orders", out _));
     }
 
+    private async Task<TestSidecar> ShopLocalStoresAsync(SubscriberApp app, string appId)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "ShopDapr.sln")))
+            root = root.Parent!;
+        var yaml = (await File.ReadAllTextAsync(Path.Combine(root.FullName, "components/local/statestore.yaml"), Ct))
+            .Replace("../../.data/shop.db", _data.File("shop.db"), StringComparison.Ordinal);
+        return await DeliveryTests.SidecarFor(app, appId, new Dictionary<string, string>
+        {
+            ["statestore.yaml"] = yaml,
+            ["pubsub.yaml"] = Yaml.Component("pubsub", "pubsub.in-memory"),
+        });
+    }
+
+    [Theory]
+    [InlineData("cart")]
+    [InlineData("identity")]
+    public async Task The_shops_local_yaml_gives_cart_and_identity_an_outbox_store_on_user_behavior_over_the_same_keys(string appId)
+    {
+        await using var app = await SubscriberApp.StartAsync(a => a.MapPost("/behavior", () => Results.Ok()).WithTopic("pubsub", "user-behavior"));
+        await using var dapr = await ShopLocalStoresAsync(app, appId);
+
+        await dapr.Client.ExecuteStateTransactionAsync("statestore-user-behavior",
+        [
+            Upsert("k", new { what = "event" }, new Dictionary<string, string>(Json) { ["outbox.projection"] = "true" }),
+            Upsert("k", new { what = "state" }, new Dictionary<string, string>(Json) { ["type"] = "ItemAddedToCart" }),
+        ], cancellationToken: Ct);
+
+        var e = (await app.NextAsync("behavior")).Json;
+        Assert.Equal(("ItemAddedToCart", "event"), ((string?)e["type"], (string?)e["data"]!["what"]));
+        Assert.Equal("state", (await dapr.Client.GetStateAsync<JsonElement>("statestore", "k", cancellationToken: Ct)).GetProperty("what").GetString());
+    }
+
+    [Fact]
+    public async Task The_shops_local_yaml_gives_other_apps_only_the_plain_store()
+    {
+        await using var app = await SubscriberApp.StartAsync(a => a.MapPost("/behavior", () => Results.Ok()).WithTopic("pubsub", "user-behavior"));
+        await using var dapr = await ShopLocalStoresAsync(app, "ordering");
+
+        Assert.True(dapr.Sidecar.Context.Components.TryGet<ShopDapr.DevSidecar.State.IStateStore>("statestore", out _));
+        Assert.False(dapr.Sidecar.Context.Components.TryGet<ShopDapr.DevSidecar.State.IStateStore>("statestore-user-behavior", out _));
+    }
+
     [Theory]
     [InlineData("outboxPublishPubsub", "pubsub", "outboxPublishTopic")]
     [InlineData("outboxPublishTopic", "orders", "outboxPublishPubsub")]
