@@ -15,6 +15,12 @@ namespace ShopDapr.Payment;
 /// </list>
 /// Delivery is at least once: consumers de-duplicate by order id and event type.
 /// </summary>
+/// <remarks>
+/// Payment keeps this announcer rather than Dapr's transactional outbox (ServiceDefaults' OutboxPublishing): Dapr's
+/// outbox publishes EVERY upsert of a state transaction to the store's one topic, and payment commits a charge's record
+/// together with the customer's ledger in one transaction (<see cref="PaymentStore.TryCommitAsync"/>), so the ledger
+/// would be published on order-events as well. The record's <see cref="Announcement"/> is the outbox here.
+/// </remarks>
 public sealed partial class PaymentAnnouncer(PaymentStore store, PaymentEvents events, TimeProvider time, ILogger<PaymentAnnouncer> logger)
 {
     internal static readonly TimeSpan Grace = TimeSpan.FromSeconds(30);

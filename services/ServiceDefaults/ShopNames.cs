@@ -10,6 +10,14 @@ public static class ShopNames
     public static class Components
     {
         public const string StateStore = "statestore";
+
+        /// <summary>
+        /// The same backend as <see cref="StateStore"/> (same keys), defined a second time with Dapr's transactional outbox
+        /// on <see cref="Topics.UserBehavior"/>: what cart and identity save through it announces itself (see
+        /// <c>Events.OutboxPublishing</c>). A second name, because daprd refuses two components of one name for an app
+        /// even when their scopes differ, and the outbox publishes every transaction of its store to one topic.
+        /// </summary>
+        public const string UserBehaviorStateStore = "statestore-user-behavior";
         public const string PubSub = "pubsub";
         public const string SecretStore = "secretstore";
         public const string RetrainSchedule = "retrain-schedule";

@@ -54,14 +54,34 @@ public sealed class CartApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Adding_publishes_ItemAddedToCart_on_user_behavior()
+    public async Task Adding_commits_ItemAddedToCart_with_the_cart_through_the_stores_outbox()
     {
         var product = _app.AddProduct(price: 3m);
         await Customer("c-events").PostAsJsonAsync("/api/cart/items", new { productId = product.Id, quantity = 4 }, Ct);
-        var (pubsub, topic, data) = Assert.Single(_app.Dapr.Published);
-        Assert.Equal(("pubsub", "user-behavior"), (pubsub, topic));
-        var e = Assert.IsType<ItemAddedToCart>(data);
+        Assert.Empty(_app.Dapr.Published); // no publish beside the save: the store's outbox (on user-behavior) carries it
+        var (store, key, type, json) = Assert.Single(_app.Dapr.Outboxed);
+        Assert.Equal(("statestore-user-behavior", "cart-c-events", nameof(ItemAddedToCart)), (store, key, type));
+        var e = JsonSerializer.Deserialize<ItemAddedToCart>(json, JsonSerializerOptions.Web)!;
         Assert.Equal(("c-events", product.Id, 4, 3m), (e.UserId, e.ProductId, e.Quantity, e.UnitPrice));
+    }
+
+    [Fact]
+    public async Task A_refused_publish_leaves_the_cart_unchanged_so_the_clients_retry_adds_the_item_once()
+    {
+        var product = _app.AddProduct(price: 2m);
+        var client = Customer("c-retry");
+        _app.Dapr.BrokerDown = true;
+
+        var failed = await client.PostAsJsonAsync("/api/cart/items", new { productId = product.Id, quantity = 3 }, Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        Assert.Empty((await client.GetFromJsonAsync<JsonElement>("/api/cart", Ct)).GetProperty("lines").EnumerateArray());
+        _app.Dapr.BrokerDown = false;
+        var retried = await client.PostAsJsonAsync("/api/cart/items", new { productId = product.Id, quantity = 3 }, Ct);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var line = Assert.Single((await client.GetFromJsonAsync<JsonElement>("/api/cart", Ct)).GetProperty("lines").EnumerateArray());
+        Assert.Equal(3, line.GetProperty("quantity").GetInt32()); // once, not twice
+        Assert.Single(_app.Dapr.Outboxed); // and announced once
     }
 
     [Fact]

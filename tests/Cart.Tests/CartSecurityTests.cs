@@ -59,7 +59,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
         };
         foreach (var (caller, token) in tokens)
         {
-            var ownerCartBefore = _app.Dapr.State["statestore||cart-owner"].Json;
+            var ownerCartBefore = _app.Dapr.State["statestore-user-behavior||cart-owner"].Json;
             var body = route.EndsWith("{id}") ? """{"quantity":2}""" : $$"""{"productId":"{{_product}}","quantity":1}""";
             var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{id}", _product.ToString()))
             {
@@ -70,7 +70,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
             if (!response.IsSuccessStatusCode)
                 await response.ReadProblemAsync(Ct);
             if (caller != "owner")
-                Assert.Equal(ownerCartBefore, _app.Dapr.State["statestore||cart-owner"].Json);
+                Assert.Equal(ownerCartBefore, _app.Dapr.State["statestore-user-behavior||cart-owner"].Json);
         }
     }
 

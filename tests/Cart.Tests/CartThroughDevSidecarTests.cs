@@ -18,6 +18,8 @@ public sealed class CartThroughDevSidecarTests : IAsyncLifetime
     private readonly DevSidecars _sidecars = new(new Dictionary<string, string>
     {
         ["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n",
+        // As components/*/statestore.yaml give cart: carts in the store whose outbox publishes on user-behavior.
+        ["outbox.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore-user-behavior\nspec:\n  type: state.in-memory\n  version: v1\n  metadata:\n    - name: outboxPublishPubsub\n      value: pubsub\n    - name: outboxPublishTopic\n      value: user-behavior\n    - name: outboxDiscardWhenMissingState\n      value: \"true\"\n",
     });
     private readonly LateHandler _cartChannel = new();
     private readonly Guid _productId = Guid.NewGuid();

@@ -28,15 +28,30 @@ public sealed class IdentityApiTests : IAsyncLifetime
         _client.PostAsJsonAsync("/api/identity/login", new { email, password }, Ct);
 
     [Fact]
-    public async Task Register_creates_a_customer_and_publishes_UserRegistered()
+    public async Task Register_creates_a_customer_and_commits_UserRegistered_with_the_email_key_through_the_outbox()
     {
         var response = await Register("alice@example.com");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("alice@example.com", body.GetProperty("email").GetString());
-        var published = Assert.Single(_app.Dapr.Published, p => p.Data is UserRegistered);
-        Assert.Equal(("pubsub", "user-behavior"), (published.PubSub, published.Topic));
-        Assert.Equal(body.GetProperty("id").GetString(), ((UserRegistered)published.Data).UserId);
+        Assert.DoesNotContain(_app.Dapr.Published, p => p.Data is UserRegistered); // no publish beside the save
+        var registered = _app.Dapr.Outboxed.Where(o => o.Type == nameof(UserRegistered))
+            .Select(o => JsonSerializer.Deserialize<UserRegistered>(o.Json, JsonSerializerOptions.Web)!).ToList();
+        Assert.Equal(body.GetProperty("id").GetString(), Assert.Single(registered, r => r.Email == "alice@example.com").UserId);
+    }
+
+    [Fact]
+    public async Task A_refused_publish_registers_nobody_so_a_retry_of_the_same_email_succeeds()
+    {
+        _app.Dapr.BrokerDown = true;
+        var failed = await Register("carol@example.com");
+        Assert.True((int)failed.StatusCode >= 500, $"{failed.StatusCode}");
+        _app.Dapr.BrokerDown = false;
+
+        var retried = await Register("carol@example.com");
+
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode); // not 409: the failed attempt left no account behind
+        Assert.Equal(HttpStatusCode.OK, (await Login("carol@example.com", "Secret-pass-1")).StatusCode);
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
                 """,
         };
         resources["pubsub.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: pubsub\nspec:\n  type: pubsub.in-memory\n  version: v1\n  metadata: []\n";
+        // As components/*/statestore.yaml give identity: accounts in the store whose outbox publishes on user-behavior.
+        resources["outbox.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore-user-behavior\nspec:\n  type: state.in-memory\n  version: v1\n  metadata:\n    - name: outboxPublishPubsub\n      value: pubsub\n    - name: outboxPublishTopic\n      value: user-behavior\n    - name: outboxDiscardWhenMissingState\n      value: \"true\"\n";
         _sidecars = new DevSidecars(resources);
         var sidecar = await _sidecars.StartAsync("identity", cancellationToken: Ct);
         _app = new IdentityFactory { UseFakeDapr = false };

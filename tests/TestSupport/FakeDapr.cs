@@ -53,6 +53,18 @@ public sealed class FakeDapr
 
     public ConcurrentQueue<(string PubSub, string Topic, object Data)> Published { get; } = new();
 
+    /// <summary>
+    /// Events committed through a store's transactional outbox (an <c>outbox.projection</c> upsert): the store, the key,
+    /// the CloudEvent type (the stored upsert's <c>type</c> metadata) and the event's JSON. Projections are not stored.
+    /// </summary>
+    public ConcurrentQueue<(string Store, string Key, string? Type, string Json)> Outboxed { get; } = new();
+
+    /// <summary>
+    /// The broker refuses messages: a publish fails, and so does a state transaction carrying an outbox projection (the
+    /// sidecar's outbox publishes before it commits, so nothing is stored).
+    /// </summary>
+    public bool BrokerDown { get; set; }
+
     /// <summary>Runs before every write; a test can make writes fail or interleave a concurrent writer.</summary>
     public Action<string>? BeforeWrite { get; set; }
 
@@ -80,6 +92,8 @@ public sealed class FakeDapr
         Client.PublishEventAsync(Arg.Any<string>(), Arg.Any<string>(), Arg.Any<T>(), Arg.Any<CancellationToken>())
             .Returns(ci =>
             {
+                if (BrokerDown)
+                    return Task.FromException(new DaprException("error when publishing: broker down", new RpcException(new Status(StatusCode.Internal, "broker down"))));
                 Published.Enqueue((ci.ArgAt<string>(0), ci.ArgAt<string>(1), ci.ArgAt<T>(2)!));
                 return Task.CompletedTask;
             });
@@ -115,9 +129,11 @@ public sealed class FakeDapr
     {
         foreach (var op in operations)
             BeforeWrite?.Invoke(Key(store, op.Key));
+        if (BrokerDown && operations.Any(IsProjection))
+            throw new DaprException("error while publishing outbox message: broker down", new RpcException(new Status(StatusCode.Internal, "broker down")));
         lock (_gate)
         {
-            foreach (var op in operations)
+            foreach (var op in operations.Where(o => !IsProjection(o)))
             {
                 var exists = State.TryGetValue(Key(store, op.Key), out var current);
                 if (!string.IsNullOrEmpty(op.ETag) && (!exists || current.ETag != op.ETag))
@@ -127,6 +143,12 @@ public sealed class FakeDapr
             }
             foreach (var op in operations)
             {
+                if (IsProjection(op))
+                {
+                    var stored = operations.FirstOrDefault(o => o.Key == op.Key && !IsProjection(o));
+                    Outboxed.Enqueue((store, op.Key, stored?.Metadata?.GetValueOrDefault("type"), System.Text.Encoding.UTF8.GetString(op.Value ?? [])));
+                    continue;
+                }
                 if (op.OperationType == StateOperationType.Delete)
                     State.TryRemove(Key(store, op.Key), out _);
                 else
@@ -136,6 +158,8 @@ public sealed class FakeDapr
             return true;
         }
     }
+
+    private static bool IsProjection(StateTransactionRequest op) => op.Metadata?.GetValueOrDefault("outbox.projection") == "true";
 
     private static string Key(string store, string key) => $"{store}||{key}";
 }

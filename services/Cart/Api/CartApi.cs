@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Dapr.Client;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Cart.Domain;
 using ShopDapr.Cart.Infrastructure;
@@ -25,8 +24,7 @@ public static class CartApi
         TypedResults.Ok(CartView.From(await carts.GetAsync(CustomerId(user), cancellationToken)));
 
     public static async Task<Results<Ok<CartView>, ValidationProblem, ProblemHttpResult>> AddItem(
-        AddItemRequest request, ClaimsPrincipal user, CartStore carts, CatalogClient catalog, DaprClient dapr,
-        TimeProvider time, CancellationToken cancellationToken)
+        AddItemRequest request, ClaimsPrincipal user, CartStore carts, CatalogClient catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         if (request.ProductId is not { } productId || productId == Guid.Empty || request.Quantity is not { } quantity)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -42,12 +40,10 @@ public static class CartApi
 
         var customerId = CustomerId(user);
         var now = time.GetUtcNow();
-        var result = await carts.UpdateAsync(customerId, cart => CartRules.Add(cart, product, quantity, now), cancellationToken);
-        if (result is not CartChange.Changed changed)
-            return Refused(result);
-        await dapr.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.UserBehavior,
-            new ItemAddedToCart(customerId, product.Id, product.Sku, quantity, product.Price, now), cancellationToken);
-        return TypedResults.Ok(CartView.From(changed.Cart));
+        // The cart and its ItemAddedToCart (on user-behavior: the outbox topic of cart's state store) commit together.
+        var result = await carts.UpdateAsync(customerId, cart => CartRules.Add(cart, product, quantity, now), cancellationToken,
+            announce: _ => new ItemAddedToCart(customerId, product.Id, product.Sku, quantity, product.Price, now));
+        return result is CartChange.Changed changed ? TypedResults.Ok(CartView.From(changed.Cart)) : Refused(result);
     }
 
     public static async Task<Results<Ok<CartView>, ValidationProblem, ProblemHttpResult>> SetQuantity(

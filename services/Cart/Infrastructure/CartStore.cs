@@ -1,6 +1,7 @@
 using Dapr.Client;
 using ShopDapr.Cart.Domain;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Cart.Infrastructure;
 
@@ -10,7 +11,7 @@ namespace ShopDapr.Cart.Infrastructure;
 /// </summary>
 public sealed partial class CartStore(DaprClient dapr, ILogger<CartStore> logger)
 {
-    private const string Store = ShopNames.Components.StateStore;
+    private const string Store = ShopNames.Components.UserBehaviorStateStore; // its transactions announce on user-behavior
     private const int Attempts = 10;
     private static readonly StateOptions Guarded = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
@@ -18,8 +19,14 @@ public sealed partial class CartStore(DaprClient dapr, ILogger<CartStore> logger
         await dapr.GetStateAsync<ShoppingCart?>(Store, Key(customerId), ConsistencyMode.Strong, cancellationToken: cancellationToken)
         ?? ShoppingCart.Empty(customerId);
 
-    /// <summary>Applies <paramref name="change"/> and saves the result; a change that is refused saves nothing.</summary>
-    public async Task<CartChange> UpdateAsync(string customerId, Func<ShoppingCart, CartChange> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="change"/> and saves the result; a change that is refused saves nothing. With
+    /// <paramref name="announce"/> the event it makes of the saved cart is published through the store's outbox in the
+    /// same transaction (<see cref="OutboxPublishing"/>): saved and announced together or neither, so a failed publish can
+    /// no longer answer 5xx with the cart already changed (a client's retry then added the item twice).
+    /// </summary>
+    public async Task<CartChange> UpdateAsync(string customerId, Func<ShoppingCart, CartChange> change, CancellationToken cancellationToken,
+        Func<ShoppingCart, object>? announce = null)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
@@ -27,7 +34,10 @@ public sealed partial class CartStore(DaprClient dapr, ILogger<CartStore> logger
             var result = change(stored ?? ShoppingCart.Empty(customerId));
             if (result is not CartChange.Changed changed)
                 return result;
-            if (await dapr.TrySaveStateAsync(Store, Key(customerId), changed.Cart, etag ?? "", Guarded, cancellationToken: cancellationToken))
+            var saved = announce is null
+                ? await dapr.TrySaveStateAsync(Store, Key(customerId), changed.Cart, etag ?? "", Guarded, cancellationToken: cancellationToken)
+                : await dapr.TrySaveAndPublishAsync(Store, Key(customerId), changed.Cart, etag ?? "", Guarded, announce(changed.Cart), cancellationToken);
+            if (saved)
                 return result;
             LogConflict(logger, customerId, attempt);
         }

@@ -4,7 +4,6 @@ using ShopDapr.Contracts.Identity;
 using ShopDapr.Identity.Tokens;
 using ShopDapr.Identity.Users;
 using ShopDapr.ServiceDefaults;
-using Dapr.Client;
 
 namespace ShopDapr.Identity.Api;
 
@@ -25,7 +24,7 @@ public static class IdentityApi
     }
 
     public static async Task<Results<Created<RegisteredUser>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, AccountService accounts, DaprClient dapr, CancellationToken cancellationToken)
+        RegisterRequest request, AccountService accounts, CancellationToken cancellationToken)
     {
         if (RequestValidation.Malformed(request.Email, request.Password, request.Name, nameRequired: true, out var normalized) is { } malformed)
             return malformed;
@@ -37,8 +36,6 @@ public static class IdentityApi
         if (outcome == RegisterOutcome.EmailTaken)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The e-mail address is already registered");
 
-        await dapr.PublishEventAsync(ShopNames.Components.PubSub, ShopNames.Topics.UserBehavior,
-            new UserRegistered(user.Id, user.Email, user.Name, user.CreatedAt), cancellationToken);
         return TypedResults.Created((string?)null, new RegisteredUser(user.Id, user.Email, user.Name));
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using ShopDapr.Contracts.Identity;
 using Microsoft.Extensions.Options;
 
 namespace ShopDapr.Identity.Users;
@@ -45,7 +46,7 @@ public sealed partial class AccountService(
             CreatedAt = time.GetUtcNow(),
         };
         user = user with { PasswordHash = hasher.HashPassword(user, password) };
-        var created = await users.TryCreateAsync(user, cancellationToken);
+        var created = await users.TryCreateAsync(user, new UserRegistered(user.Id, user.Email, user.Name, user.CreatedAt), cancellationToken);
         return (created ? RegisterOutcome.Created : RegisterOutcome.EmailTaken, user);
     }
 

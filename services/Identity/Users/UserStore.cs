@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
+using Dapr;
 using Dapr.Client;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Identity.Users;
 
@@ -12,7 +14,7 @@ namespace ShopDapr.Identity.Users;
 /// </summary>
 public sealed class UserStore(DaprClient dapr)
 {
-    private const string Store = ShopNames.Components.StateStore;
+    private const string Store = ShopNames.Components.UserBehaviorStateStore; // its transactions announce on user-behavior
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
     public async Task<(UserAccount? User, string ETag)> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
@@ -24,14 +26,27 @@ public sealed class UserStore(DaprClient dapr)
         return (user, etag ?? "");
     }
 
-    /// <summary>False when the e-mail is taken (by an earlier or a concurrent registration).</summary>
-    public async Task<bool> TryCreateAsync(UserAccount user, CancellationToken cancellationToken)
+    /// <summary>
+    /// False when the e-mail is taken (by an earlier or a concurrent registration). The e-mail key is the commit point: it
+    /// is written in one outbox transaction with <paramref name="registered"/> (<see cref="OutboxPublishing"/>), so the
+    /// account exists for the world exactly when its event is on its way; a failure leaves neither.
+    /// </summary>
+    public async Task<bool> TryCreateAsync(UserAccount user, object registered, CancellationToken cancellationToken)
     {
         await dapr.SaveStateAsync(Store, UserKey(user.Id), user, cancellationToken: cancellationToken);
-        if (await dapr.TrySaveStateAsync(Store, EmailKey(user.NormalizedEmail), user.Id, "", FirstWrite, cancellationToken: cancellationToken))
-            return true;
-        await dapr.DeleteStateAsync(Store, UserKey(user.Id), cancellationToken: cancellationToken);
-        return false;
+        bool created;
+        try
+        {
+            created = await dapr.TrySaveAndPublishAsync(Store, EmailKey(user.NormalizedEmail), user.Id, "", FirstWrite, registered, cancellationToken);
+        }
+        catch (DaprException)
+        {
+            await dapr.DeleteStateAsync(Store, UserKey(user.Id), cancellationToken: CancellationToken.None); // unreachable without its e-mail key
+            throw;
+        }
+        if (!created)
+            await dapr.DeleteStateAsync(Store, UserKey(user.Id), cancellationToken: cancellationToken);
+        return created;
     }
 
     /// <summary>False when the account changed since it was read with <paramref name="etag"/>.</summary>

@@ -17,6 +17,10 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     public const string StateKey = "stock";
     public const string SettledKeyPrefix = "settled-";
     public const string ExpiryReminder = "expire-reservations";
+    public const string AnnounceReminder = "announce-level";
+
+    /// <summary>How soon, and how often after, the announce reminder retries a level the broker refused.</summary>
+    public static readonly TimeSpan AnnounceRetry = TimeSpan.FromSeconds(2);
 
     private readonly StockEventPublisher _events;
     private readonly InventoryOptions _options;
@@ -91,6 +95,11 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
 
     public async Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
+        if (reminderName == AnnounceReminder)
+        {
+            await RetryAnnounceAsync();
+            return;
+        }
         if (reminderName != ExpiryReminder)
             return;
         var now = _time.GetUtcNow();
@@ -125,8 +134,23 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
     /// availability where it was, so it publishes nothing: what subscribers act on (the catalog's stock view, the low
     /// and depleted signals) is availability, and the next change that moves it carries the whole level again.
     /// </summary>
+    /// <remarks>
+    /// Reliable stock events without the state API's outbox: the book lives in actor state, which Dapr writes through the
+    /// actor state API, not ExecuteStateTransaction, so the outbox never sees it. The actor therefore publishes from its
+    /// own state: a level to announce gets a new <see cref="StockBook.LevelId"/> and is saved as announced in the
+    /// same write as the change (no extra write on the hot path); when the broker refuses it, the book is saved again
+    /// with the level pending and the <see cref="AnnounceReminder"/> retries until the broker took it. A retry publishes
+    /// the current level under its level id's event ids, so subscribers de-duplicate it. A crash between the save and the
+    /// publish still loses that one level until the next change (or an admin's set, which always publishes).
+    /// </remarks>
     private async Task SaveAsync(StockBook book, StockSnapshot before, DateTimeOffset now, bool publishAnyway)
     {
+        var announce = publishAnyway || Snapshot(book).Available != before.Available;
+        if (announce)
+        {
+            book.LevelId = Guid.NewGuid();
+            book.AnnouncePending = false; // saved as announced: the refused case below is the rare one that writes again
+        }
         await SyncReminderAsync(book, now);
         await StateManager.SetStateAsync(StateKey, book);
         foreach (var (orderId, settled) in book.Settled)
@@ -138,9 +162,30 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
         // The state manager caches every key it touched for as long as the actor is active: without this, each order's
         // settlement key would stay in this process's memory while the SKU keeps selling.
         await StateManager.ClearCacheAsync();
-        var after = Snapshot(book);
-        if (publishAnyway || after.Available != before.Available)
-            await _events.PublishAsync(after, now, CancellationToken.None);
+        if (announce && !await _events.PublishAsync(Snapshot(book), book.LevelId, now, CancellationToken.None))
+        {
+            book.AnnouncePending = true;
+            await StateManager.SetStateAsync(StateKey, book);
+            await StateManager.SaveStateAsync();
+            await StateManager.ClearCacheAsync();
+            await RegisterReminderAsync(AnnounceReminder, [], AnnounceRetry, AnnounceRetry);
+        }
+    }
+
+    /// <summary>The announce reminder: publishes the current level if one is pending, and stops once the broker took it.</summary>
+    private async Task RetryAnnounceAsync()
+    {
+        var book = await LoadAsync();
+        if (book.AnnouncePending)
+        {
+            if (!await _events.PublishAsync(Snapshot(book), book.LevelId, _time.GetUtcNow(), CancellationToken.None))
+                return; // the reminder fires again
+            book.AnnouncePending = false;
+            await StateManager.SetStateAsync(StateKey, book);
+            await StateManager.SaveStateAsync();
+            await StateManager.ClearCacheAsync();
+        }
+        await UnregisterReminderAsync(AnnounceReminder);
     }
 
     private async Task SyncReminderAsync(StockBook book, DateTimeOffset now)

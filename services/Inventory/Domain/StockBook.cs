@@ -67,6 +67,15 @@ public sealed class StockBook
     /// <summary>When the expiry reminder fires next; null when none is registered.</summary>
     public DateTimeOffset? ReminderDueAt { get; set; }
 
+    /// <summary>
+    /// Names the level last announced: its events carry ids made of it, the same on every retry. A random id of fixed
+    /// size rather than a counter, so the book stays the same size however many orders the SKU sells.
+    /// </summary>
+    public Guid LevelId { get; set; }
+
+    /// <summary>The broker refused the level's events; the announce reminder retries them.</summary>
+    public bool AnnouncePending { get; set; }
+
     public int Reserved => Reservations.Values.Sum(r => r.Quantity);
 
     public int Available => OnHand - Reserved;

@@ -6,6 +6,12 @@ namespace ShopDapr.Ordering.Infrastructure;
 /// Re-publishes order events whose publish failed (or never ran because the process stopped): every
 /// <see cref="OrderingOptions.RelayInterval"/> it walks the outbox worklist (all its buckets). Consumers de-duplicate by event id.
 /// </summary>
+/// <remarks>
+/// Ordering keeps its own outbox rather than Dapr's (ServiceDefaults' OutboxPublishing): Dapr's outbox publishes EVERY
+/// upsert of a state transaction, to the one topic of the store component, while ordering's transactions write an
+/// order's event stream together with the worklist bucket (and one stream holds several events, each published under
+/// its own id): Dapr's would publish the worklist as an order event and could not split a stream into its events.
+/// </remarks>
 public sealed partial class OutboxRelay(OrderEventStore events, IdLists lists, IOptions<OrderingOptions> options, TimeProvider time, ILogger<OutboxRelay> logger)
     : BackgroundService
 {

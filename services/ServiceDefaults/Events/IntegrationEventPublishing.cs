@@ -19,4 +19,16 @@ public static class IntegrationEventPublishing
         where T : notnull =>
         dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
             new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name }, cancellationToken);
+
+    /// <summary>The publish metadata key daprd reads to set the CloudEvent <c>id</c>.</summary>
+    public const string CloudEventIdMetadata = "cloudevent.id";
+
+    /// <summary>
+    /// As above with the CloudEvent <c>id</c> set to <paramref name="eventId"/>: a publisher that retries an event gives
+    /// it the same id each time, so subscribers can de-duplicate by it.
+    /// </summary>
+    public static Task PublishIntegrationEventAsync<T>(this DaprClient dapr, string topic, T integrationEvent, string eventId, CancellationToken cancellationToken)
+        where T : notnull =>
+        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
+            new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name, [CloudEventIdMetadata] = eventId }, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using NSubstitute;
 using NSubstitute.ClearExtensions;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Inventory.Actors;
@@ -238,6 +239,35 @@ public sealed class InventoryActorTests
         var last = _world.Levels()[^1];
         Assert.Equal((10, 5, 5), (last.OnHand, last.Reserved, last.Available));
     }
+
+    [Fact]
+    public async Task A_level_the_broker_refused_stays_pending_and_the_announce_reminder_publishes_it_under_the_same_ids()
+    {
+        var state = new InMemoryActorStateManager(_world.Store(Sku));
+        var actor = _world.Activate(Sku, state);
+        await actor.SetOnHandAsync(10);
+        _world.FailPublishing();
+
+        await actor.ReserveAsync(Guid.NewGuid(), 4, TimeSpan.Zero);
+
+        Assert.True(_world.Reminders.IsRegistered(actor.Id, InventoryActor.AnnounceReminder));
+        var refusedIds = EventIds();
+        _world.Dapr.ClearSubstitute(); // the broker is back
+        await _world.Activate(Sku).ReceiveReminderAsync(InventoryActor.AnnounceReminder, [], InventoryActor.AnnounceRetry, InventoryActor.AnnounceRetry);
+
+        var level = Assert.Single(_world.Levels());
+        Assert.Equal((10, 4, 6), (level.OnHand, level.Reserved, level.Available));
+        Assert.Contains(EventIds().Single(), refusedIds); // the retry is the same event as the refused one
+        Assert.False(_world.Reminders.IsRegistered(actor.Id, InventoryActor.AnnounceReminder));
+
+        _world.Dapr.ClearSubstitute();
+        await _world.Activate(Sku).ReceiveReminderAsync(InventoryActor.AnnounceReminder, [], InventoryActor.AnnounceRetry, InventoryActor.AnnounceRetry);
+        Assert.Empty(_world.Levels()); // nothing pending any more: a late reminder publishes nothing
+    }
+
+    private List<string?> EventIds() =>
+        [.. _world.Dapr.ReceivedCalls().Where(c => c.GetMethodInfo().Name == nameof(global::Dapr.Client.DaprClient.PublishEventAsync))
+            .Select(c => (c.GetArguments()[3] as IReadOnlyDictionary<string, string>)?.GetValueOrDefault("cloudevent.id"))];
 
     [Fact]
     public async Task A_failed_save_publishes_nothing()

@@ -23,6 +23,8 @@ internal static class SidecarFeatures
         services.AddInvocation();
         services.AddMetadata();
         services.AddSingleton<StateService>();
+        services.AddSingleton<State.Outbox.StateOutbox>();
+        services.AddHostedService(sp => sp.GetRequiredService<State.Outbox.StateOutbox>());
         services.AddSingleton<IDaprGrpcApi, StateGrpcApi>();
         services.AddSingleton<SecretService>();
         services.AddSingleton<IDaprGrpcApi, SecretsGrpcApi>();
@@ -45,6 +47,7 @@ internal static class SidecarFeatures
             ? Results.Json(new { errorCode = "ERR_HEALTH_NOT_READY", message = $"dapr is not ready: [{string.Join(" ", pending)}]" }, statusCode: 500)
             : Results.NoContent());
         v1.MapGet("/healthz/outbound", () => Results.NoContent());
+        app.Services.GetRequiredService<State.Outbox.StateOutbox>(); // a half-configured outbox stops start-up before any port opens
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapBindingsApi();

@@ -75,7 +75,8 @@ public sealed class Publisher(SidecarContext sidecar, IResiliencyPolicies resili
     public Task SendToDeadLetterAsync(string pubsubName, IPubSub pubsub, PubSubMessage message, string deadLetterTopic, CancellationToken cancellationToken) =>
         SendAsync(pubsubName, pubsub, message with { Topic = deadLetterTopic }, cancellationToken);
 
-    private Task SendAsync(string pubsubName, IPubSub pubsub, PubSubMessage message, CancellationToken cancellationToken) =>
+    /// <summary>Hands a prepared message to the component under its outbound resiliency policy (also the outbox's way out).</summary>
+    public Task SendAsync(string pubsubName, IPubSub pubsub, PubSubMessage message, CancellationToken cancellationToken) =>
         resiliency.ForComponent(pubsubName, ComponentDirection.Outbound)
             .ExecuteAsync(async ct => await pubsub.PublishAsync(message, ct), cancellationToken).AsTask();
 

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ShopDapr.DevSidecar.Grpc;
+using ShopDapr.DevSidecar.State.Outbox;
 
 namespace ShopDapr.DevSidecar.State;
 
@@ -96,21 +97,23 @@ internal sealed class StateGrpcApi(StateService state) : IDaprGrpcApi
     private async Task<Empty> Transact(ExecuteStateTransactionRequest request, ServerCallContext call)
     {
         var target = state.Find(request.StoreName);
-        var ops = new List<StateOperation>(request.Operations.Count);
+        var items = new List<TransactionItem>(request.Operations.Count);
         foreach (var op in request.Operations)
         {
             var write = Write(op.Request ?? new StateItem());
-            ops.Add(op.OperationType switch
+            items.Add(new TransactionItem(op.OperationType switch
             {
                 "upsert" => StateService.Upsert(target, write),
                 "delete" => StateService.Delete(target, write),
                 var other => throw new RpcException(new Status(StatusCode.Unimplemented, $"operation type {other} not supported")),
-            });
+            }, write.Metadata));
         }
-        if (ops.Count > 0)
-            await state.TransactAsync(target, ops, call.CancellationToken);
+        if (items.Count > 0)
+            await state.TransactAsync(target, items, Header(call, "traceparent"), Header(call, "tracestate"), call.CancellationToken);
         return new Empty();
     }
+
+    private static string? Header(ServerCallContext call, string name) => call.RequestHeaders.GetValue(name);
 
     private static StateWrite Write(StateItem item) =>
         new(item.Key, item.Value.ToByteArray(), item.Etag?.Value, Concurrency(item.Options), item.Metadata);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ShopDapr.DevSidecar.State.Outbox;
 
 namespace ShopDapr.DevSidecar.State;
 
@@ -109,7 +110,7 @@ internal static class StateHttpApi
         var metadata = StateJson.Map(root, "metadata");
         foreach (var (mk, mv) in StateJson.QueryMetadata(request))
             metadata[mk] = mv;
-        var ops = new List<StateOperation>();
+        var ops = new List<TransactionItem>();
         if (root.TryGetProperty("operations", out var list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (var o in list.EnumerateArray())
@@ -117,13 +118,14 @@ internal static class StateHttpApi
                 if (o.ValueKind != JsonValueKind.Object)
                     throw DaprApiException.MalformedBody("each operation must be an object");
                 var operation = StateJson.String(o, "operation");
-                var write = StateJson.Item(o.TryGetProperty("request", out var r) ? r : default, metadata);
-                ops.Add(operation switch
+                var item = o.TryGetProperty("request", out var r) ? r : default;
+                var write = StateJson.Item(item, metadata);
+                ops.Add(new TransactionItem(operation switch
                 {
                     "upsert" => StateService.Upsert(target, write),
                     "delete" => StateService.Delete(target, write),
                     _ => throw new DaprApiException(global::Grpc.Core.StatusCode.Unimplemented, 400, "ERR_NOT_SUPPORTED_STATE_OPERATION", $"operation type {operation} not supported"),
-                });
+                }, write.Metadata, OutboxPayload(item)));
             }
         }
         else if (root.TryGetProperty("operations", out list) && list.ValueKind != JsonValueKind.Null)
@@ -131,7 +133,16 @@ internal static class StateHttpApi
             throw DaprApiException.MalformedBody("'operations' must be an array");
         }
         if (ops.Count > 0)
-            await state.TransactAsync(target, ops, cancellationToken);
+            await state.TransactAsync(target, ops, Header(request, "traceparent"), Header(request, "tracestate"), cancellationToken);
         return Results.NoContent();
     }
+
+    /// <summary>What daprd's outbox publishes for an HTTP value: a JSON string as its text ("2" for "2"), anything else as JSON.</summary>
+    private static byte[]? OutboxPayload(JsonElement request) =>
+        request.ValueKind == JsonValueKind.Object && request.TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String
+            ? System.Text.Encoding.UTF8.GetBytes(v.GetString()!)
+            : null;
+
+    private static string? Header(HttpRequest request, string name) =>
+        request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
 }

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Grpc.Core;
 using ShopDapr.DevSidecar.Hosting;
 using ShopDapr.DevSidecar.Resiliency;
+using ShopDapr.DevSidecar.State.Outbox;
 
 namespace ShopDapr.DevSidecar.State;
 
@@ -19,7 +20,7 @@ public sealed record StateWrite(string Key, byte[]? Value, string? ETag, string?
 /// component's outbound resiliency policy, and daprd's errors. A client mistake (stale or bad ETag, bad TTL, bad key)
 /// is never retried: it leaves the pipeline as a result, not as an exception.
 /// </summary>
-public sealed class StateService(SidecarContext sidecar, IResiliencyPolicies policies)
+public sealed class StateService(SidecarContext sidecar, IResiliencyPolicies policies, StateOutbox? outbox = null)
 {
     public StateTarget Find(string storeName)
     {
@@ -97,16 +98,31 @@ public sealed class StateService(SidecarContext sidecar, IResiliencyPolicies pol
     public Task DeleteBulkAsync(StateTarget target, IReadOnlyList<StateOperation> ops, CancellationToken cancellationToken) =>
         WriteAsync(target, ops, "ERR_STATE_BULK_DELETE", e => $"failed deleting state in state store {target.Name}: {e}", cancellationToken);
 
-    /// <summary>ExecuteStateTransaction: all or nothing. daprd reports every store failure, ETag ones included, as Internal / 500.</summary>
-    public async Task TransactAsync(StateTarget target, IReadOnlyList<StateOperation> ops, CancellationToken cancellationToken)
+    /// <summary>
+    /// ExecuteStateTransaction: all or nothing. On a store with an outbox its upserts are first published to the internal
+    /// topic (a failure there fails the transaction with ERR_PUBLISH_OUTBOX, nothing stored). daprd reports every store
+    /// failure, ETag ones included, as Internal / 500.
+    /// </summary>
+    public async Task TransactAsync(StateTarget target, IReadOnlyList<TransactionItem> items, string? traceParent, string? traceState, CancellationToken cancellationToken)
     {
+        IReadOnlyList<StateOperation> ops = [.. items.Select(i => i.Operation)];
+        if (outbox is not null && outbox.TryGet(target.Name, out var settings))
+            ops = await outbox.PublishInternalAsync(settings, items, traceParent, traceState, cancellationToken);
+        var outcome = OutboxCommit.Unknown;
         try
         {
             await RunAsync(target.Name, async ct => { await target.Store.TransactAsync(ops, ct); return true; }, cancellationToken);
+            outcome = OutboxCommit.Committed;
         }
         catch (Exception e) when (e is not (DaprApiException or OperationCanceledException))
         {
+            if (e is ETagMismatchException or ETagInvalidException or StateRequestException)
+                outcome = OutboxCommit.Failed;
             throw new DaprApiException(StatusCode.Internal, 500, "ERR_STATE_TRANSACTION", $"error while executing state transaction: {e.Message}");
+        }
+        finally
+        {
+            outbox?.Settle(ops, outcome);
         }
     }
 
