@@ -59,13 +59,13 @@ public sealed class BadInputTests(CatalogAppFactory app) : IClassFixture<Catalog
     {
         var ct = TestContext.Current.CancellationToken;
         await app.ReadyAsync(ct);
-        var before = app.Dapr.Keys;
+        var before = app.Dapr.Snapshot();
 
         using var response = await app.Admin().PostAsync("/api/catalog/products", new StringContent(json, Encoding.UTF8, "application/json"), ct);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(field, (await ReadAsync<ProblemDto>(response, ct)).Errors!.Keys);
-        Assert.Equal(before, app.Dapr.Keys);
+        Assert.Equal(before, app.Dapr.Snapshot());
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class BadInputTests(CatalogAppFactory app) : IClassFixture<Catalog
     {
         var ct = TestContext.Current.CancellationToken;
         await app.ReadyAsync(ct);
-        var before = app.Dapr.Keys;
+        var before = app.Dapr.Snapshot();
         var content = new StringContent(body, Encoding.UTF8);
         content.Headers.Remove("Content-Type");
         content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -90,7 +90,7 @@ public sealed class BadInputTests(CatalogAppFactory app) : IClassFixture<Catalog
 
         Assert.InRange((int)response.StatusCode, 400, 499);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, app.Dapr.Keys);
+        Assert.Equal(before, app.Dapr.Snapshot());
     }
 
     [Fact]

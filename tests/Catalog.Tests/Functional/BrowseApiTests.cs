@@ -62,9 +62,8 @@ public sealed class BrowseApiTests(CatalogAppFactory app) : IClassFixture<Catalo
 
         (await client.GetAsync($"/api/catalog/products/{id}", ct)).EnsureSuccessStatusCode();
 
-        var viewed = app.Dapr.Published.Where(e => e.Topic == ShopNames.Topics.UserBehavior).Select(e => e.Data).OfType<ProductViewed>();
-        Assert.Contains(viewed, v => v.ProductId == id && v.UserId == "customer-42");
-        Assert.Contains(app.Dapr.Published, e => e.Type == nameof(ProductViewed));
+        var viewed = await app.Dapr.Published.WaitForAsync(e => e.Type == nameof(ProductViewed) && e.As<ProductViewed>().ProductId == id, ct);
+        Assert.Equal((ShopNames.Topics.UserBehavior, "customer-42"), (viewed.Topic, viewed.As<ProductViewed>().UserId));
     }
 
     [Fact]

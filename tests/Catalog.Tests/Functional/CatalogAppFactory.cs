@@ -1,22 +1,42 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Dapr.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Auth;
+using DevDapr = ShopDapr.Testing.DevDapr;
 
 namespace ShopDapr.Catalog.Tests.Functional;
 
-/// <summary>The catalog in-process over a <see cref="FakeDapr"/> and <see cref="TestTokens"/>, seeded with a small demo catalog.</summary>
-public sealed class CatalogAppFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The catalog in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>: state, pub/sub and an
+/// event recorder) and <see cref="TestTokens"/>, seeded with a small demo catalog. A class fixture: one app and sidecar
+/// per test class; a test that builds its own calls <see cref="InitializeAsync"/>.
+/// </summary>
+public sealed class CatalogAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const int DemoCount = 300;
 
-    /// <summary>The state and pub/sub behind the app; pass one in to start a second app over the same store.</summary>
-    public FakeDapr Dapr { get; init; } = new();
+    private DevDapr? _dapr;
+    private bool _ownsDapr;
+
+    /// <summary>The sidecar behind the app; pass one in to start a second app (a replica, a restart) over the same store.</summary>
+    public DevDapr Dapr
+    {
+        get => _dapr ?? throw new InvalidOperationException("InitializeAsync first: it starts the sidecar.");
+        init => _dapr = value;
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (_dapr is not null)
+            return;
+        _ownsDapr = true;
+        _dapr = await DevDapr.StartAsync(ShopNames.AppIds.Catalog, TestContext.Current.CancellationToken, apiToken: DaprApiToken);
+    }
 
     public TestTokens Tokens { get; } = new();
 
@@ -25,18 +45,19 @@ public sealed class CatalogAppFactory : WebApplicationFactory<Program>
         builder.UseEnvironment("Development");
         // Sidecar-only routes (the subscriptions) answer no one without an app API token; clients call as the sidecar.
         builder.UseSetting("APP_API_TOKEN", AppApiToken);
-        builder.UseSetting("DAPR_API_TOKEN", "catalog-dapr-api-token");
+        foreach (var (key, value) in Dapr.AppSettings)
+            builder.UseSetting(key, value);
         builder.UseSetting("Catalog:DemoProductCount", DemoCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.ConfigureTestServices(services =>
         {
-            services.RemoveAll<DaprClient>();
-            services.AddSingleton(Dapr.Client);
             services.RemoveAll<IJwksHttpClientFactory>();
             services.AddSingleton<IJwksHttpClientFactory>(Tokens);
         });
     }
 
     public const string AppApiToken = "catalog-app-api-token";
+
+    public const string DaprApiToken = "catalog-dapr-api-token";
 
     protected override void ConfigureClient(HttpClient client)
     {
@@ -74,10 +95,11 @@ public sealed class CatalogAppFactory : WebApplicationFactory<Program>
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
         await response.Content.ReadFromJsonAsync<T>(cancellationToken) ?? throw new InvalidOperationException("empty body");
 
-    protected override void Dispose(bool disposing)
+    public override async ValueTask DisposeAsync()
     {
-        base.Dispose(disposing);
-        if (disposing)
-            Tokens.Dispose();
+        await base.DisposeAsync();
+        Tokens.Dispose();
+        if (_ownsDapr)
+            await Dapr.DisposeAsync();
     }
 }

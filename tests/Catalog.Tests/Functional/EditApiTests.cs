@@ -39,8 +39,11 @@ public sealed class EditApiTests(CatalogAppFactory app) : IClassFixture<CatalogA
 
         var search = await ReadAsync<SearchDto>(await app.Anonymous().GetAsync("/api/catalog/search?q=teapot", ct), ct);
         Assert.Contains(product.Id, search.Items.Select(p => p.Id));
-        var announced = Assert.Single(app.Dapr.Published, e => e.Data is ProductCreated c && c.ProductId == product.Id);
-        Assert.Equal((ShopNames.Topics.CatalogEvents, nameof(ProductCreated)), (announced.Topic, announced.Type));
+        bool IsThis(Testing.PublishedEvent e) => e.Type == nameof(ProductCreated) && e.As<ProductCreated>().ProductId == product.Id;
+        var announced = await app.Dapr.Published.WaitForAsync(IsThis, ct);
+        Assert.Equal(ShopNames.Topics.CatalogEvents, announced.Topic);
+        await app.Dapr.SettleAsync(ct);
+        Assert.Single(app.Dapr.Published.All, IsThis);
     }
 
     [Fact]
@@ -67,7 +70,7 @@ public sealed class EditApiTests(CatalogAppFactory app) : IClassFixture<CatalogA
 
         var current = await ReadAsync<ProductDto>(await app.Anonymous().GetAsync($"/api/catalog/products/{product.Id}", ct), ct);
         Assert.Equal(("Acoustix Studio Kettle Speaker", 45m), (current.Name, current.Price));
-        Assert.Contains(app.Dapr.Published, e => e.Data is ProductUpdated u && u.ProductId == product.Id && u.Price == 45m);
+        await app.Dapr.Published.WaitForAsync(e => e.Type == nameof(ProductUpdated) && e.As<ProductUpdated>() is { Price: 45m } u && u.ProductId == product.Id, ct);
         var search = await ReadAsync<SearchDto>(await app.Anonymous().GetAsync("/api/catalog/search?q=kettle%20speaker", ct), ct);
         Assert.Contains(product.Id, search.Items.Select(p => p.Id));
     }
@@ -90,7 +93,7 @@ public sealed class EditApiTests(CatalogAppFactory app) : IClassFixture<CatalogA
         Assert.Equal(HttpStatusCode.NotFound, (await app.Anonymous().GetAsync($"/api/catalog/products/{product.Id}", ct)).StatusCode);
         Assert.DoesNotContain(product.Id, app.Dapr.Read<List<Guid>>("product-ids")!);
         Assert.Equal(0, (await ReadAsync<SearchDto>(await app.Anonymous().GetAsync("/api/catalog/search?q=zebra", ct), ct)).Total);
-        Assert.Contains(app.Dapr.Published, e => e.Data is ProductDeleted d && d.ProductId == product.Id);
+        await app.Dapr.Published.WaitForAsync(e => e.Type == nameof(ProductDeleted) && e.As<ProductDeleted>().ProductId == product.Id, ct);
         Assert.Equal(HttpStatusCode.NotFound, (await Send(admin, HttpMethod.Delete, product.Id, null, created.Headers.ETag!, ct)).StatusCode);
     }
 
@@ -132,6 +135,7 @@ public sealed class EditApiTests(CatalogAppFactory app) : IClassFixture<CatalogA
     {
         var ct = TestContext.Current.CancellationToken;
         await using var first = new CatalogAppFactory();
+        await first.InitializeAsync();
         await first.ReadyAsync(ct);
         using var created = await first.Admin().PostAsJsonAsync("/api/catalog/products", NewProduct("TEA-0006", "Acoustix Walrus Speaker"), ct);
         var product = await ReadAsync<ProductDto>(created, ct);

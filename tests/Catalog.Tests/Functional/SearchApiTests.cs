@@ -58,7 +58,8 @@ public sealed class SearchApiTests(CatalogAppFactory app) : IClassFixture<Catalo
 
         var result = await ReadAsync<SearchDto>(await client.GetAsync("/api/catalog/search?q=kettle", ct), ct);
 
-        var searches = app.Dapr.Published.Where(e => e.Topic == ShopNames.Topics.UserBehavior).Select(e => e.Data).OfType<SearchPerformed>();
-        Assert.Contains(searches, s => s.Query == "kettle" && s.ResultCount == result.Total && s.UserId == "customer-7");
+        var search = await app.Dapr.Published.WaitForAsync(e => e.Type == nameof(SearchPerformed) && e.As<SearchPerformed>().Query == "kettle", ct);
+        Assert.Equal(ShopNames.Topics.UserBehavior, search.Topic);
+        Assert.Equal((result.Total, "customer-7"), (search.As<SearchPerformed>().ResultCount, search.As<SearchPerformed>().UserId));
     }
 }

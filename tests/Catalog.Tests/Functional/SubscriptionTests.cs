@@ -57,7 +57,7 @@ public sealed class SubscriptionTests(CatalogAppFactory app) : IClassFixture<Cat
         var id = (await ReadAsync<PageDto>(await client.GetAsync("/api/catalog/products?pageSize=1", ct), ct)).Items[0].Id;
         var key = $"product-{id:N}";
         var stored = app.Dapr.Read<Product>(key)!;
-        app.Dapr.Write(key, stored with { Name = "Flamingo Edition", UpdatedAt = stored.UpdatedAt.AddDays(1) });
+        await app.Dapr.WriteAsync(key, stored with { Name = "Flamingo Edition", UpdatedAt = stored.UpdatedAt.AddDays(1) }, ct);
 
         Assert.Equal(0, (await ReadAsync<SearchDto>(await client.GetAsync("/api/catalog/search?q=flamingo", ct), ct)).Total);
         using var delivered = await DeliverAsync(client, "product-updated", "ProductUpdated", id, ct);

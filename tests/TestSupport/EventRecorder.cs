@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Logging;
+
+namespace ShopDapr.Testing;
+
+/// <summary>One event as a subscriber received it from the sidecar: its topic, CloudEvent type and data.</summary>
+public sealed record PublishedEvent(string PubSub, string Topic, string Type, JsonElement Data)
+{
+    public T As<T>() => Data.Deserialize<T>(PublishedEvents.Json) ?? throw new InvalidOperationException($"no {typeof(T).Name} in {Data}");
+}
+
+/// <summary>What an <see cref="EventRecorder"/> has received, in arrival order; waits for an event with a deadline.</summary>
+public sealed class PublishedEvents
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ConcurrentQueue<PublishedEvent> _events = new();
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IReadOnlyList<PublishedEvent> All => [.. _events];
+
+    public int Count => _events.Count;
+
+    /// <summary>The data of every event on <paramref name="topic"/> whose CloudEvent type is the record's name (as ShopDapr publishes integration events).</summary>
+    public IReadOnlyList<T> OfType<T>(string? topic = null) =>
+        [.. _events.Where(e => e.Type == typeof(T).Name && (topic is null || e.Topic == topic)).Select(e => e.As<T>())];
+
+    /// <summary>The first event that matches, waiting up to 20 s for it.</summary>
+    public async Task<PublishedEvent> WaitForAsync(Func<PublishedEvent, bool> match, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+                arrived = _arrived.Task;
+            if (_events.FirstOrDefault(match) is { } found)
+                return found;
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+                throw new TimeoutException($"No matching event in 20 s; received: {string.Join(", ", _events.Select(e => $"{e.Topic}/{e.Type}"))}");
+            await Task.WhenAny(arrived, Task.Delay(left, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    internal void Add(PublishedEvent e)
+    {
+        _events.Enqueue(e);
+        lock (_gate)
+        {
+            _arrived.TrySetResult();
+            _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+}
+
+/// <summary>
+/// An in-process app (TestServer) that stands behind its own sidecar with a declarative subscription to every topic
+/// (<see cref="DevDapr"/> writes it) and records each CloudEvent it is delivered.
+/// </summary>
+public sealed class EventRecorder : IAsyncDisposable
+{
+    public const string AppId = "event-recorder";
+    public const string Route = "/recorded";
+
+    private readonly WebApplication _app;
+
+    private EventRecorder(WebApplication app) => _app = app;
+
+    public PublishedEvents Events { get; } = new();
+
+    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+
+    public static async Task<EventRecorder> StartAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseTestServer();
+        var app = builder.Build();
+        var recorder = new EventRecorder(app);
+        app.MapPost(Route, async (HttpContext http) =>
+        {
+            using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            var e = doc.RootElement;
+            recorder.Events.Add(new PublishedEvent(
+                e.GetProperty("pubsubname").GetString()!,
+                e.GetProperty("topic").GetString()!,
+                e.GetProperty("type").GetString()!,
+                e.TryGetProperty("data", out var data) ? data.Clone() : default));
+            return Results.Ok();
+        });
+        await app.StartAsync(cancellationToken);
+        return recorder;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
