@@ -8,18 +8,19 @@ namespace ShopDapr.Gateway.Tests;
 /// Login and register have their own, stricter budget per client address; the address comes from X-Forwarded-For only
 /// when a configured proxy sent it, and goes to the apps in x-shopdapr-client-address, set by the gateway alone.
 /// </summary>
-public sealed class ForwardedClientTests : IAsyncLifetime
+public sealed class ForwardedClientTests(GatewayUpstreams upstreams) : IClassFixture<GatewayUpstreams>, IAsyncLifetime
 {
     private const string ClientAddressHeader = "x-shopdapr-client-address";
     private GatewayFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        _app = await GatewayFactory.StartAsync(Ct);
+        _app = GatewayFactory.Create(upstreams);
         _app.Settings["Gateway:LoginRateLimitPermits"] = "2";
         _app.Settings["Gateway:RegisterRateLimitPermits"] = "2";
         _app.RemoteAddress = IPAddress.Parse("203.0.113.9");
+        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -45,7 +46,7 @@ public sealed class ForwardedClientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await limited.ReadProblemAsync(Ct);
-        Assert.Equal(2, _app.Sidecar.Calls.Count);
+        Assert.Equal(2, _app.Calls.Count);
         Assert.Equal(HttpStatusCode.OK, (await _app.ClientWith(null).GetAsync("/api/catalog/products", Ct)).StatusCode);
     }
 
@@ -63,7 +64,8 @@ public sealed class ForwardedClientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await Post("/api/identity/login", forwardedFor: "198.51.100.1", clientAddress: "198.51.100.1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Post("/api/identity/login", forwardedFor: "198.51.100.2")).StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, (await Post("/api/identity/login", forwardedFor: "198.51.100.3")).StatusCode);
-        Assert.All(_app.Sidecar.Calls, c => Assert.Equal("203.0.113.9", Assert.Single(c.Headers[ClientAddressHeader])));
+        Assert.Equal(2, _app.Calls.Count);
+        Assert.All(_app.Calls, c => Assert.Equal("203.0.113.9", c.Headers[ClientAddressHeader]));
     }
 
     [Fact]
@@ -76,7 +78,7 @@ public sealed class ForwardedClientTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, (await Post("/api/identity/login", forwardedFor: "198.51.100.1")).StatusCode);
         // A spoofed entry left of the proxy's own is the client's claim, not the proxy's: the rightmost untrusted hop counts.
         Assert.Equal(HttpStatusCode.OK, (await Post("/api/identity/login", forwardedFor: "198.51.100.1, 198.51.100.2")).StatusCode);
-        Assert.Equal(["198.51.100.1", "198.51.100.1", "198.51.100.2"], _app.Sidecar.Calls.Select(c => Assert.Single(c.Headers[ClientAddressHeader])!));
+        Assert.Equal(["198.51.100.1", "198.51.100.1", "198.51.100.2"], _app.Calls.Select(c => c.Headers[ClientAddressHeader]));
     }
 
     [Theory]

@@ -3,12 +3,16 @@ using ShopDapr.Testing;
 
 namespace ShopDapr.Gateway.Tests;
 
-public sealed class RateLimitingTests : IAsyncLifetime
+public sealed class RateLimitingTests(GatewayUpstreams upstreams) : IClassFixture<GatewayUpstreams>, IAsyncLifetime
 {
     private GatewayFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _app = await GatewayFactory.StartAsync(Ct, permits: 3);
+    public ValueTask InitializeAsync()
+    {
+        _app = GatewayFactory.Create(upstreams, permits: 3);
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -22,7 +26,7 @@ public sealed class RateLimitingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         await limited.ReadProblemAsync(Ct);
-        Assert.Equal(3, _app.Sidecar.Calls.Count);
+        Assert.Equal(3, _app.Calls.Count);
     }
 
     [Fact]

@@ -5,12 +5,16 @@ using ShopDapr.Testing;
 
 namespace ShopDapr.Gateway.Tests;
 
-public sealed class RoutingTests : IAsyncLifetime
+public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<GatewayUpstreams>, IAsyncLifetime
 {
     private GatewayFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _app = await GatewayFactory.StartAsync(Ct);
+    public ValueTask InitializeAsync()
+    {
+        _app = GatewayFactory.Create(upstreams);
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -27,12 +31,13 @@ public sealed class RoutingTests : IAsyncLifetime
     [InlineData("/api/trending", "analytics")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
     {
+        // The gateway's sidecar demands the gateway's API token: a 200 from the app means the gateway sent it.
         var response = await _app.ClientWith(null).GetAsync(path, Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var call = Assert.Single(_app.Sidecar.Calls);
+        var call = Assert.Single(_app.Calls);
         Assert.Equal(appId, call.AppId);
-        Assert.Equal(path, call.Path);
-        Assert.Equal(GatewayFactory.SidecarToken, call.Headers["dapr-api-token"].ToString());
+        Assert.Equal(path, call.PathAndQuery);
+        Assert.Equal("gateway", call.Headers["dapr-caller-app-id"]);
     }
 
     [Fact]
@@ -43,10 +48,10 @@ public sealed class RoutingTests : IAsyncLifetime
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
-        await _app.ClientWith(null).SendAsync(request, Ct);
-        var call = Assert.Single(_app.Sidecar.Calls);
-        Assert.Equal($"Bearer {token}", call.Headers.Authorization.ToString());
-        Assert.Contains(traceId, call.Headers["traceparent"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await _app.ClientWith(null).SendAsync(request, Ct)).StatusCode);
+        var call = Assert.Single(_app.Calls);
+        Assert.Equal($"Bearer {token}", call.Headers["authorization"]);
+        Assert.Contains(traceId, call.Headers["traceparent"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -55,11 +60,11 @@ public sealed class RoutingTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/products");
         request.Headers.Add("dapr-app-id", "keys");
         request.Headers.Add("dapr-api-token", "client-guess");
-        await _app.ClientWith(null).SendAsync(request, Ct);
-        var call = Assert.Single(_app.Sidecar.Calls);
+        // The gateway's sidecar refuses any token but the gateway's own: the 200 says the client's guess never got there.
+        Assert.Equal(HttpStatusCode.OK, (await _app.ClientWith(null).SendAsync(request, Ct)).StatusCode);
+        var call = Assert.Single(_app.Calls);
         Assert.Equal("catalog", call.AppId);
-        Assert.Equal("catalog", Assert.Single(call.Headers["dapr-app-id"]));
-        Assert.Equal(GatewayFactory.SidecarToken, Assert.Single(call.Headers["dapr-api-token"]));
+        Assert.Equal("/api/catalog/products", call.PathAndQuery);
     }
 
     [Theory]
@@ -74,7 +79,7 @@ public sealed class RoutingTests : IAsyncLifetime
         var response = await _app.ClientWith(null).GetAsync(path, Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         await response.ReadProblemAsync(Ct);
-        Assert.DoesNotContain(_app.Sidecar.Calls, c => c.Path.Contains("v1.0", StringComparison.Ordinal) || c.AppId is "keys" or "payment");
+        Assert.Empty(_app.Calls);
     }
 
     [Fact]
@@ -93,7 +98,7 @@ public sealed class RoutingTests : IAsyncLifetime
         {
             var doc = JsonDocument.Parse(await client.GetStringAsync($"/api-docs/{app}.json", Ct));
             Assert.Equal(app, doc.RootElement.GetProperty("info").GetProperty("title").GetString());
-            Assert.Contains(_app.Sidecar.Calls, c => c.AppId == app && c.Path == "/openapi/v1.json");
+            Assert.Contains(_app.Calls, c => c.AppId == app && c.PathAndQuery == "/openapi/v1.json");
         }
         var unknown = await client.GetAsync("/api-docs/keys.json", Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -103,8 +108,8 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task Docs_list_only_the_routes_the_gateway_serves_for_that_app()
     {
-        _app.Sidecar.Handler = (app, path) => (HttpStatusCode.OK, $$$"""
-            {"openapi":"3.1.1","info":{"title":"{{{app}}}","version":"v1"},"servers":[{"url":"http://127.0.0.1:5104"}],
+        upstreams.Apps.RespondToCall = call => ((int)HttpStatusCode.OK, $$$"""
+            {"openapi":"3.1.1","info":{"title":"{{{call.AppId}}}","version":"v1"},"servers":[{"url":"http://127.0.0.1:5104"}],
              "paths":{"/api/orders":{},"/api/orders/{id}/history":{},"/internal/orders":{},"/events/order-events":{},
                       "/dapr/subscribe":{},"/api/cart":{},"/api":{},"/healthz":{}
              }}
@@ -118,7 +123,7 @@ public sealed class RoutingTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_app_document_is_502_not_500()
     {
-        _app.Sidecar.Handler = (_, _) => (HttpStatusCode.InternalServerError, null);
+        upstreams.Apps.RespondToCall = _ => ((int)HttpStatusCode.InternalServerError, null);
         var response = await _app.ClientWith(null).GetAsync("/api-docs/cart.json", Ct);
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         await response.ReadProblemAsync(Ct);

@@ -7,15 +7,24 @@ namespace ShopDapr.Gateway.Tests;
 /// When no app answered — the sidecar failed, an app could not be reached or timed out — the client gets 503
 /// ProblemDetails with Retry-After, never an empty 500 or 502; an app's own answer passes unchanged.
 /// </summary>
-public sealed class UpstreamFailureTests : IAsyncLifetime
+public sealed class UpstreamFailureTests(GatewayUpstreams upstreams) : IClassFixture<GatewayUpstreams>, IAsyncLifetime
 {
     private GatewayFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _app = await GatewayFactory.StartAsync(Ct);
+    public ValueTask InitializeAsync()
+    {
+        _app = GatewayFactory.Create(upstreams);
+        return ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
+    /// <summary>
+    /// A stub sidecar here (the one test that keeps it): these are the answers of a sidecar that failed on its own —
+    /// an empty 500, an open breaker's or a deadline's ERR_DIRECT_INVOKE, a 502 or 504 — which a healthy dev sidecar
+    /// cannot be made to give on demand.
+    /// </summary>
     [Theory]
     [InlineData(500, null)]
     [InlineData(500, """{"errorCode":"ERR_DIRECT_INVOKE","message":"failed to invoke, id: catalog, err: circuit breaker is open"}""")]
@@ -24,17 +33,21 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     [InlineData(504, null)]
     public async Task A_sidecar_error_instead_of_an_app_answer_is_503_problem_with_retry_after(int status, string? daprBody)
     {
-        _app.Sidecar.Handler = (_, _) => ((HttpStatusCode)status, daprBody);
-        var response = await _app.ClientWith(null).GetAsync("/api/catalog/products/p-1", Ct);
+        await using var stub = await StubSidecar.StartAsync(Ct);
+        stub.Handler = (_, _) => ((HttpStatusCode)status, daprBody);
+        await using var app = GatewayFactory.OverStub(upstreams, stub);
+        var response = await app.ClientWith(null).GetAsync("/api/catalog/products/p-1", Ct);
         await AssertUnavailableAsync(response);
+        Assert.Single(stub.Calls);
     }
 
     [Fact]
     public async Task An_unreachable_sidecar_is_503_problem_with_retry_after_not_a_hang()
     {
-        await _app.Sidecar.DisposeAsync();
-        var response = await _app.ClientWith(null).GetAsync("/api/catalog/products", Ct);
+        await using var app = GatewayFactory.WithoutSidecar(upstreams);
+        var response = await app.ClientWith(null).GetAsync("/api/catalog/products", Ct);
         await AssertUnavailableAsync(response);
+        Assert.Empty(_app.Calls);
     }
 
     [Theory]
@@ -44,9 +57,10 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     [InlineData(500, """{"title":"An unexpected error","status":500}""")]
     public async Task An_apps_own_answer_passes_unchanged(int status, string body)
     {
-        _app.Sidecar.Handler = (_, _) => ((HttpStatusCode)status, body);
+        upstreams.Apps.RespondToCall = _ => (status, body);
         var response = await _app.ClientWith(null).GetAsync("/api/catalog/products/p-1", Ct);
         Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("catalog", Assert.Single(_app.Calls).AppId);
         Assert.Equal(body, await response.Content.ReadAsStringAsync(Ct));
         Assert.Null(response.Headers.RetryAfter);
     }

@@ -19,8 +19,17 @@ public sealed class RecordingApp : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Received { get; } = new();
 
+    /// <summary>
+    /// The same calls with the query string and the app id the sidecar delivered them for (its <c>dapr-callee-app-id</c>
+    /// header): for one recording app standing behind the sidecars of several app ids.
+    /// </summary>
+    public ConcurrentQueue<RecordedCall> Calls { get; } = new();
+
     /// <summary>(method, path) → (status, JSON body or null).</summary>
     public Func<string, string, (int Status, string? Json)> Respond { get; set; } = (_, _) => (200, """{"ok":true}""");
+
+    /// <summary>When set, answers instead of <see cref="Respond"/>, knowing which app id the call was for.</summary>
+    public Func<RecordedCall, (int Status, string? Json)>? RespondToCall { get; set; }
 
     public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
 
@@ -34,9 +43,11 @@ public sealed class RecordingApp : IAsyncDisposable
         app.Run(async http =>
         {
             var path = http.Request.Path.Value ?? "";
-            recording.Received.Enqueue((http.Request.Method, path,
-                http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
-            var (status, json) = recording.Respond(http.Request.Method, path);
+            var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            recording.Received.Enqueue((http.Request.Method, path, headers));
+            var call = new RecordedCall(http.Request.Method, path + http.Request.QueryString, headers.GetValueOrDefault("dapr-callee-app-id", ""), headers);
+            recording.Calls.Enqueue(call);
+            var (status, json) = recording.RespondToCall is { } respond ? respond(call) : recording.Respond(http.Request.Method, path);
             http.Response.StatusCode = status;
             if (json is not null)
             {
@@ -50,3 +61,6 @@ public sealed class RecordingApp : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }
+
+/// <summary>One call a <see cref="RecordingApp"/> received: headers by lower-case name, several values joined by commas.</summary>
+public sealed record RecordedCall(string Method, string PathAndQuery, string AppId, IReadOnlyDictionary<string, string> Headers);

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging;
 namespace ShopDapr.Testing;
 
 /// <summary>
-/// A loopback HTTP server standing in for a sidecar's invoke API (<c>/v1.0/invoke/{app}/method/{path}</c>) where the dev
-/// sidecar does not serve invocation yet: each request is recorded and answered by <see cref="Handler"/>.
+/// A loopback HTTP server standing in for a sidecar's invoke API (<c>/v1.0/invoke/{app}/method/{path}</c>), kept only to
+/// inject faults a healthy dev sidecar cannot give on demand (its own 500s, 502, 504): each request is recorded and
+/// answered by <see cref="Handler"/>. Everything else runs on the real dev sidecar (<see cref="DevDapr"/>, <see cref="DevSidecars"/>).
 /// </summary>
 public sealed class StubSidecar : IAsyncDisposable
 {
