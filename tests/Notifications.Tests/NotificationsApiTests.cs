@@ -12,13 +12,13 @@ namespace ShopDapr.Notifications.Tests;
 
 public sealed class NotificationsApiTests : IAsyncLifetime
 {
-    private readonly NotificationsFactory _app = new();
+    private NotificationsFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        _app = await NotificationsFactory.StartAsync(Ct);
         _app.Sidecar();
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -61,7 +61,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Contains("€1,259.50", mime);
         Assert.Single(_app.Requests);
         var request = _app.Requests[0];
-        Assert.Equal(("mail", "create"), (request.BindingName, request.Operation));
+        Assert.Equal(("mail", "create"), (request.Name, request.Operation));
         Assert.Equal("ada@example.com", request.Metadata["emailTo"]);
         Assert.StartsWith("We received your order", request.Metadata["subject"]);
     }
@@ -72,14 +72,13 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         const int deliveries = 8;
         var e = Events.Paid();
         // Hold every delivery's marker write until all have arrived: they then race to mark at the same moment.
-        // The fake's write hook is synchronous, so waiting duplicates hold pool threads: make sure there are enough.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
-        using var allArrived = new CountdownEvent(deliveries);
-        _app.Dapr.BeforeWrite = _ =>
+        var arrived = 0;
+        var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _app.BeforeMarkerWrite = async () =>
         {
-            if (!allArrived.IsSet && allArrived.Signal() is false)
-                Assert.True(allArrived.Wait(TimeSpan.FromSeconds(30)), "not every delivery reached the marker");
+            if (Interlocked.Increment(ref arrived) >= deliveries)
+                allArrived.TrySetResult();
+            await allArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         };
         var results = await Task.WhenAll(Enumerable.Range(0, deliveries).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
         Assert.All(results, r => Assert.Equal("SUCCESS", r.Status));
@@ -104,17 +103,19 @@ public sealed class NotificationsApiTests : IAsyncLifetime
     public async Task A_failed_send_removes_the_marker_and_asks_for_redelivery_which_then_sends_once()
     {
         var e = Events.Shipped();
-        _app.FailNextSends(1);
-        var (failed, retry) = await _app.DeliverAsync(e, cancellationToken: Ct);
+        HttpResponseMessage failed;
+        string? retry;
+        using (_app.BreakMailbox())
+            (failed, retry) = await _app.DeliverAsync(e, cancellationToken: Ct);
         Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
         Assert.Equal("RETRY", retry);
         Assert.Empty(_app.Mails());
-        Assert.Null(_app.Dapr.Get<NotificationMarker>(DedupeStore.Key(e.EventId)));
+        Assert.Null(_app.Dapr.Read<NotificationMarker>(DedupeStore.Key(e.EventId)));
 
         Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
         Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
         Assert.Single(_app.Mails());
-        Assert.NotNull(_app.Dapr.Get<NotificationMarker>(DedupeStore.Key(e.EventId)));
+        Assert.NotNull(_app.Dapr.Read<NotificationMarker>(DedupeStore.Key(e.EventId)));
         Assert.Equal(2, _app.Requests.Count);
     }
 
@@ -125,7 +126,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("SUCCESS", status);
         Assert.Empty(_app.Mails());
-        Assert.Empty(_app.Dapr.State);
+        Assert.Empty(_app.Dapr.Snapshot());
     }
 
     [Theory]
@@ -139,7 +140,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("DROP", status);
         Assert.Empty(_app.Mails());
-        Assert.Empty(_app.Dapr.State);
+        Assert.Empty(_app.Dapr.Snapshot());
     }
 
     [Theory]
@@ -156,7 +157,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("DROP", status);
         Assert.Empty(_app.Mails());
-        Assert.Empty(_app.Dapr.State);
+        Assert.Empty(_app.Dapr.Snapshot());
     }
 
     [Theory]
@@ -169,7 +170,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         var response = await _app.Sidecar().PostAsync("/events/order-events/OrderPaid", new StringContent(body, Encoding.UTF8, "application/json"), Ct);
         Assert.True((int)response.StatusCode < 500, await response.Content.ReadAsStringAsync(Ct));
         Assert.Empty(_app.Mails());
-        Assert.Empty(_app.Dapr.State);
+        Assert.Empty(_app.Dapr.Snapshot());
     }
 
     [Fact]
@@ -183,7 +184,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
     [Fact]
     public async Task With_an_app_token_only_the_sidecar_may_deliver()
     {
-        await using var app = new NotificationsFactory();
+        await using var app = await NotificationsFactory.StartAsync(Ct);
         app.Settings["APP_API_TOKEN"] = "app-token";
         app.Sidecar().WithoutAppToken();
         var (response, _) = await app.DeliverAsync(Events.Paid(), cancellationToken: Ct);

@@ -1,47 +1,90 @@
 using System.Text;
 using System.Text.Json;
-using Dapr;
 using Dapr.Client;
-using Grpc.Core;
-using NSubstitute;
+using Dapr.Client.Autogen.Grpc.v1;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.Contracts.Ordering;
-using ShopDapr.Notifications.Infrastructure;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Notifications.Tests;
 
 /// <summary>
-/// Notifications in-process over <see cref="FakeDapr"/>; its <c>mail</c> binding behaves as <c>bindings.localstorage</c>
-/// does — the data written to <see cref="Mailbox"/> under the <c>fileName</c> metadata — and can be made to fail.
+/// Notifications in-process on a real dev sidecar (<see cref="DevDapr"/>), its <c>mail</c> binding a real
+/// <c>bindings.localstorage</c> writing into <see cref="Mailbox"/>. The app's DaprClient is a real one with a hook on
+/// its wire: <see cref="Requests"/> records each binding call the app made, and <see cref="BeforeMarkerWrite"/> can hold
+/// a marker write (for races the sidecar cannot be asked to line up). One app and sidecar per test: the tests count
+/// every file in the mailbox and every key in the store.
 /// </summary>
 public sealed class NotificationsFactory : ShopAppFactory<Program>
 {
-    private int _failures;
-
-    public NotificationsFactory()
+    private NotificationsFactory(DevDapr dapr, string mailbox)
     {
-        Dapr.UseState<NotificationMarker>().UseState<NotificationMarker?>();
-        Dapr.Client.InvokeBindingAsync(Arg.Any<BindingRequest>(), Arg.Any<CancellationToken>()).Returns(ci =>
-        {
-            var request = ci.Arg<BindingRequest>();
-            lock (Requests)
-                Requests.Add(request);
-            if (Interlocked.Decrement(ref _failures) >= 0)
-                return Task.FromException<BindingResponse>(new DaprException("error invoking output binding mail",
-                    new RpcException(new Status(StatusCode.Internal, "disk full"))));
-            File.WriteAllBytes(Path.Combine(Mailbox, request.Metadata["fileName"]), request.Data.ToArray());
-            return Task.FromResult(new BindingResponse(request, default, new Dictionary<string, string>()));
-        });
+        Dapr = dapr;
+        Mailbox = mailbox;
+        UseFakeDapr = false;
+        foreach (var (key, value) in dapr.AppSettings)
+            Settings[key] = value;
+        var client = dapr.CreateClient(OnCallAsync);
+        ConfigureServices = services => services.RemoveAll<DaprClient>().AddSingleton(client);
     }
 
-    public string Mailbox { get; } = Directory.CreateTempSubdirectory("shop-mail-").FullName;
+    public static async Task<NotificationsFactory> StartAsync(CancellationToken cancellationToken)
+    {
+        var mailbox = Directory.CreateTempSubdirectory("shop-mail-").FullName;
+        var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Notifications, cancellationToken, apiToken: DefaultDaprApiToken,
+            resources: new Dictionary<string, string> { ["mail.yaml"] = DevDapr.Component("mail", "bindings.localstorage", ("rootPath", mailbox)) });
+        return new NotificationsFactory(dapr, mailbox);
+    }
 
-    public List<BindingRequest> Requests { get; } = [];
+    public new DevDapr Dapr { get; }
 
-    /// <summary>The next <paramref name="count"/> sends fail.</summary>
-    public void FailNextSends(int count) => Volatile.Write(ref _failures, count);
+    public string Mailbox { get; }
+
+    /// <summary>Every output binding call the app made, as it went to the sidecar.</summary>
+    public List<InvokeBindingRequest> Requests { get; } = [];
+
+    /// <summary>Runs before each state write the app sends, before the sidecar sees it.</summary>
+    public Func<Task>? BeforeMarkerWrite { get; set; }
+
+    /// <summary>
+    /// Until disposed, the mailbox folder is a plain file: the real localstorage binding fails every send (it cannot
+    /// create its file), as a full disk or a broken mail relay would make it.
+    /// </summary>
+    public IDisposable BreakMailbox()
+    {
+        Directory.Delete(Mailbox, recursive: true);
+        File.WriteAllText(Mailbox, "not a folder");
+        return new Restore(Mailbox);
+    }
+
+    private sealed class Restore(string mailbox) : IDisposable
+    {
+        public void Dispose()
+        {
+            File.Delete(mailbox);
+            Directory.CreateDirectory(mailbox);
+        }
+    }
 
     public string[] Mails() => Directory.GetFiles(Mailbox).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    private async Task OnCallAsync(string method, byte[] body)
+    {
+        switch (method)
+        {
+            case "InvokeBinding":
+                // A gRPC message: 1 byte compressed flag, 4 bytes length, then the protobuf.
+                var request = InvokeBindingRequest.Parser.ParseFrom(body.AsSpan(5));
+                lock (Requests)
+                    Requests.Add(request);
+                break;
+            case "SaveState" or "ExecuteStateTransaction" when BeforeMarkerWrite is { } hold:
+                await hold();
+                break;
+        }
+    }
 
     private HttpClient? _sidecar;
 
@@ -92,10 +135,11 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
         return (response, status);
     }
 
-    protected override void Dispose(bool disposing)
+    public override async ValueTask DisposeAsync()
     {
-        base.Dispose(disposing);
-        if (disposing && Directory.Exists(Mailbox))
+        await base.DisposeAsync();
+        await Dapr.DisposeAsync();
+        if (Directory.Exists(Mailbox))
             Directory.Delete(Mailbox, recursive: true);
     }
 }
