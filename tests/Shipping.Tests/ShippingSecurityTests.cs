@@ -8,10 +8,10 @@ namespace ShopDapr.Shipping.Tests;
 
 public sealed class ShippingSecurityTests : IAsyncLifetime
 {
-    private readonly ShippingFactory _app = new();
+    private ShippingFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _app = await ShippingFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -34,19 +34,19 @@ public sealed class ShippingSecurityTests : IAsyncLifetime
             Assert.Equal(status, response.StatusCode);
             await response.ReadProblemAsync(Ct);
         }
-        Assert.DoesNotContain(_app.Events, e => e.Data is ShipmentDelivered);
+        Assert.DoesNotContain(await _app.EventsAsync(Ct), e => e.Data is ShipmentDelivered);
         Assert.Equal(HttpStatusCode.OK, (await _app.Admin().SendAsync(new HttpRequestMessage(new HttpMethod(method), path), Ct)).StatusCode);
     }
 
     [Fact]
     public async Task With_an_app_token_internal_routes_answer_only_the_sidecar()
     {
-        await using var app = new ShippingFactory();
+        await using var app = await ShippingFactory.StartAsync(Ct);
         app.Settings["APP_API_TOKEN"] = "app-token";
         var without = await app.CreateClient().WithoutAppToken().PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(Guid.NewGuid()), Ct);
         Assert.Equal(HttpStatusCode.Unauthorized, without.StatusCode);
         await without.ReadProblemAsync(Ct);
-        Assert.Empty(app.Dapr.State);
+        Assert.Empty(app.Dapr.Snapshot());
         var sidecar = app.CreateClient().WithoutAppToken();
         sidecar.DefaultRequestHeaders.Add("dapr-api-token", "app-token");
         Assert.Equal(HttpStatusCode.OK, (await sidecar.PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(Guid.NewGuid()), Ct)).StatusCode);
@@ -74,8 +74,8 @@ public sealed class ShippingSecurityTests : IAsyncLifetime
         var response = await _app.CreateClient().PostAsync(route, new StringContent(body.Replace("ORDER", order), Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(expected, response.StatusCode);
         await response.ReadProblemAsync(Ct);
-        Assert.Empty(_app.Dapr.State);
-        Assert.Empty(_app.Events);
+        Assert.Empty(_app.Dapr.Snapshot());
+        Assert.Empty(await _app.EventsAsync(Ct));
     }
 
     [Fact]
