@@ -2,33 +2,46 @@ using Dapr.Actors.Client;
 using Microsoft.Extensions.DependencyInjection;
 using ShopDapr.Inventory.Infrastructure;
 using ShopDapr.Inventory.Reservations;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.Inventory.Tests.Actors;
 using ShopDapr.Inventory.Tests.Reservations;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Inventory.Tests;
 
-/// <summary>Inventory in-process over <see cref="FakeDapr"/> (the order→lines records) and <see cref="LocalActors"/> (the SKU actors).</summary>
+/// <summary>
+/// Inventory in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>: the order→lines records),
+/// with <see cref="LocalActors"/> playing the SKU actors.
+/// </summary>
 public sealed class InventoryFactory : ShopAppFactory<Program>
 {
     public const string AppToken = "app-api-token";
 
-    public InventoryFactory(bool requireAppToken = false)
-        : this(new LocalActors(new ActorWorld()), requireAppToken)
+    private InventoryFactory(DevDapr dapr, LocalActors actors)
     {
-    }
-
-    private InventoryFactory(LocalActors actors, bool requireAppToken)
-        : base()
-    {
+        Dapr = dapr;
         Actors = actors;
-        Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
+        UseFakeDapr = false;
+        foreach (var (key, value) in dapr.AppSettings)
+            Settings[key] = value;
         Settings["APP_API_TOKEN"] = AppToken; // every client sends it (ShopAppFactory); requireAppToken is the default now
         ConfigureServices = services =>
         {
             services.AddSingleton(actors.Factory);
             services.AddSingleton<ICatalogSkus>(Catalog);
         };
+    }
+
+    /// <summary>A new app over a new sidecar and a new actor world.</summary>
+    public static async Task<InventoryFactory> StartAsync(CancellationToken cancellationToken) =>
+        new(await DevDapr.StartAsync(ShopNames.AppIds.Inventory, cancellationToken, apiToken: DefaultDaprApiToken), new LocalActors(new ActorWorld()));
+
+    public new DevDapr Dapr { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Dapr.DisposeAsync();
     }
 
     public LocalActors Actors { get; }

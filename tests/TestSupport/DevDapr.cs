@@ -156,6 +156,24 @@ public sealed class DevDapr : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>When <paramref name="key"/> expires (its TTL as the store applied it); null when it never does or is absent.</summary>
+    public DateTimeOffset? ExpiresAt(string key)
+    {
+        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_dir.FullName, "state.db"),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT expiration_time FROM state WHERE key LIKE '%||' || @key";
+        cmd.Parameters.AddWithValue("@key", key);
+        return cmd.ExecuteScalar() is string text
+            ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)
+            : null;
+    }
+
     /// <summary>The value stored under <paramref name="key"/> (web JSON rules), default when absent.</summary>
     public T? Read<T>(string key) =>
         Snapshot().TryGetValue(key, out var row) ? JsonSerializer.Deserialize<T>(row.Json, PublishedEvents.Json) : default;

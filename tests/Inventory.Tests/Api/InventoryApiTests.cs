@@ -12,11 +12,7 @@ public sealed class InventoryApiTests : IAsyncLifetime
     private InventoryFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync()
-    {
-        _app = new InventoryFactory();
-        return ValueTask.CompletedTask;
-    }
+    public async ValueTask InitializeAsync() => _app = await InventoryFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 

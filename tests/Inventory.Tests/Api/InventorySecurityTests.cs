@@ -15,7 +15,7 @@ public sealed class InventorySecurityTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = new InventoryFactory();
+        _app = await InventoryFactory.StartAsync(Ct);
         await _app.Actors.StockAsync(Sku, 10);
         _order = Guid.NewGuid();
         var reserved = await _app.SidecarClient().PostAsync(InventoryRoutes.Reservations,
@@ -57,7 +57,7 @@ public sealed class InventorySecurityTests : IAsyncLifetime
     [Fact]
     public async Task With_an_app_token_only_the_sidecar_reaches_the_internal_routes()
     {
-        await using var app = new InventoryFactory(requireAppToken: true);
+        await using var app = await InventoryFactory.StartAsync(Ct);
         await app.Actors.StockAsync(Sku, 10);
         var body = $$"""{"orderId":"{{Guid.NewGuid()}}","lines":[{"sku":"{{Sku}}","quantity":1}]}""";
 
@@ -136,7 +136,7 @@ public sealed class InventorySecurityTests : IAsyncLifetime
         await response.ReadProblemAsync(Ct);
         Assert.Equal(before, await _app.Actors.LevelAsync(Sku));
         if (expected != HttpStatusCode.Conflict)
-            Assert.Equal(records.Keys.Order(), _app.Dapr.Snapshot().Keys.Order());
+            Assert.Equal(records, _app.Dapr.Snapshot());
     }
 
     [Fact]

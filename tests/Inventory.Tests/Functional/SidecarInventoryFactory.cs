@@ -1,18 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ShopDapr.Inventory.Infrastructure;
-using ShopDapr.Inventory.Reservations;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Inventory.Tests.Functional;
 
-/// <summary>Inventory in-process with the SDK's own actor runtime and proxies, talking to a <see cref="StubActorSidecar"/>.</summary>
+/// <summary>
+/// Inventory in-process with the SDK's own actor runtime and proxies, its actor calls (HTTP) going to a
+/// <see cref="StubActorSidecar"/> and its state calls (gRPC) to a real dev sidecar (<see cref="DevDapr"/>).
+/// </summary>
 public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
 {
-    private SidecarInventoryFactory(StubActorSidecar sidecar)
+    private SidecarInventoryFactory(StubActorSidecar sidecar, DevDapr dapr)
     {
         Sidecar = sidecar;
-        Dapr.UseState<OrderReservation>().UseState<OrderReservation?>();
+        Dapr = dapr;
+        UseFakeDapr = false;
+        Settings["DAPR_GRPC_ENDPOINT"] = dapr.Sidecar.GrpcEndpoint.ToString();
         Settings["DAPR_HTTP_ENDPOINT"] = sidecar.Endpoint.ToString();
         // The stub sidecar plays actors only: the catalog (which SKUs exist) knows every SKU.
         ConfigureServices = services =>
@@ -24,11 +29,14 @@ public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
 
     public StubActorSidecar Sidecar { get; }
 
+    public new DevDapr Dapr { get; }
+
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
     public static async Task<SidecarInventoryFactory> StartAsync(CancellationToken cancellationToken)
     {
-        var factory = new SidecarInventoryFactory(await StubActorSidecar.StartAsync(cancellationToken));
+        var factory = new SidecarInventoryFactory(await StubActorSidecar.StartAsync(cancellationToken),
+            await DevDapr.StartAsync(ShopNames.AppIds.Inventory, cancellationToken));
         factory.Sidecar.App = factory.CreateClient();
         return factory;
     }
@@ -37,5 +45,6 @@ public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
     {
         await base.DisposeAsync();
         await Sidecar.DisposeAsync();
+        await Dapr.DisposeAsync();
     }
 }

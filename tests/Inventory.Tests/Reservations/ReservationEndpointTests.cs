@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using NSubstitute;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Inventory.Actors;
 using ShopDapr.Testing;
@@ -17,7 +16,7 @@ public sealed class ReservationEndpointTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = new InventoryFactory();
+        _app = await InventoryFactory.StartAsync(Ct);
         _client = _app.SidecarClient();
         await _app.Actors.StockAsync("AAA-000001", 10);
         await _app.Actors.StockAsync("BBB-000002", 2);
@@ -178,10 +177,11 @@ public sealed class ReservationEndpointTests : IAsyncLifetime
         var order = Guid.NewGuid();
         _app.Actors.Unreachable["AAA-000001"] = true;
         await ReserveAsync(order, ("AAA-000001", 3));
-        var record = _app.Dapr.Get<JsonElement>($"reservation-{order:N}");
+        var record = _app.Dapr.Read<JsonElement>($"reservation-{order:N}");
         Assert.Equal("AAA-000001", record.GetProperty("lines")[0].GetProperty("sku").GetString());
-        var save = Assert.Single(_app.Dapr.Client.ReceivedCalls(), c => c.GetMethodInfo().Name == "TrySaveStateAsync");
-        var metadata = Assert.IsAssignableFrom<IReadOnlyDictionary<string, string>>(save.GetArguments()[5]);
-        Assert.Equal("604800", metadata["ttlInSeconds"]);
+        // Kept a week (ttlInSeconds 604800), as the store applied it.
+        var expires = _app.Dapr.ExpiresAt($"reservation-{order:N}");
+        Assert.NotNull(expires);
+        Assert.InRange(expires.Value, DateTimeOffset.UtcNow.AddSeconds(604800 - 120), DateTimeOffset.UtcNow.AddSeconds(604800));
     }
 }
