@@ -7,14 +7,14 @@ namespace ShopDapr.Ordering.Tests;
 /// <summary>The event stream and its outbox, over the in-memory <see cref="ShopDapr.Testing.FakeDapr"/> state store.</summary>
 public sealed class OrderEventStoreTests : IAsyncLifetime
 {
-    private readonly OrderingFactory _app = new();
+    private OrderingFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly Guid _orderId = Guid.NewGuid();
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
+        _app = await OrderingFactory.StartAsync(Ct);
         _ = _app.Server; // start the host
-        return ValueTask.CompletedTask;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -45,12 +45,12 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
         await SubmitAsync();
         var theirs = Guid.NewGuid();
         var interleaved = false;
-        _app.Dapr.BeforeWrite = key =>
+        _app.Wire.BeforeWrite = async (_, key) =>
         {
-            if (interleaved || key != $"statestore||{OrderEventStore.Key(_orderId)}")
+            if (interleaved || key != OrderEventStore.Key(_orderId))
                 return;
             interleaved = true;
-            ReserveAsync(theirs).GetAwaiter().GetResult(); // another writer gets in between our read and our write
+            await ReserveAsync(theirs); // another writer gets in between our read and our write
         };
         var ours = Guid.NewGuid();
         var version = await _app.Events.AppendAsync(_orderId, ours,
@@ -69,6 +69,9 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
         Assert.Equal("order-events", topic);
         Assert.Equal(_orderId, Assert.IsType<OrderSubmitted>(e).OrderId);
         Assert.Equal("OrderSubmitted", metadata["cloudevent.type"]);
+        // And it went through the broker: a subscriber to order-events receives it with that type.
+        var received = await _app.Dapr.Published.WaitForAsync(p => p.Type == nameof(OrderSubmitted), Ct);
+        Assert.Equal(("order-events", _orderId), (received.Topic, received.As<OrderSubmitted>().OrderId));
     }
 
     [Fact]
@@ -76,9 +79,13 @@ public sealed class OrderEventStoreTests : IAsyncLifetime
     {
         await SubmitAsync();
         Assert.Equal([false], (await _app.Events.ReadAsync(_orderId, Ct))!.Events.Select(s => s.Published));
-        var streamKey = $"statestore||{OrderEventStore.Key(_orderId)}";
+        var streamKey = OrderEventStore.Key(_orderId);
         var streamWrites = 0;
-        _app.Dapr.BeforeWrite = key => streamWrites += key == streamKey ? 1 : 0;
+        _app.Wire.BeforeWrite = (_, key) =>
+        {
+            streamWrites += key == streamKey ? 1 : 0;
+            return Task.CompletedTask;
+        };
 
         await ReserveAsync(Guid.NewGuid());
 

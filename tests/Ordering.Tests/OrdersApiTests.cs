@@ -10,10 +10,10 @@ namespace ShopDapr.Ordering.Tests;
 
 public sealed class OrdersApiTests : IAsyncLifetime
 {
-    private readonly OrderingFactory _app = new();
+    private OrderingFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _app = await OrderingFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 

@@ -11,7 +11,8 @@ public sealed class OutboxRelayTimerTests
     public async Task The_relay_republishes_on_its_own_when_its_interval_passes()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var app = new OrderingFactory(time) { FailPublishes = true };
+        await using var app = await OrderingFactory.StartAsync(Ct, time);
+        app.FailPublishes = true;
         _ = app.Server; // start the host, and with it the relay
         var id = Guid.NewGuid();
         await app.Events.AppendAsync(id, id, v => new OrderSubmitted(id, id, v, "c1", "e", time.GetUtcNow(),
@@ -20,7 +21,7 @@ public sealed class OutboxRelayTimerTests
 
         app.FailPublishes = false;
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (app.Published.IsEmpty && DateTime.UtcNow < deadline)
+        while (app.Published.Count == 0 && DateTime.UtcNow < deadline)
         {
             time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(20, Ct); // let the relay's tick run on the thread pool

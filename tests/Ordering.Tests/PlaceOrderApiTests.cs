@@ -12,10 +12,10 @@ namespace ShopDapr.Ordering.Tests;
 
 public sealed class PlaceOrderApiTests : IAsyncLifetime
 {
-    private readonly OrderingFactory _app = new();
+    private OrderingFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _app = await OrderingFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -89,13 +89,13 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         var lists = _app.Services.GetRequiredService<IdLists>();
         var other = Guid.NewGuid();
         var interleaved = false;
-        _app.Dapr.BeforeWrite = key =>
+        _app.Wire.BeforeWrite = async (_, key) =>
         {
-            if (interleaved || key != "statestore||orders-of-customer-1")
+            if (interleaved || key != "orders-of-customer-1")
                 return;
             interleaved = true;
             // Another checkout of the same customer lands between our read and our write.
-            lists.AppendAsync(IdLists.OfCustomer("customer-1"), other, DateTimeOffset.UtcNow.AddMinutes(-1), Ct).GetAwaiter().GetResult();
+            await lists.AppendAsync(IdLists.OfCustomer("customer-1"), other, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
         };
 
         var response = await _app.CreateClient().PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);
@@ -103,7 +103,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var orderId = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
         Assert.True(interleaved);
-        Assert.Equal(2, _app.Dapr.Transactions); // the other checkout's append, then ours (once: the lost attempt commits nothing)
+        Assert.Equal(2, _app.Wire.Transactions); // the other checkout's append, then ours (once: the lost attempt commits nothing)
         var (listed, total) = await lists.ReadCustomerOrdersAsync("customer-1", 0, 10, Ct);
         Assert.Equal([orderId, other], listed);
         Assert.Equal(2, total);
@@ -159,7 +159,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.ReadProblemAsync(Ct);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
-        Assert.Empty(_app.Dapr.State);
+        Assert.Empty(_app.Dapr.Snapshot());
         await _app.Workflows.DidNotReceive().StartAsync(Arg.Any<OrderSnapshot>(), Arg.Any<CancellationToken>());
     }
 
@@ -174,7 +174,7 @@ public sealed class PlaceOrderApiTests : IAsyncLifetime
     [Fact]
     public async Task With_an_app_token_the_internal_route_refuses_calls_that_do_not_come_from_the_sidecar()
     {
-        await using var guarded = new OrderingFactory();
+        await using var guarded = await OrderingFactory.StartAsync(Ct);
         guarded.Settings["APP_API_TOKEN"] = "app-token";
         var client = guarded.CreateClient().WithoutAppToken();
         var refused = await client.PostAsJsonAsync("/internal/orders", OrderingFactory.Request(), Ct);

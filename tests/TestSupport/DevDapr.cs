@@ -115,7 +115,10 @@ public sealed class DevDapr : IAsyncDisposable
     /// name (e.g. <c>SaveState</c>) and the request's bytes: how a test interleaves a rival writer between an app's read
     /// and its write (a window the real sidecar cannot be asked to open on demand) while both still go to the real store.
     /// </summary>
-    public DaprClient CreateClient(Func<string, byte[], Task>? beforeCall = null)
+    public DaprClient CreateClient(Func<string, byte[], Task>? beforeCall = null) =>
+        Build(beforeCall is null ? new SocketsHttpHandler() : new BeforeCallHandler(beforeCall));
+
+    private DaprClient Build(HttpMessageHandler handler)
     {
         var builder = new DaprClientBuilder()
             .UseHttpEndpoint(Sidecar.HttpEndpoint.ToString())
@@ -123,7 +126,7 @@ public sealed class DevDapr : IAsyncDisposable
             .UseJsonSerializationOptions(new JsonSerializerOptions(JsonSerializerDefaults.Web))
             .UseGrpcChannelOptions(new GrpcChannelOptions
             {
-                HttpHandler = beforeCall is null ? new SocketsHttpHandler() : new BeforeCallHandler(beforeCall),
+                HttpHandler = handler,
                 ThrowOperationCanceledOnCancellation = true,
             });
         if (ApiToken is not null)
@@ -132,6 +135,9 @@ public sealed class DevDapr : IAsyncDisposable
         _clients.Add(client);
         return client;
     }
+
+    /// <summary>A DaprClient on the app's sidecar with <paramref name="wire"/> on its wire.</summary>
+    public DaprClient CreateClient(DaprWire wire) => Build(new WireHandler(wire));
 
     /// <summary>Every key in the state store (without the app-id prefix) → (value as stored, ETag).</summary>
     public IReadOnlyDictionary<string, (string Json, string ETag)> Snapshot()
@@ -223,6 +229,29 @@ public sealed class DevDapr : IAsyncDisposable
         foreach (var (key, value) in metadata)
             yaml.Append("    - name: ").Append(key).Append("\n      value: \"").Append(value).Append("\"\n");
         return yaml.ToString();
+    }
+
+    private sealed class WireHandler(DaprWire wire) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Content is not { } content)
+                return await base.SendAsync(request, cancellationToken);
+            var body = await content.ReadAsByteArrayAsync(cancellationToken);
+            var path = request.RequestUri!.AbsolutePath;
+            var after = await wire.BeforeAsync(path[(path.LastIndexOf('/') + 1)..], body);
+            var copy = new ByteArrayContent(body);
+            foreach (var header in content.Headers)
+                copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            request.Content = copy;
+            var response = await base.SendAsync(request, cancellationToken);
+            // A failed unary call answers trailers-only: its grpc-status comes with the headers; a success has none there.
+            var ok = response.IsSuccessStatusCode
+                && (!response.Headers.TryGetValues("grpc-status", out var status) || status.FirstOrDefault() == "0");
+            if (after is not null)
+                await after(response, ok);
+            return response;
+        }
     }
 
     private sealed class BeforeCallHandler(Func<string, byte[], Task> beforeCall) : DelegatingHandler(new SocketsHttpHandler())
