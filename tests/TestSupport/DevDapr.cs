@@ -3,6 +3,7 @@ using Dapr.Client;
 using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
 using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Testing;
 
@@ -67,6 +68,9 @@ public sealed class DevDapr : IAsyncDisposable
         var files = new Dictionary<string, string>(resources ?? new Dictionary<string, string>())
         {
             ["statestore.yaml"] = Component(StateStore, "state.sqlite", ("connectionString", database)),
+            // The shop's second definition of the same store, with Dapr's outbox on user-behavior (cart and identity write through it).
+            ["statestore-user-behavior.yaml"] = Component(ShopNames.Components.UserBehaviorStateStore, "state.sqlite", ("connectionString", database),
+                ("outboxPublishPubsub", PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
             ["pubsub.yaml"] = Component(PubSub, "pubsub.in-memory"),
             ["recorder.yaml"] = $"""
                 apiVersion: dapr.io/v2alpha1
@@ -157,6 +161,8 @@ public sealed class DevDapr : IAsyncDisposable
         while (reader.Read())
         {
             var key = reader.GetString(0);
+            if (!key.Contains("||", StringComparison.Ordinal))
+                continue; // the outbox's own marker of a transaction in flight (unprefixed, gone once its event is out)
             rows[key[(key.IndexOf("||", StringComparison.Ordinal) + 2)..]] = (reader.GetString(1), reader.GetString(2));
         }
         return rows;
