@@ -25,6 +25,7 @@ public sealed class DevDapr : IAsyncDisposable
     private readonly Sidecar _recorderSidecar;
     private readonly EventRecorder _recorder;
     private readonly List<DaprClient> _clients = [];
+    private readonly List<Sidecar> _peers = [];
 
     private DevDapr(DirectoryInfo dir, SidecarCluster cluster, Sidecar sidecar, Sidecar recorderSidecar, EventRecorder recorder, string? apiToken)
     {
@@ -112,6 +113,19 @@ public sealed class DevDapr : IAsyncDisposable
             AppApiToken = appApiToken,
         }, cluster, cancellationToken: cancellationToken);
         return new DevDapr(dir, cluster, sidecar, recorderSidecar, recorder, apiToken);
+    }
+
+    /// <summary>Another app's sidecar beside this one (same resources, same in-memory broker): an app this one invokes.</summary>
+    public async Task<Sidecar> StartPeerAsync(string appId, HttpMessageHandler app, CancellationToken cancellationToken)
+    {
+        var peer = await Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            ResourcesPaths = [_dir.FullName],
+            AppChannel = AppChannelOptions.FromHandler(app),
+        }, _cluster, cancellationToken: cancellationToken);
+        _peers.Add(peer);
+        return peer;
     }
 
     /// <summary>
@@ -212,6 +226,8 @@ public sealed class DevDapr : IAsyncDisposable
         foreach (var client in _clients)
             client.Dispose();
         await Sidecar.DisposeAsync();
+        foreach (var peer in _peers)
+            await peer.DisposeAsync();
         await _recorderSidecar.DisposeAsync();
         await _cluster.DisposeAsync();
         await _recorder.DisposeAsync();
