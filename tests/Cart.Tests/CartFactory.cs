@@ -21,7 +21,6 @@ public sealed class CartFactory : ShopAppFactory<Program>
     {
         Dapr = dapr;
         Catalog = catalog;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         var client = dapr.CreateClient(Wire);
@@ -33,7 +32,7 @@ public sealed class CartFactory : ShopAppFactory<Program>
                 : ((int)HttpStatusCode.NotFound, """{"status":404,"title":"Not Found"}""");
     }
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     /// <summary>On the app's DaprClient: a broker that is down (its outbox refuses the transaction), which the sidecar cannot be asked for.</summary>
     public DaprWire Wire { get; } = new();

@@ -23,7 +23,6 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
     private CheckoutFactory(DevDapr dapr)
     {
         Dapr = dapr;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         ConfigureServices = services =>
@@ -38,7 +37,7 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
     public static async Task<CheckoutFactory> StartAsync(CancellationToken cancellationToken) =>
         new(await DevDapr.StartAsync(ShopNames.AppIds.Cart, cancellationToken, apiToken: DefaultDaprApiToken));
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     public override async ValueTask DisposeAsync()
     {

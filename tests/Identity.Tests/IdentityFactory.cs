@@ -22,7 +22,6 @@ public sealed class IdentityFactory : ShopAppFactory<Program>
     public IdentityFactory(DevDapr? dapr)
     {
         _dapr = dapr;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr?.AppSettings ?? new Dictionary<string, string?>())
             Settings[key] = value;
         Settings["Identity:MaxFailedLogins"] = "3";
@@ -57,7 +56,7 @@ public sealed class IdentityFactory : ShopAppFactory<Program>
         };
     }
 
-    public new DevDapr Dapr => _dapr ?? throw new InvalidOperationException("This app runs over a sidecar of the test's own.");
+    public DevDapr Dapr => _dapr ?? throw new InvalidOperationException("This app runs over a sidecar of the test's own.");
 
     /// <summary>Starts the app and waits (with a deadline) until the admin seeder has written the admin account and its e-mail key.</summary>
     public async Task StartAndSeedAsync(CancellationToken cancellationToken)
