@@ -35,12 +35,13 @@ public sealed class IdentityApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal("alice@example.com", body.GetProperty("email").GetString());
-        var published = await _app.Dapr.Published.WaitForAsync(e => e.Topic == "user-behavior", Ct);
+        // The first admin was registered through the same store at start-up, so its event is there too.
+        static bool Alice(PublishedEvent e) => e.Type == nameof(UserRegistered) && e.As<UserRegistered>().Email == "alice@example.com";
+        var published = await _app.Dapr.Published.WaitForAsync(e => e.Topic == "user-behavior" && Alice(e), Ct);
         Assert.Equal("pubsub", published.PubSub);
         Assert.Equal(body.GetProperty("id").GetString(), published.As<UserRegistered>().UserId);
-        Assert.Equal("alice@example.com", published.As<UserRegistered>().Email);
         await _app.Dapr.SettleAsync(Ct);
-        Assert.Single(_app.Dapr.Published.All);
+        Assert.Single(_app.Dapr.Published.All, Alice);
     }
 
     [Fact]
