@@ -59,7 +59,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
         };
         foreach (var (caller, token) in tokens)
         {
-            var ownerCartBefore = _app.Dapr.State["statestore-user-behavior||cart-owner"].Json;
+            var ownerCartBefore = _app.Dapr.Snapshot()["cart-owner"];
             var body = route.EndsWith("{id}") ? """{"quantity":2}""" : $$"""{"productId":"{{_product}}","quantity":1}""";
             var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("{id}", _product.ToString()))
             {
@@ -70,7 +70,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
             if (!response.IsSuccessStatusCode)
                 await response.ReadProblemAsync(Ct);
             if (caller != "owner")
-                Assert.Equal(ownerCartBefore, _app.Dapr.State["statestore-user-behavior||cart-owner"].Json);
+                Assert.Equal(ownerCartBefore, _app.Dapr.Snapshot()["cart-owner"]);
         }
     }
 
@@ -106,6 +106,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
     public async Task Bad_input_is_a_4xx_problem_and_changes_nothing(string method, string route, string body, HttpStatusCode expected)
     {
         var before = _app.Dapr.Snapshot();
+        await _app.Dapr.SettleAsync(Ct);
         var published = _app.Dapr.Published.Count;
         var request = new HttpRequestMessage(new HttpMethod(method), route.Replace("PRODUCT", _product.ToString()))
         {
@@ -115,6 +116,7 @@ public sealed class CartSecurityTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
         await response.ReadProblemAsync(Ct);
         Assert.Equal(before, _app.Dapr.Snapshot());
+        await _app.Dapr.SettleAsync(Ct);
         Assert.Equal(published, _app.Dapr.Published.Count);
     }
 

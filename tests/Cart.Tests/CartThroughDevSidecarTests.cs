@@ -38,7 +38,7 @@ public sealed class CartThroughDevSidecarTests : IAsyncLifetime
         var cartSidecar = await _sidecars.StartAsync("cart", _cartChannel, apiToken: CartDaprToken, appApiToken: CartAppToken, cancellationToken: Ct);
         var gatewaySidecar = await _sidecars.StartAsync("gateway", cancellationToken: Ct);
 
-        _cart = new CartApp { UseFakeDapr = false };
+        _cart = new CartApp();
         _cart.Settings["DAPR_HTTP_ENDPOINT"] = cartSidecar.HttpEndpoint.ToString();
         _cart.Settings["DAPR_GRPC_ENDPOINT"] = cartSidecar.GrpcEndpoint.ToString();
         _cart.Settings["DAPR_API_TOKEN"] = CartDaprToken;

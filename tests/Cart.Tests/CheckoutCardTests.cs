@@ -14,7 +14,7 @@ namespace ShopDapr.Cart.Tests;
 /// </summary>
 public sealed class CheckoutCardTests : IAsyncLifetime
 {
-    private readonly CheckoutFactory _app = new();
+    private CheckoutFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
     private static readonly object Body = new
@@ -23,7 +23,7 @@ public sealed class CheckoutCardTests : IAsyncLifetime
         card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
     };
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _app = await CheckoutFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -56,7 +56,7 @@ public sealed class CheckoutCardTests : IAsyncLifetime
         Assert.DoesNotContain("4000000000009995", json);
         Assert.DoesNotContain("8317", json);
         Assert.DoesNotContain("07/2031", json);
-        var record = JsonSerializer.Serialize(_app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
+        var record = JsonSerializer.Serialize(_app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
         Assert.DoesNotContain("4000000000009995", record);
         Assert.DoesNotContain("8317", record);
     }
@@ -94,7 +94,7 @@ public sealed class CheckoutCardTests : IAsyncLifetime
         Assert.True(response.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.ToString());
         await response.ReadProblemAsync(Ct);
         Assert.Empty(_app.OrderingCalls);
-        Assert.Null(_app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
+        Assert.Null(_app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
         Assert.Equal([Hammer], await CartOf("customer-1"));
 
         _app.VaultAnswer = null; // payment is back: the same request with the same key goes through

@@ -9,19 +9,22 @@ using ShopDapr.Cart.Domain;
 using ShopDapr.Cart.Infrastructure;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Payment;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Cart.Tests;
 
 /// <summary>
-/// Cart in-process over <see cref="FakeDapr"/>, with payment's card vault and ordering played by handlers that record
-/// each call they receive (the raw JSON too, to prove what crossed the wire).
+/// Cart in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>), with payment's card vault and
+/// ordering played by handlers that record each call they receive (the raw JSON too, to prove what crossed the wire).
 /// </summary>
 public sealed class CheckoutFactory : ShopAppFactory<Program>
 {
-    public CheckoutFactory()
+    private CheckoutFactory(DevDapr dapr)
     {
-        Dapr.UseState<ShoppingCart>().UseState<CheckoutRecord>();
+        Dapr = dapr;
+        foreach (var (key, value) in dapr.AppSettings)
+            Settings[key] = value;
         ConfigureServices = services =>
         {
             services.RemoveAll<CardVaultClient>();
@@ -29,6 +32,17 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
             services.RemoveAll<OrderingClient>();
             services.AddSingleton(new OrderingClient(new HttpClient(new Ordering(this)) { BaseAddress = new Uri("http://ordering") }));
         };
+    }
+
+    public static async Task<CheckoutFactory> StartAsync(CancellationToken cancellationToken) =>
+        new(await DevDapr.StartAsync(ShopNames.AppIds.Cart, cancellationToken, apiToken: DefaultDaprApiToken));
+
+    public DevDapr Dapr { get; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Dapr.DisposeAsync();
     }
 
     /// <summary>(path, card) of each card handed to the vault.</summary>
@@ -88,7 +102,7 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
 
 public sealed class CheckoutTests : IAsyncLifetime
 {
-    private readonly CheckoutFactory _app = new();
+    private CheckoutFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
     private static readonly object Body = new
@@ -97,7 +111,7 @@ public sealed class CheckoutTests : IAsyncLifetime
         card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
     };
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public async ValueTask InitializeAsync() => _app = await CheckoutFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
@@ -191,7 +205,7 @@ public sealed class CheckoutTests : IAsyncLifetime
         await _app.FillCartAsync("customer-1", Hammer);
         await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
 
-        var record = _app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1"))!;
+        var record = _app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1"))!;
         Assert.Matches("^[0-9a-f]{64}$", record.RequestFingerprint!);
         Assert.Equal(record.RequestFingerprint, Assert.Single(_app.OrderingCalls).Body.RequestFingerprint);
         Assert.DoesNotContain("4242424242424242", JsonSerializer.Serialize(record));
@@ -210,7 +224,7 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await response.ReadProblemAsync(Ct);
         Assert.Equal([Hammer], await CartOf("customer-1"));
-        Assert.Null(_app.Dapr.Get<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
+        Assert.Null(_app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
     }
 
     [Fact]

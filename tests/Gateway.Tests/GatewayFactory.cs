@@ -18,7 +18,6 @@ public sealed class GatewayFactory : ShopAppFactory<Program>
     private GatewayFactory(GatewayUpstreams upstreams, Uri sidecar, int permits)
     {
         Upstreams = upstreams;
-        UseFakeDapr = false;
         Settings["DAPR_HTTP_ENDPOINT"] = sidecar.ToString();
         Settings["DAPR_API_TOKEN"] = SidecarToken;
         Settings["Gateway:RateLimitPermits"] = permits.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -3,27 +3,33 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NSubstitute;
 using ShopDapr.Identity.Users;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Identity.Tests;
 
-/// <summary>Login over a fake store: the same work for known and unknown e-mails, and a racing client counted per guess.</summary>
-public sealed class AccountServiceTests
+/// <summary>
+/// Login over the real stores on a real dev sidecar (one per test): the same work for known and unknown e-mails, and a
+/// racing client counted per guess.
+/// </summary>
+public sealed class AccountServiceTests : IAsyncLifetime
 {
-    private readonly FakeDapr _dapr = new();
     private readonly IPasswordHasher<UserAccount> _hasher = Substitute.For<IPasswordHasher<UserAccount>>();
-    private readonly AccountService _accounts;
+    private DevDapr _dapr = null!;
+    private AccountService _accounts = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public AccountServiceTests()
+    public async ValueTask InitializeAsync()
     {
-        _dapr.UseState<UserAccount>().UseState<UserAccount?>().UseState<string>().UseState<string?>().UseState<LoginAttempts>().UseState<LoginAttempts?>();
+        _dapr = await DevDapr.StartAsync(ShopNames.AppIds.Identity, Ct);
         _hasher.HashPassword(Arg.Any<UserAccount>(), Arg.Any<string>()).Returns(ci => "hash:" + ci.ArgAt<string>(1));
         _hasher.VerifyHashedPassword(Arg.Any<UserAccount>(), Arg.Any<string>(), Arg.Any<string>())
             .Returns(ci => ci.ArgAt<string>(1) == "hash:" + ci.ArgAt<string>(2) ? PasswordVerificationResult.Success : PasswordVerificationResult.Failed);
         _accounts = new AccountService(new UserStore(_dapr.Client), new LoginAttemptStore(_dapr.Client), _hasher,
             Options.Create(new IdentityOptions()), TimeProvider.System, NullLogger<AccountService>.Instance);
     }
+
+    public async ValueTask DisposeAsync() => await _dapr.DisposeAsync();
 
     [Theory]
     [InlineData("known@example.com")]

@@ -6,14 +6,11 @@ using ShopDapr.Testing;
 namespace ShopDapr.Identity.Tests;
 
 /// <summary>The contract for bad input: every client mistake is a 4xx ProblemDetails, never a 5xx, and changes nothing.</summary>
-public sealed class IdentityBadInputTests : IAsyncLifetime
+/// <remarks>One app and sidecar for the class (<see cref="SeededIdentity"/>): every request here is refused and must change nothing.</remarks>
+public sealed class IdentityBadInputTests(SeededIdentity identity) : IClassFixture<SeededIdentity>
 {
-    private readonly IdentityFactory _app = new();
+    private IdentityFactory _app => identity.App;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync() => await _app.StartAndSeedAsync(Ct);
-
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     public static TheoryData<string, string, string, HttpStatusCode> BadRequests => new()
     {
@@ -41,7 +38,7 @@ public sealed class IdentityBadInputTests : IAsyncLifetime
         var response = await _app.ClientWith(null).PostAsync(path, new StringContent(body, Encoding.UTF8, contentType), Ct);
         Assert.Equal(expected, response.StatusCode);
         await response.ReadProblemAsync(Ct);
-        Assert.Equal(before.Keys.Order(), _app.Dapr.Snapshot().Keys.Order());
+        Assert.Equal(before, _app.Dapr.Snapshot());
     }
 
     [Fact]
@@ -105,4 +102,18 @@ public sealed class IdentityBadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
         await wrongMethod.ReadProblemAsync(Ct);
     }
+}
+
+/// <summary>A class fixture: one identity app over its own sidecar, started and seeded with the admin.</summary>
+public sealed class SeededIdentity : IAsyncLifetime
+{
+    public IdentityFactory App { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        App = await IdentityFactory.StartAsync(TestContext.Current.CancellationToken);
+        await App.StartAndSeedAsync(TestContext.Current.CancellationToken);
+    }
+
+    public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }

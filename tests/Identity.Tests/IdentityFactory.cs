@@ -1,41 +1,81 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
-using ShopDapr.Contracts.Identity;
-using ShopDapr.Identity.Users;
+using Dapr.Client;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Auth;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Identity.Tests;
 
-/// <summary>Identity in-process over <see cref="FakeDapr"/>, with a fresh signing key and admin in its secret store; its own JWKS verifies its tokens.</summary>
+/// <summary>
+/// Identity in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>), with a fresh signing key
+/// and admin in a <c>secretstores.local.file</c> store; its own JWKS verifies its tokens.
+/// </summary>
 public sealed class IdentityFactory : ShopAppFactory<Program>
 {
     public const string AdminEmail = "admin@shop.test";
     public const string AdminPassword = "Admin-Passw0rd!";
 
-    public IdentityFactory()
+    private readonly DevDapr? _dapr;
+
+    /// <param name="dapr">The sidecar to point the app at; null when the test points it at one of its own through <see cref="ShopAppFactory{TProgram}.Settings"/>.</param>
+    public IdentityFactory(DevDapr? dapr)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Dapr.Secrets["token-signing-key"] = key.ExportPkcs8PrivateKeyPem();
-        Dapr.Secrets["admin-email"] = AdminEmail;
-        Dapr.Secrets["admin-password"] = AdminPassword;
-        Dapr.UseState<UserAccount>().UseState<UserAccount?>().UseState<string>().UseState<string?>()
-            .UseState<LoginAttempts>().UseState<LoginAttempts?>().UseEvents<UserRegistered>();
+        _dapr = dapr;
+        foreach (var (key, value) in dapr?.AppSettings ?? new Dictionary<string, string?>())
+            Settings[key] = value;
         Settings["Identity:MaxFailedLogins"] = "3";
-        ConfigureServices = services => services.AddSingleton<IJwksHttpClientFactory>(new SelfJwks(this));
+        var client = dapr?.CreateClient(Wire);
+        ConfigureServices = services =>
+        {
+            services.AddSingleton<IJwksHttpClientFactory>(new SelfJwks(this));
+            if (client is not null)
+                services.RemoveAll<DaprClient>().AddSingleton(client);
+        };
     }
 
-    /// <summary>Starts the app and waits (with a deadline) until the admin seeder has written the admin account.</summary>
+    /// <summary>On the app's DaprClient: a broker that is down (its outbox refuses the transaction), which the sidecar cannot be asked for.</summary>
+    public DaprWire Wire { get; } = new();
+
+    /// <summary>A new app over a new sidecar whose secret store holds a fresh signing key and the first admin.</summary>
+    public static async Task<IdentityFactory> StartAsync(CancellationToken cancellationToken)
+    {
+        var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Identity, cancellationToken, apiToken: DefaultDaprApiToken, secrets: Secrets());
+        return new IdentityFactory(dapr);
+    }
+
+    /// <summary>A fresh ES256 signing key and the first admin, as identity reads them from its secret store.</summary>
+    public static Dictionary<string, string> Secrets()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return new Dictionary<string, string>
+        {
+            ["token-signing-key"] = key.ExportPkcs8PrivateKeyPem(),
+            ["admin-email"] = AdminEmail,
+            ["admin-password"] = AdminPassword,
+        };
+    }
+
+    public DevDapr Dapr => _dapr ?? throw new InvalidOperationException("This app runs over a sidecar of the test's own.");
+
+    /// <summary>Starts the app and waits (with a deadline) until the admin seeder has written the admin account and its e-mail key.</summary>
     public async Task StartAndSeedAsync(CancellationToken cancellationToken)
     {
         _ = Server;
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!Dapr.State.Values.Any(v => v.Json.Contains(AdminEmail, StringComparison.Ordinal)) || Dapr.State.Count < 2)
+        while (Dapr.Snapshot() is var state && (!state.Values.Any(v => v.Json.Contains(AdminEmail, StringComparison.Ordinal)) || state.Count < 2))
         {
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException("The admin was not seeded.");
             await Task.Delay(20, cancellationToken);
         }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_dapr is not null)
+            await _dapr.DisposeAsync();
     }
 
     /// <summary>Identity validates its own tokens by fetching its own JWKS in-process.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using ShopDapr.Testing;
@@ -20,13 +19,7 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(new Dictionary<string, string>
-        {
-            ["admin-email"] = IdentityFactory.AdminEmail,
-            ["admin-password"] = IdentityFactory.AdminPassword,
-            ["token-signing-key"] = key.ExportPkcs8PrivateKeyPem(),
-        }), Ct);
+        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(IdentityFactory.Secrets()), Ct);
         var resources = new Dictionary<string, string>
         {
             ["secretstore.yaml"] = $"""
@@ -47,7 +40,7 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
         resources["outbox.yaml"] = "apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore-user-behavior\nspec:\n  type: state.in-memory\n  version: v1\n  metadata:\n    - name: outboxPublishPubsub\n      value: pubsub\n    - name: outboxPublishTopic\n      value: user-behavior\n    - name: outboxDiscardWhenMissingState\n      value: \"true\"\n";
         _sidecars = new DevSidecars(resources);
         var sidecar = await _sidecars.StartAsync("identity", cancellationToken: Ct);
-        _app = new IdentityFactory { UseFakeDapr = false };
+        _app = new IdentityFactory(dapr: null);
         _app.Settings["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
         _app.Settings["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
     }

@@ -21,7 +21,6 @@ public sealed class InventoryFactory : ShopAppFactory<Program>
     {
         Dapr = dapr;
         Actors = actors;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         Settings["APP_API_TOKEN"] = AppToken; // every client sends it (ShopAppFactory); requireAppToken is the default now
@@ -36,7 +35,7 @@ public sealed class InventoryFactory : ShopAppFactory<Program>
     public static async Task<InventoryFactory> StartAsync(CancellationToken cancellationToken) =>
         new(await DevDapr.StartAsync(ShopNames.AppIds.Inventory, cancellationToken, apiToken: DefaultDaprApiToken), new LocalActors(new ActorWorld()));
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     public override async ValueTask DisposeAsync()
     {

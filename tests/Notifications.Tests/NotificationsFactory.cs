@@ -23,7 +23,6 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
     {
         Dapr = dapr;
         Mailbox = mailbox;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         var client = dapr.CreateClient(OnCallAsync);
@@ -38,7 +37,7 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
         return new NotificationsFactory(dapr, mailbox);
     }
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     public string Mailbox { get; }
 

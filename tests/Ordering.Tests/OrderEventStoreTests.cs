@@ -4,7 +4,7 @@ using ShopDapr.Ordering.Infrastructure;
 
 namespace ShopDapr.Ordering.Tests;
 
-/// <summary>The event stream and its outbox, over the in-memory <see cref="ShopDapr.Testing.FakeDapr"/> state store.</summary>
+/// <summary>The event stream and its outbox, over a real dev sidecar's state store (<see cref="ShopDapr.Testing.DevDapr"/>).</summary>
 public sealed class OrderEventStoreTests : IAsyncLifetime
 {
     private OrderingFactory _app = null!;

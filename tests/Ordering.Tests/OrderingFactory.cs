@@ -23,7 +23,6 @@ public sealed class OrderingFactory : ShopAppFactory<Program>
     private OrderingFactory(DevDapr dapr, TimeProvider? relayTime)
     {
         Dapr = dapr;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         var client = dapr.CreateClient(Wire);
@@ -46,7 +45,7 @@ public sealed class OrderingFactory : ShopAppFactory<Program>
     public static async Task<OrderingFactory> StartAsync(CancellationToken cancellationToken, TimeProvider? relayTime = null) =>
         new(await DevDapr.StartAsync(ShopNames.AppIds.Ordering, cancellationToken, apiToken: DefaultDaprApiToken), relayTime);
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     public DaprWire Wire { get; } = new();
 

@@ -24,7 +24,6 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
     private ShippingFactory(DevDapr dapr)
     {
         Dapr = dapr;
-        UseFakeDapr = false;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
         var client = dapr.CreateClient(OnCallAsync);
@@ -34,7 +33,7 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
     public static async Task<ShippingFactory> StartAsync(CancellationToken cancellationToken) =>
         new(await DevDapr.StartAsync(ShopNames.AppIds.Shipping, cancellationToken, apiToken: DefaultDaprApiToken));
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     /// <summary>The CloudEvent type of every event the app handed the sidecar, in the order it sent them.</summary>
     public List<string> Sent { get; } = [];

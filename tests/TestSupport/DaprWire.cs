@@ -18,8 +18,15 @@ public sealed class DaprWire
     /// <summary>Runs with (store, key) before each state write (a save or a transaction) reaches the sidecar.</summary>
     public Func<string, string, Task>? BeforeWrite { get; set; }
 
-    /// <summary>While true, every publish fails before it reaches the sidecar.</summary>
+    /// <summary>
+    /// While true, every publish fails before it reaches the sidecar, and so does every transaction on a store with an
+    /// outbox (<see cref="OutboxStores"/>): the sidecar publishes an outbox's message before it commits and refuses the
+    /// transaction when the broker does, so nothing is stored.
+    /// </summary>
     public bool FailPublishes { get; set; }
+
+    /// <summary>The stores whose transactions go through Dapr's outbox (the shop's user-behavior store by default).</summary>
+    public ISet<string> OutboxStores { get; } = new HashSet<string>(StringComparer.Ordinal) { ShopDapr.ServiceDefaults.ShopNames.Components.UserBehaviorStateStore };
 
     /// <summary>Every publish the sidecar accepted, in the order the app sent it.</summary>
     public ConcurrentQueue<SentEvent> Sent { get; } = new();
@@ -53,6 +60,8 @@ public sealed class DaprWire
                 return null;
             case "ExecuteStateTransaction":
                 var transaction = ExecuteStateTransactionRequest.Parser.ParseFrom(message);
+                if (FailPublishes && OutboxStores.Contains(transaction.StoreName))
+                    throw new HttpRequestException("injected: the broker is down, so the sidecar's outbox refuses the transaction");
                 foreach (var op in transaction.Operations)
                     await (BeforeWrite?.Invoke(transaction.StoreName, op.Request.Key) ?? Task.CompletedTask);
                 return (_, ok) =>

@@ -3,6 +3,7 @@ using Dapr.Client;
 using Grpc.Net.Client;
 using Microsoft.Data.Sqlite;
 using ShopDapr.DevSidecar.Hosting;
+using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Testing;
 
@@ -24,6 +25,7 @@ public sealed class DevDapr : IAsyncDisposable
     private readonly Sidecar _recorderSidecar;
     private readonly EventRecorder _recorder;
     private readonly List<DaprClient> _clients = [];
+    private readonly List<Sidecar> _peers = [];
 
     private DevDapr(DirectoryInfo dir, SidecarCluster cluster, Sidecar sidecar, Sidecar recorderSidecar, EventRecorder recorder, string? apiToken)
     {
@@ -67,6 +69,9 @@ public sealed class DevDapr : IAsyncDisposable
         var files = new Dictionary<string, string>(resources ?? new Dictionary<string, string>())
         {
             ["statestore.yaml"] = Component(StateStore, "state.sqlite", ("connectionString", database)),
+            // The shop's second definition of the same store, with Dapr's outbox on user-behavior (cart and identity write through it).
+            ["statestore-user-behavior.yaml"] = Component(ShopNames.Components.UserBehaviorStateStore, "state.sqlite", ("connectionString", database),
+                ("outboxPublishPubsub", PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
             ["pubsub.yaml"] = Component(PubSub, "pubsub.in-memory"),
             ["recorder.yaml"] = $"""
                 apiVersion: dapr.io/v2alpha1
@@ -108,6 +113,19 @@ public sealed class DevDapr : IAsyncDisposable
             AppApiToken = appApiToken,
         }, cluster, cancellationToken: cancellationToken);
         return new DevDapr(dir, cluster, sidecar, recorderSidecar, recorder, apiToken);
+    }
+
+    /// <summary>Another app's sidecar beside this one (same resources, same in-memory broker): an app this one invokes.</summary>
+    public async Task<Sidecar> StartPeerAsync(string appId, HttpMessageHandler app, CancellationToken cancellationToken)
+    {
+        var peer = await Sidecar.StartAsync(new SidecarOptions
+        {
+            AppId = appId,
+            ResourcesPaths = [_dir.FullName],
+            AppChannel = AppChannelOptions.FromHandler(app),
+        }, _cluster, cancellationToken: cancellationToken);
+        _peers.Add(peer);
+        return peer;
     }
 
     /// <summary>
@@ -157,6 +175,8 @@ public sealed class DevDapr : IAsyncDisposable
         while (reader.Read())
         {
             var key = reader.GetString(0);
+            if (!key.Contains("||", StringComparison.Ordinal))
+                continue; // the outbox's own marker of a transaction in flight (unprefixed, gone once its event is out)
             rows[key[(key.IndexOf("||", StringComparison.Ordinal) + 2)..]] = (reader.GetString(1), reader.GetString(2));
         }
         return rows;
@@ -206,6 +226,8 @@ public sealed class DevDapr : IAsyncDisposable
         foreach (var client in _clients)
             client.Dispose();
         await Sidecar.DisposeAsync();
+        foreach (var peer in _peers)
+            await peer.DisposeAsync();
         await _recorderSidecar.DisposeAsync();
         await _cluster.DisposeAsync();
         await _recorder.DisposeAsync();

@@ -89,6 +89,11 @@ public sealed class EventRecorder : IAsyncDisposable
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
             var e = doc.RootElement;
+            // A subscriber of every topic also gets the outbox's internal messages (topic {appId}{topic}outbox, on which the
+            // sidecar hands an event to itself before the transaction commits): not events the app published.
+            var topic = e.TryGetProperty("topic", out var t) ? t.GetString() ?? "" : "";
+            if (topic.Length == 0 || topic.EndsWith("outbox", StringComparison.Ordinal))
+                return Results.Ok();
             recorder.Events.Add(new PublishedEvent(
                 e.GetProperty("pubsubname").GetString()!,
                 e.GetProperty("topic").GetString()!,

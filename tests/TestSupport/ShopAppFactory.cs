@@ -8,14 +8,13 @@ using ShopDapr.ServiceDefaults.Auth;
 namespace ShopDapr.Testing;
 
 /// <summary>
-/// A service in-process (<see cref="WebApplicationFactory{TEntryPoint}"/>) with <see cref="FakeDapr"/> as its DaprClient
-/// and <see cref="TestTokens"/> playing identity's JWKS. <see cref="ConfigureServices"/> adds per-test replacements.
+/// A service in-process (<see cref="WebApplicationFactory{TEntryPoint}"/>) on its real DaprClient, pointed through
+/// <see cref="Settings"/> at a sidecar (usually a <see cref="DevDapr"/>), with <see cref="TestTokens"/> playing identity's
+/// JWKS. <see cref="ConfigureServices"/> adds per-test replacements.
 /// </summary>
 public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
     where TProgram : class
 {
-    public FakeDapr Dapr { get; } = new();
-
     public TestTokens Tokens { get; } = new();
 
     public Action<IServiceCollection>? ConfigureServices { get; init; }
@@ -32,9 +31,6 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
         ["DAPR_API_TOKEN"] = DefaultDaprApiToken,
     };
 
-    /// <summary>False: the app keeps its real DaprClient (pointed at a sidecar through <see cref="Settings"/>).</summary>
-    public bool UseFakeDapr { get; set; } = true;
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -42,8 +38,6 @@ public class ShopAppFactory<TProgram> : WebApplicationFactory<TProgram>
             builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            if (UseFakeDapr)
-                services.AddSingleton(Dapr.Client);
             services.AddSingleton<IJwksHttpClientFactory>(Tokens);
             ConfigureServices?.Invoke(services);
         });

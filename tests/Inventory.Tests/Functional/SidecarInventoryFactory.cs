@@ -16,7 +16,6 @@ public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
     {
         Sidecar = sidecar;
         Dapr = dapr;
-        UseFakeDapr = false;
         Settings["DAPR_GRPC_ENDPOINT"] = dapr.Sidecar.GrpcEndpoint.ToString();
         Settings["DAPR_HTTP_ENDPOINT"] = sidecar.Endpoint.ToString();
         // The stub sidecar plays actors only: the catalog (which SKUs exist) knows every SKU.
@@ -29,7 +28,7 @@ public sealed class SidecarInventoryFactory : ShopAppFactory<Program>
 
     public StubActorSidecar Sidecar { get; }
 
-    public new DevDapr Dapr { get; }
+    public DevDapr Dapr { get; }
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
