@@ -23,36 +23,23 @@ public sealed class CardVaultClient(HttpClient http)
     /// <summary>A 400 from payment is a refusal; any other failure throws <see cref="CardVaultUnavailableException"/>.</summary>
     public async Task<VaultAnswer> VaultAsync(CardDetails card, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
+        using var response = await CalleeCall.SendAsync(() => http.PostAsJsonAsync(PaymentRoutes.Cards, card, cancellationToken), Callee, Unavailable);
+        if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
         {
-            response = await http.PostAsJsonAsync(PaymentRoutes.Cards, card, cancellationToken);
+            var vaulted = await CalleeCall.ReadAsync<VaultedCard>(response, Callee, Unavailable, cancellationToken);
+            return VaultedCard.IsToken(vaulted.Token)
+                ? new VaultAnswer.Vaulted(vaulted)
+                : throw new CardVaultUnavailableException($"{Callee} answered without a token.", null);
         }
-        catch (HttpRequestException e)
-        {
-            throw new CardVaultUnavailableException($"Payment's card vault could not be reached: {e.Message}", e);
-        }
-        using (response)
-        {
-            if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
-            {
-                try
-                {
-                    return await response.Content.ReadFromJsonAsync<VaultedCard>(cancellationToken) is { } vaulted && VaultedCard.IsToken(vaulted.Token)
-                        ? new VaultAnswer.Vaulted(vaulted)
-                        : throw new CardVaultUnavailableException("Payment's card vault answered without a token.", null);
-                }
-                catch (JsonException e)
-                {
-                    throw new CardVaultUnavailableException("Payment's card vault answered a body that cannot be read.", e);
-                }
-            }
-            // Cart checked the card with the same rules first, so a 400 is rare (rules changed on one side): still the card's fault.
-            if (response.StatusCode == HttpStatusCode.BadRequest && await ErrorsAsync(response, cancellationToken) is { } errors)
-                return new VaultAnswer.Refused(errors);
-            throw new CardVaultUnavailableException($"Payment's card vault answered {(int)response.StatusCode}.", null);
-        }
+        // Cart checked the card with the same rules first, so a 400 is rare (rules changed on one side): still the card's fault.
+        if (response.StatusCode == HttpStatusCode.BadRequest && await ErrorsAsync(response, cancellationToken) is { } errors)
+            return new VaultAnswer.Refused(errors);
+        throw new CardVaultUnavailableException($"{Callee} answered {(int)response.StatusCode}.", null);
     }
+
+    private const string Callee = "Payment's card vault";
+
+    private static CardVaultUnavailableException Unavailable(string message, Exception? inner) => new(message, inner);
 
     private static async Task<IDictionary<string, string[]>?> ErrorsAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

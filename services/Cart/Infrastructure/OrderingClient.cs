@@ -18,38 +18,24 @@ public sealed class OrderingClient(HttpClient http)
     /// <summary>Any failure other than a 4xx answer throws <see cref="OrderingUnavailableException"/>.</summary>
     public async Task<PlaceOrderAnswer> PlaceAsync(PlaceOrderRequest request, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
-        try
+        using var response = await CalleeCall.SendAsync(() => http.PostAsJsonAsync(OrderingRoutes.PlaceOrder, request, cancellationToken), Callee, Unavailable);
+        if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
         {
-            response = await http.PostAsJsonAsync(OrderingRoutes.PlaceOrder, request, cancellationToken);
+            var placed = await CalleeCall.ReadAsync<PlaceOrderResponse>(response, Callee, Unavailable, cancellationToken);
+            return placed.OrderId != Guid.Empty
+                ? new PlaceOrderAnswer.Accepted(placed.OrderId, response.StatusCode == HttpStatusCode.OK)
+                : throw new OrderingUnavailableException($"{Callee} answered without an order id.", null);
         }
-        catch (HttpRequestException e)
-        {
-            throw new OrderingUnavailableException($"Ordering could not be reached: {e.Message}", e);
-        }
-        using (response)
-        {
-            if (response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK)
-            {
-                try
-                {
-                    var placed = await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(cancellationToken);
-                    return placed is { OrderId: var id } && id != Guid.Empty
-                        ? new PlaceOrderAnswer.Accepted(id, response.StatusCode == HttpStatusCode.OK)
-                        : throw new OrderingUnavailableException("Ordering answered without an order id.", null);
-                }
-                catch (JsonException e)
-                {
-                    throw new OrderingUnavailableException("Ordering answered a body that cannot be read.", e);
-                }
-            }
-            // 409 is ordering's "a key changed concurrently; retry" (the same key places the same order): not a refusal.
-            if ((int)response.StatusCode is >= 400 and < 500
-                && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
-                return new PlaceOrderAnswer.Refused((int)response.StatusCode, await DetailAsync(response, cancellationToken));
-            throw new OrderingUnavailableException($"Ordering answered {(int)response.StatusCode}.", null);
-        }
+        // 409 is ordering's "a key changed concurrently; retry" (the same key places the same order): not a refusal.
+        if ((int)response.StatusCode is >= 400 and < 500
+            && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.Conflict or HttpStatusCode.TooManyRequests))
+            return new PlaceOrderAnswer.Refused((int)response.StatusCode, await DetailAsync(response, cancellationToken));
+        throw new OrderingUnavailableException($"{Callee} answered {(int)response.StatusCode}.", null);
     }
+
+    private const string Callee = "Ordering";
+
+    private static OrderingUnavailableException Unavailable(string message, Exception? inner) => new(message, inner);
 
     private static async Task<string> DetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
