@@ -16,38 +16,22 @@ public sealed class CheckoutCardTests : IAsyncLifetime
 {
     private CheckoutFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
-    private static readonly object Body = new
-    {
-        shippingAddress = new { name = "Ada", street = "1 Main St", city = "Paris", postalCode = "75001", country = "FR" },
-        card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
-    };
 
     public async ValueTask InitializeAsync() => _app = await CheckoutFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private HttpClient Customer()
-    {
-        var client = _app.ClientWith(_app.Tokens.Customer("customer-1"));
-        client.DefaultRequestHeaders.Add("Idempotency-Key", "checkout-1");
-        return client;
-    }
-
-    private async Task<IReadOnlyList<CartLine>> CartOf(string customerId) =>
-        (await _app.Services.GetRequiredService<CartStore>().GetAsync(customerId, Ct)).Lines;
-
     [Fact]
     public async Task Ordering_gets_the_vault_token_and_last_four_and_never_the_card_number_expiry_or_cvc()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         var body = new
         {
             shippingAddress = new { name = "Ada", street = "1 Main St", city = "Paris", postalCode = "75001", country = "FR" },
             card = new { number = "4000000000009995", expiry = "07/2031", cvc = "8317" },
         };
 
-        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", body, Ct)).StatusCode);
 
         var json = Assert.Single(_app.OrderingBodies);
         var card = JsonDocument.Parse(json).RootElement.GetProperty("card");
@@ -64,10 +48,10 @@ public sealed class CheckoutCardTests : IAsyncLifetime
     [Fact]
     public async Task A_repeat_with_the_same_key_vaults_nothing_again()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
-        Assert.Equal(HttpStatusCode.OK, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
 
         Assert.Single(_app.VaultCalls);
     }
@@ -84,10 +68,10 @@ public sealed class CheckoutCardTests : IAsyncLifetime
     [MemberData(nameof(VaultFailures))]
     public async Task Payment_down_at_checkout_is_503_with_retry_after_and_writes_nothing(HttpStatusCode? vault)
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         _app.VaultAnswer = _ => (vault, """{"errorCode":"ERR_DIRECT_INVOKE","message":"fail to invoke, id: payment"}""");
 
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -95,23 +79,23 @@ public sealed class CheckoutCardTests : IAsyncLifetime
         await response.ReadProblemAsync(Ct);
         Assert.Empty(_app.OrderingCalls);
         Assert.Null(_app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
 
         _app.VaultAnswer = null; // payment is back: the same request with the same key goes through
-        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
     }
 
     [Fact]
     public async Task A_card_the_vault_refuses_is_400_naming_its_field_and_orders_nothing()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         _app.VaultAnswer = _ => (HttpStatusCode.BadRequest, """{"status":400,"title":"The card is malformed","errors":{"card.cvc":["The CVC is 3 or 4 digits."]}}""");
 
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadProblemAsync(Ct)).GetProperty("errors").TryGetProperty("card.cvc", out _));
         Assert.Empty(_app.OrderingCalls);
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
     }
 }

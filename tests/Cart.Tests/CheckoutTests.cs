@@ -54,6 +54,28 @@ public sealed class CheckoutFactory : ShopAppFactory<Program>
     /// <summary>The raw JSON of each place-order sent to ordering.</summary>
     public ConcurrentQueue<string> OrderingBodies { get; } = new();
 
+    /// <summary>A cart line both checkout test classes fill carts with.</summary>
+    public static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
+
+    /// <summary>A valid checkout body: a French address and the approving test card.</summary>
+    public static readonly object Body = new
+    {
+        shippingAddress = new { name = "Ada", street = "1 Main St", city = "Paris", postalCode = "75001", country = "FR" },
+        card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
+    };
+
+    /// <summary>A client signed in as the customer, sending <paramref name="key"/> as its Idempotency-Key (none when null).</summary>
+    public HttpClient Customer(string id = "customer-1", string? key = "checkout-1")
+    {
+        var client = ClientWith(Tokens.Customer(id));
+        if (key is not null)
+            client.DefaultRequestHeaders.Add("Idempotency-Key", key);
+        return client;
+    }
+
+    public async Task<IReadOnlyList<CartLine>> CartOfAsync(string customerId) =>
+        (await Services.GetRequiredService<CartStore>().GetAsync(customerId, TestContext.Current.CancellationToken)).Lines;
+
     /// <summary>(method, path, body) of each call to ordering.</summary>
     public ConcurrentQueue<(string Method, string Path, PlaceOrderRequest Body)> OrderingCalls { get; } = new();
 
@@ -104,34 +126,17 @@ public sealed class CheckoutTests : IAsyncLifetime
 {
     private CheckoutFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private static readonly CartLine Hammer = new(Guid.NewGuid(), "SKU-1", "Hammer", 12.5m, 2);
-    private static readonly object Body = new
-    {
-        shippingAddress = new { name = "Ada", street = "1 Main St", city = "Paris", postalCode = "75001", country = "FR" },
-        card = new { number = "4242424242424242", expiry = "12/30", cvc = "123" },
-    };
 
     public async ValueTask InitializeAsync() => _app = await CheckoutFactory.StartAsync(Ct);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private HttpClient Customer(string id = "customer-1", string? key = "checkout-1")
-    {
-        var client = _app.ClientWith(_app.Tokens.Customer(id));
-        if (key is not null)
-            client.DefaultRequestHeaders.Add("Idempotency-Key", key);
-        return client;
-    }
-
-    private async Task<IReadOnlyList<CartLine>> CartOf(string customerId) =>
-        (await _app.Services.GetRequiredService<CartStore>().GetAsync(customerId, Ct)).Lines;
-
     [Fact]
     public async Task Checkout_sends_a_snapshot_to_ordering_answers_202_with_the_location_and_empties_the_cart()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
 
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var orderId = (await response.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId;
@@ -143,17 +148,17 @@ public sealed class CheckoutTests : IAsyncLifetime
         Assert.Equal(("checkout-1", "customer-1", "FR"), (sent.IdempotencyKey, sent.CustomerId, sent.ShippingAddress.Country));
         Assert.True(VaultedCard.IsToken(sent.Card.Token), sent.Card.Token);
         Assert.Equal("4242", sent.Card.Last4);
-        Assert.Equal(new OrderLine(Hammer.ProductId, "SKU-1", "Hammer", 12.5m, 2), Assert.Single(sent.Lines));
-        Assert.Empty(await CartOf("customer-1"));
+        Assert.Equal(new OrderLine(CheckoutFactory.Hammer.ProductId, "SKU-1", "Hammer", 12.5m, 2), Assert.Single(sent.Lines));
+        Assert.Empty(await _app.CartOfAsync("customer-1"));
     }
 
     [Fact]
     public async Task A_repeat_with_the_same_key_is_200_with_the_same_order_after_the_cart_was_emptied()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        var first = await (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        var first = await (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
 
-        var again = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var again = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(first!.OrderId, (await again.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId);
@@ -171,29 +176,29 @@ public sealed class CheckoutTests : IAsyncLifetime
     [MemberData(nameof(OtherRequests))]
     public async Task The_same_key_with_another_body_is_422_and_places_nothing(string other)
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
 
-        var reused = await Customer().PostAsync("/api/cart/checkout", new StringContent(other, Encoding.UTF8, "application/json"), Ct);
+        var reused = await _app.Customer().PostAsync("/api/cart/checkout", new StringContent(other, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
         Assert.Contains("Idempotency-Key", (await reused.ReadProblemAsync(Ct)).GetProperty("title").GetString());
         Assert.Single(_app.OrderingCalls);
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
     }
 
     [Fact]
     public async Task The_same_body_in_another_field_order_and_spacing_is_the_same_request()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        var first = await (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        var first = await (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct);
         const string reordered = """
             { "card": { "cvc": "123", "expiry": "12/30", "number": "4242424242424242" },
               "shippingAddress": { "country": "FR", "postalCode": "75001", "city": "Paris", "street": "1 Main St", "name": "Ada" } }
             """;
 
-        var again = await Customer().PostAsync("/api/cart/checkout", new StringContent(reordered, Encoding.UTF8, "application/json"), Ct);
+        var again = await _app.Customer().PostAsync("/api/cart/checkout", new StringContent(reordered, Encoding.UTF8, "application/json"), Ct);
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(first!.OrderId, (await again.Content.ReadFromJsonAsync<PlaceOrderResponse>(Ct))!.OrderId);
@@ -202,8 +207,8 @@ public sealed class CheckoutTests : IAsyncLifetime
     [Fact]
     public async Task The_idempotency_record_holds_a_fingerprint_not_the_card()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         var record = _app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1"))!;
         Assert.Matches("^[0-9a-f]{64}$", record.RequestFingerprint!);
@@ -216,51 +221,51 @@ public sealed class CheckoutTests : IAsyncLifetime
     [InlineData(HttpStatusCode.Conflict)] // ordering's "changed concurrently; retry": a retry, not a refusal
     public async Task Ordering_down_or_busy_is_503_and_leaves_the_cart_intact(HttpStatusCode answer)
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         _app.Answer = _ => (answer, $$"""{"status":{{(int)answer}}}""");
 
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         await response.ReadProblemAsync(Ct);
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
         Assert.Null(_app.Dapr.Read<CheckoutRecord>(CheckoutRecords.Key("customer-1", "checkout-1")));
     }
 
     [Fact]
     public async Task Ordering_refusing_is_422_with_its_reason_and_leaves_the_cart_intact()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         _app.Answer = _ => (HttpStatusCode.BadRequest, """{"status":400,"title":"The order is malformed","detail":"lines are bad"}""");
 
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("lines are bad", (await response.ReadProblemAsync(Ct)).GetProperty("detail").GetString());
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
     }
 
     [Fact]
     public async Task A_line_added_while_ordering_took_the_order_stays_in_the_cart()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
         var nails = new CartLine(Guid.NewGuid(), "SKU-2", "Nails", 1m, 10);
         _app.Answer = body =>
         {
-            _app.FillCartAsync("customer-1", Hammer with { Quantity = 3 }, nails).GetAwaiter().GetResult();
+            _app.FillCartAsync("customer-1", CheckoutFactory.Hammer with { Quantity = 3 }, nails).GetAwaiter().GetResult();
             return (HttpStatusCode.Accepted, JsonSerializer.Serialize(new PlaceOrderResponse(Guid.NewGuid()), JsonSerializerOptions.Web));
         };
 
-        Assert.Equal(HttpStatusCode.Accepted, (await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
 
-        Assert.Equal([Hammer with { Quantity = 1 }, nails], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer with { Quantity = 1 }, nails], await _app.CartOfAsync("customer-1"));
     }
 
     [Fact]
     public async Task Missing_idempotency_key_is_400()
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        var response = await Customer(key: null).PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        var response = await _app.Customer(key: null).PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.ReadProblemAsync(Ct)).GetProperty("errors").TryGetProperty("Idempotency-Key", out _));
         Assert.Empty(_app.OrderingCalls);
@@ -269,7 +274,7 @@ public sealed class CheckoutTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_cart_is_422()
     {
-        var response = await Customer().PostAsJsonAsync("/api/cart/checkout", Body, Ct);
+        var response = await _app.Customer().PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.True((await response.ReadProblemAsync(Ct)).GetProperty("errors").TryGetProperty("cart", out _));
         Assert.Empty(_app.OrderingCalls);
@@ -287,14 +292,14 @@ public sealed class CheckoutTests : IAsyncLifetime
     [InlineData("""{"shippingAddress":{"name":"A","street":"S","city":"C","postalCode":"P","country":"FR"},"card":{"number":"4242424242424242","expiry":"12/30","cvc":"12a"}}""", "card.cvc")]
     public async Task Bad_address_or_card_is_400_naming_the_field_and_leaves_the_cart(string json, string field)
     {
-        await _app.FillCartAsync("customer-1", Hammer);
-        var response = await Customer().PostAsync("/api/cart/checkout", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
+        await _app.FillCartAsync("customer-1", CheckoutFactory.Hammer);
+        var response = await _app.Customer().PostAsync("/api/cart/checkout", new StringContent(json, Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.ReadProblemAsync(Ct);
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
         Assert.Empty(_app.VaultCalls);
         Assert.Empty(_app.OrderingCalls);
-        Assert.Equal([Hammer], await CartOf("customer-1"));
+        Assert.Equal([CheckoutFactory.Hammer], await _app.CartOfAsync("customer-1"));
     }
 
     [Fact]
@@ -302,7 +307,7 @@ public sealed class CheckoutTests : IAsyncLifetime
     {
         var admin = _app.ClientWith(_app.Tokens.Admin());
         admin.DefaultRequestHeaders.Add("Idempotency-Key", "k");
-        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.ClientWith(null).PostAsJsonAsync("/api/cart/checkout", Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _app.ClientWith(null).PostAsJsonAsync("/api/cart/checkout", CheckoutFactory.Body, Ct)).StatusCode);
     }
 }

@@ -160,13 +160,7 @@ public sealed class DevDapr : IAsyncDisposable
     /// <summary>Every key in the state store (without the app-id prefix) → (value as stored, ETag).</summary>
     public IReadOnlyDictionary<string, (string Json, string ETag)> Snapshot()
     {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(_dir.FullName, "state.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        db.Open();
+        using var db = OpenStore();
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT key, value, etag FROM state WHERE expiration_time IS NULL OR expiration_time > @now";
         cmd.Parameters.AddWithValue("@now", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture));
@@ -175,9 +169,9 @@ public sealed class DevDapr : IAsyncDisposable
         while (reader.Read())
         {
             var key = reader.GetString(0);
-            if (!key.Contains("||", StringComparison.Ordinal))
-                continue; // the outbox's own marker of a transaction in flight (unprefixed, gone once its event is out)
-            rows[key[(key.IndexOf("||", StringComparison.Ordinal) + 2)..]] = (reader.GetString(1), reader.GetString(2));
+            var prefix = key.IndexOf("||", StringComparison.Ordinal);
+            if (prefix >= 0) // an unprefixed key is the outbox's own marker of a transaction in flight, gone once its event is out
+                rows[key[(prefix + 2)..]] = (reader.GetString(1), reader.GetString(2));
         }
         return rows;
     }
@@ -185,19 +179,26 @@ public sealed class DevDapr : IAsyncDisposable
     /// <summary>When <paramref name="key"/> expires (its TTL as the store applied it); null when it never does or is absent.</summary>
     public DateTimeOffset? ExpiresAt(string key)
     {
-        using var db = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(_dir.FullName, "state.db"),
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = false,
-        }.ToString());
-        db.Open();
+        using var db = OpenStore();
         using var cmd = db.CreateCommand();
         cmd.CommandText = "SELECT expiration_time FROM state WHERE key LIKE '%||' || @key";
         cmd.Parameters.AddWithValue("@key", key);
         return cmd.ExecuteScalar() is string text
             ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal)
             : null;
+    }
+
+    /// <summary>The sidecar's SQLite file, read-only, beside it.</summary>
+    private SqliteConnection OpenStore()
+    {
+        var db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(_dir.FullName, "state.db"),
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString());
+        db.Open();
+        return db;
     }
 
     /// <summary>The value stored under <paramref name="key"/> (web JSON rules), default when absent.</summary>

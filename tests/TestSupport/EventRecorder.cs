@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
 
 namespace ShopDapr.Testing;
 
@@ -70,22 +67,20 @@ public sealed class EventRecorder : IAsyncDisposable
     public const string AppId = "event-recorder";
     public const string Route = "/recorded";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private EventRecorder(WebApplication app) => _app = app;
+    private EventRecorder()
+    {
+    }
 
     public PublishedEvents Events { get; } = new();
 
-    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+    public HttpMessageHandler CreateHandler() => _app.CreateHandler();
 
     public static async Task<EventRecorder> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseTestServer();
-        var app = builder.Build();
-        var recorder = new EventRecorder(app);
-        app.MapPost(Route, async (HttpContext http) =>
+        var recorder = new EventRecorder();
+        recorder._app = await TestServerApp.StartAsync(app => app.MapPost(Route, async (HttpContext http) =>
         {
             using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
             var e = doc.RootElement;
@@ -96,12 +91,11 @@ public sealed class EventRecorder : IAsyncDisposable
                 return Results.Ok();
             recorder.Events.Add(new PublishedEvent(
                 e.GetProperty("pubsubname").GetString()!,
-                e.GetProperty("topic").GetString()!,
+                topic,
                 e.GetProperty("type").GetString()!,
                 e.TryGetProperty("data", out var data) ? data.Clone() : default));
             return Results.Ok();
-        });
-        await app.StartAsync(cancellationToken);
+        }), cancellationToken);
         return recorder;
     }
 

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.Logging;
 
 namespace ShopDapr.Testing;
 
@@ -13,9 +10,11 @@ namespace ShopDapr.Testing;
 /// </summary>
 public sealed class RecordingApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private RecordingApp(WebApplication app) => _app = app;
+    private RecordingApp()
+    {
+    }
 
     public ConcurrentQueue<(string Method, string Path, IReadOnlyDictionary<string, string> Headers)> Received { get; } = new();
 
@@ -31,16 +30,12 @@ public sealed class RecordingApp : IAsyncDisposable
     /// <summary>When set, answers instead of <see cref="Respond"/>, knowing which app id the call was for.</summary>
     public Func<RecordedCall, (int Status, string? Json)>? RespondToCall { get; set; }
 
-    public HttpMessageHandler CreateHandler() => _app.GetTestServer().CreateHandler();
+    public HttpMessageHandler CreateHandler() => _app.CreateHandler();
 
     public static async Task<RecordingApp> StartAsync(CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseTestServer();
-        var app = builder.Build();
-        var recording = new RecordingApp(app);
-        app.Run(async http =>
+        var recording = new RecordingApp();
+        recording._app = await TestServerApp.StartAsync(app => app.Run(async http =>
         {
             var path = http.Request.Path.Value ?? "";
             var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
@@ -54,8 +49,7 @@ public sealed class RecordingApp : IAsyncDisposable
                 http.Response.ContentType = "application/json";
                 await http.Response.WriteAsync(json, http.RequestAborted);
             }
-        });
-        await app.StartAsync(cancellationToken);
+        }), cancellationToken);
         return recording;
     }
 
