@@ -49,12 +49,7 @@ public static class CloudEvents
             ["tracestate"] = traceState,
             ["time"] = Rfc3339(now),
         };
-        if (ContentTypes.IsJson(contentType))
-            ce["data"] = TryParse(request.Data.Span, out var node) ? node : Encoding.UTF8.GetString(request.Data.Span);
-        else if (ContentTypes.IsBinary(contentType))
-            ce["data_base64"] = Convert.ToBase64String(request.Data.Span);
-        else
-            ce["data"] = Encoding.UTF8.GetString(request.Data.Span);
+        SetData(ce, contentType, request.Data.Span);
         if (!string.IsNullOrEmpty(subject))
             ce["subject"] = subject;
         return ce;
@@ -126,6 +121,17 @@ public static class CloudEvents
         return ce;
     }
 
+    /// <summary>The payload by its content type: parsed JSON as <c>data</c> (text when it does not parse), binary as <c>data_base64</c>, anything else as text.</summary>
+    internal static void SetData(JsonObject cloudEvent, string contentType, ReadOnlySpan<byte> data)
+    {
+        if (ContentTypes.IsJson(contentType))
+            cloudEvent["data"] = TryParse(data, out var node) ? node : Encoding.UTF8.GetString(data);
+        else if (ContentTypes.IsBinary(contentType))
+            cloudEvent["data_base64"] = Convert.ToBase64String(data);
+        else
+            cloudEvent["data"] = Encoding.UTF8.GetString(data);
+    }
+
     private static string? Override(IReadOnlyDictionary<string, string> metadata, string field)
     {
         foreach (var (key, value) in metadata)
@@ -154,6 +160,6 @@ public static class CloudEvents
         }
     }
 
-    private static string Rfc3339(DateTimeOffset time) =>
+    internal static string Rfc3339(DateTimeOffset time) =>
         time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

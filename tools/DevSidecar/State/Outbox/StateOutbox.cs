@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Grpc.Core;
@@ -183,34 +181,15 @@ public sealed class StateOutbox : IHostedService, IAsyncDisposable
             ["traceid"] = trace,
             ["traceparent"] = "",
             ["tracestate"] = state,
-            ["time"] = _time.GetUtcNow().ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["time"] = CloudEvents.Rfc3339(_time.GetUtcNow()),
         };
-        if (ContentTypes.IsJson(contentType) && TryParse(data, out var node))
-            ce["data"] = node;
-        else if (ContentTypes.IsBinary(contentType))
-            ce["data_base64"] = Convert.ToBase64String(data);
-        else
-            ce["data"] = Encoding.UTF8.GetString(data);
+        CloudEvents.SetData(ce, contentType, data);
         foreach (var (key, value) in storedMetadata ?? EmptyMetadata)
         {
             if (key is not ("data" or "id"))
                 ce[key] = value;
         }
         return ce;
-    }
-
-    private static bool TryParse(byte[] json, out JsonNode? node)
-    {
-        try
-        {
-            node = JsonNode.Parse(json);
-            return true;
-        }
-        catch (JsonException)
-        {
-            node = null;
-            return false;
-        }
     }
 
     /// <summary>dapr <c>pkg/api/errors/pubsub.go</c> PubSubOutbox: Internal / 500 ERR_PUBLISH_OUTBOX.</summary>
