@@ -165,9 +165,7 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
         if (announce && !await _events.PublishAsync(Snapshot(book), book.LevelId, now, CancellationToken.None))
         {
             book.AnnouncePending = true;
-            await StateManager.SetStateAsync(StateKey, book);
-            await StateManager.SaveStateAsync();
-            await StateManager.ClearCacheAsync();
+            await SaveBookAloneAsync(book);
             await RegisterReminderAsync(AnnounceReminder, [], AnnounceRetry, AnnounceRetry);
         }
     }
@@ -181,11 +179,17 @@ public sealed partial class InventoryActor : Actor, IInventoryActor, IRemindable
             if (!await _events.PublishAsync(Snapshot(book), book.LevelId, _time.GetUtcNow(), CancellationToken.None))
                 return; // the reminder fires again
             book.AnnouncePending = false;
-            await StateManager.SetStateAsync(StateKey, book);
-            await StateManager.SaveStateAsync();
-            await StateManager.ClearCacheAsync();
+            await SaveBookAloneAsync(book);
         }
         await UnregisterReminderAsync(AnnounceReminder);
+    }
+
+    /// <summary>Writes the book alone (its announce flag changed, nothing else), leaving nothing in the state manager's cache.</summary>
+    private async Task SaveBookAloneAsync(StockBook book)
+    {
+        await StateManager.SetStateAsync(StateKey, book);
+        await StateManager.SaveStateAsync();
+        await StateManager.ClearCacheAsync();
     }
 
     private async Task SyncReminderAsync(StockBook book, DateTimeOffset now)

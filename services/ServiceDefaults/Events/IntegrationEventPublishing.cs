@@ -17,8 +17,7 @@ public static class IntegrationEventPublishing
     /// </summary>
     public static Task PublishIntegrationEventAsync<T>(this DaprClient dapr, string topic, T integrationEvent, CancellationToken cancellationToken)
         where T : notnull =>
-        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
-            new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name }, cancellationToken);
+        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent, Metadata(integrationEvent, eventId: null), cancellationToken);
 
     /// <summary>The publish metadata key daprd reads to set the CloudEvent <c>id</c>.</summary>
     public const string CloudEventIdMetadata = "cloudevent.id";
@@ -29,6 +28,13 @@ public static class IntegrationEventPublishing
     /// </summary>
     public static Task PublishIntegrationEventAsync<T>(this DaprClient dapr, string topic, T integrationEvent, string eventId, CancellationToken cancellationToken)
         where T : notnull =>
-        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent,
-            new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name, [CloudEventIdMetadata] = eventId }, cancellationToken);
+        dapr.PublishEventAsync(ShopNames.Components.PubSub, topic, integrationEvent, Metadata(integrationEvent, eventId), cancellationToken);
+
+    private static Dictionary<string, string> Metadata(object integrationEvent, string? eventId)
+    {
+        var metadata = new Dictionary<string, string> { [CloudEventTypeMetadata] = integrationEvent.GetType().Name };
+        if (eventId is not null)
+            metadata[CloudEventIdMetadata] = eventId;
+        return metadata;
+    }
 }
