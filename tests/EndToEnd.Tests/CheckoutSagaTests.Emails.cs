@@ -6,9 +6,6 @@ namespace ShopDapr.EndToEnd.Tests;
 /// <summary>The same class as the other saga tests (partial), so it never runs beside them and their ledger checks.</summary>
 public sealed partial class CheckoutSagaTests
 {
-    /// <summary>The e-mails notifications writes for an order that completes: one per customer-facing event.</summary>
-    private static readonly string[] CompletedOrderEmails = ["OrderSubmitted", "OrderPaid", "OrderShipped", "OrderCompleted"];
-
     [Fact]
     public async Task Every_completed_order_of_a_short_load_run_has_all_its_emails()
     {
@@ -28,14 +25,7 @@ public sealed partial class CheckoutSagaTests
 
         // The events reach notifications after the sagas ended: await every file, one deadline for all of them.
         var clock = Stopwatch.StartNew();
-        List<string> missing;
-        while (true)
-        {
-            missing = [.. completed.SelectMany(id => CompletedOrderEmails.Where(type => shop.EmailFiles(id, type).Length != 1).Select(type => $"{id}:{type}"))];
-            if (missing.Count == 0 || clock.Elapsed > MailLimit)
-                break;
-            await Task.Delay(200, ct);
-        }
+        var missing = await shop.AwaitCompletedOrderEmailsAsync(completed, MailLimit, ct);
         TestContext.Current.TestOutputHelper?.WriteLine($"{Shoppers} orders completed; their e-mails all written {clock.Elapsed.TotalSeconds:0.0}s after the last saga ended");
         Assert.True(missing.Count == 0, $"{missing.Count} e-mails missing (or written twice) {MailLimit} after the sagas ended: {string.Join(", ", missing.Take(12))}\n{_api.LogTail()}");
     }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Npgsql;
 using ShopDapr.Testing.Servers;
-using YamlDotNet.RepresentationModel;
 
 namespace ShopDapr.EndToEnd.Tests;
 
@@ -16,7 +15,9 @@ namespace ShopDapr.EndToEnd.Tests;
 public static class ComponentSet
 {
     public const string Local = "local";
-    private static readonly string[] Known = [Local, "redis", "postgres"];
+    public const string Redis = "redis";
+    public const string Postgres = "postgres";
+    private static readonly string[] Known = [Local, Redis, Postgres];
     private static int _runs;
 
     public static string Name { get; } = Read();
@@ -41,39 +42,34 @@ public static class ComponentSet
         foreach (var set in Directory.GetDirectories(source).Where(d => Path.GetFileName(d) != Name))
             Directory.CreateSymbolicLink(Path.Combine(target, Path.GetFileName(set)), set);
         var mine = Directory.CreateDirectory(Path.Combine(target, Name)).FullName;
-        var run = Interlocked.Increment(ref _runs);
+        var servers = new RunServers(Interlocked.Increment(ref _runs));
         foreach (var file in Directory.GetFiles(Path.Combine(source, Name)))
         {
             var copy = Path.Combine(mine, Path.GetFileName(file));
             if (file.EndsWith(".yaml", StringComparison.Ordinal))
-                await File.WriteAllTextAsync(copy, await PointAtTestServersAsync(await File.ReadAllTextAsync(file, cancellationToken), run, cancellationToken), cancellationToken);
+                await File.WriteAllTextAsync(copy, await PointAtTestServersAsync(file, servers, cancellationToken), cancellationToken);
             else
                 File.Copy(file, copy);
         }
     }
 
     /// <summary>The component's server metadata replaced by this process's test server; every other line as the repo has it.</summary>
-    private static async Task<string> PointAtTestServersAsync(string yaml, int run, CancellationToken cancellationToken)
+    private static async Task<string> PointAtTestServersAsync(string file, RunServers servers, CancellationToken cancellationToken)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        foreach (var document in stream.Documents)
+        var stream = ComponentYaml.Load(file);
+        foreach (var spec in ComponentYaml.ComponentSpecs(stream))
         {
-            if (document.RootNode is not YamlMappingNode root || Scalar(root, "kind") != "Component")
-                continue;
-            var spec = (YamlMappingNode)root["spec"];
-            switch (Scalar(spec, "type"))
+            switch (ComponentYaml.Scalar(spec, "type"))
             {
                 case "state.redis" or "pubsub.redis":
-                    var redis = await RedisServer.Shared;
-                    SetMetadata(spec, "redisHost", redis.Host);
-                    SetMetadata(spec, "redisDB", RedisDatabase(run).ToString(CultureInfo.InvariantCulture));
+                    ComponentYaml.SetMetadata(spec, "redisHost", (await RedisServer.Shared).Host);
+                    ComponentYaml.SetMetadata(spec, "redisDB", servers.RedisDatabase.ToString(CultureInfo.InvariantCulture));
                     break;
                 case "state.postgresql":
-                    SetMetadata(spec, "connectionString", await PostgresDatabaseAsync(run, cancellationToken));
+                    ComponentYaml.SetMetadata(spec, "connectionString", await servers.PostgresAsync(cancellationToken));
                     break;
                 case "pubsub.rabbitmq":
-                    SetMetadata(spec, "connectionString", (await RabbitMqServer.Shared).NextConnectionString());
+                    ComponentYaml.SetMetadata(spec, "connectionString", await servers.RabbitMqAsync());
                     break;
             }
         }
@@ -82,41 +78,32 @@ public static class ComponentSet
         return writer.ToString();
     }
 
-    /// <summary>One Redis database per run, shared by its state store and its pub/sub (as on one <c>dapr init</c> Redis).</summary>
-    private static int RedisDatabase(int run) => 100 + run;
-
-    /// <summary>One database per run, made on first use: every state store of the run's YAML reads and writes the same keys.</summary>
-    private static async Task<string> PostgresDatabaseAsync(int run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where one run's components point, the same for every component of the run (its state stores share keys, its
+    /// broker is one): a Redis database, a PostgreSQL database and a RabbitMQ virtual host of its own, made on first use.
+    /// </summary>
+    private sealed class RunServers(int run)
     {
-        var made = RunDatabases.GetOrAdd(run, r => new Lazy<Task<string>>(() => CreatePostgresDatabaseAsync(r, cancellationToken)));
-        return await made.Value;
+        private string? _postgres;
+        private string? _rabbitMq;
+
+        public int RedisDatabase => 100 + run;
+
+        public async Task<string> PostgresAsync(CancellationToken cancellationToken)
+        {
+            if (_postgres is not null)
+                return _postgres;
+            var server = await PostgresServer.Shared;
+            var database = $"shop_{Environment.ProcessId}_{run}";
+            await using var connection = new NpgsqlConnection(server.NpgsqlConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            return _postgres = server.ConnectionString(database: database);
+        }
+
+        public async Task<string> RabbitMqAsync() => _rabbitMq ??= (await RabbitMqServer.Shared).NextConnectionString();
     }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, Lazy<Task<string>>> RunDatabases = new();
-
-    private static async Task<string> CreatePostgresDatabaseAsync(int run, CancellationToken cancellationToken)
-    {
-        var server = await PostgresServer.Shared;
-        var database = $"shop_{Environment.ProcessId}_{run}";
-        await using var connection = new NpgsqlConnection(server.NpgsqlConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
-        return server.ConnectionString(database: database);
-    }
-
-    private static void SetMetadata(YamlMappingNode spec, string name, string value)
-    {
-        if (!spec.Children.TryGetValue("metadata", out var node) || node is not YamlSequenceNode metadata)
-            spec.Children[new YamlScalarNode("metadata")] = metadata = new YamlSequenceNode();
-        var entry = metadata.Children.OfType<YamlMappingNode>().FirstOrDefault(m => Scalar(m, "name") == name);
-        if (entry is null)
-            metadata.Children.Add(entry = new YamlMappingNode { { "name", name } });
-        entry.Children[new YamlScalarNode("value")] = new YamlScalarNode(value) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted };
-    }
-
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) ? (value as YamlScalarNode)?.Value : null;
 
     private static string Read()
     {

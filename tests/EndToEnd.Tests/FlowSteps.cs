@@ -90,6 +90,26 @@ public static class FlowSteps
     public static string[] EmailFiles(this ShopFixture shop, Guid orderId, string eventType) =>
         Directory.Exists(shop.MailDir) ? Directory.GetFiles(shop.MailDir, $"{orderId:D}-*-{eventType}.eml") : [];
 
+    /// <summary>The e-mails notifications writes for an order that completes: one per customer-facing event.</summary>
+    public static readonly string[] CompletedOrderEmails = ["OrderSubmitted", "OrderPaid", "OrderShipped", "OrderCompleted"];
+
+    /// <summary>
+    /// Waits (one deadline for all) until every completed order has each of its e-mails exactly once; returns what is still
+    /// wrong at the deadline ("{order}:{type} ×{files}"), empty when nothing is.
+    /// </summary>
+    public static async Task<List<string>> AwaitCompletedOrderEmailsAsync(this ShopFixture shop, IReadOnlyCollection<Guid> completed, TimeSpan limit, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            List<string> wrong = [.. completed.SelectMany(id => CompletedOrderEmails.Select(type => (id, type, files: shop.EmailFiles(id, type).Length)))
+                .Where(e => e.files != 1).Select(e => $"{e.id}:{e.type} ×{e.files}")];
+            if (wrong.Count == 0 || clock.Elapsed > limit)
+                return wrong;
+            await Task.Delay(PollInterval, ct);
+        }
+    }
+
     private sealed record CatalogPage(List<CatalogProduct> Items);
 
     private sealed record DeadLetterPage(List<DeadLetter> Items, int Total);

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Npgsql;
 using StackExchange.Redis;
 using YamlDotNet.RepresentationModel;
+using static ShopDapr.EndToEnd.Tests.ComponentYaml;
 
 namespace ShopDapr.EndToEnd.Tests;
 
@@ -105,27 +106,9 @@ public static class StateStoreDump
     private static YamlMappingNode StoreSpec(string workDir)
     {
         var folder = Path.Combine(workDir, ComponentSet.Folder(ComponentSet.Name));
-        foreach (var file in Directory.GetFiles(folder, "*.yaml"))
-        {
-            var stream = new YamlStream();
-            using (var reader = File.OpenText(file))
-                stream.Load(reader);
-            foreach (var document in stream.Documents)
-            {
-                if (document.RootNode is YamlMappingNode root && Scalar(root, "kind") == "Component"
-                    && root["spec"] is YamlMappingNode spec && Scalar(spec, "type")?.StartsWith("state.", StringComparison.Ordinal) == true
-                    && Metadata(spec, "actorStateStore") == "true")
-                    return spec;
-            }
-        }
-        throw new InvalidOperationException($"no actor state store (the shop's statestore) in {folder}");
+        return Directory.GetFiles(folder, "*.yaml")
+            .SelectMany(file => ComponentYaml.ComponentSpecs(ComponentYaml.Load(file)))
+            .FirstOrDefault(spec => Scalar(spec, "type")?.StartsWith("state.", StringComparison.Ordinal) == true && Metadata(spec, "actorStateStore") == "true")
+            ?? throw new InvalidOperationException($"no actor state store (the shop's statestore) in {folder}");
     }
-
-    private static string? Metadata(YamlMappingNode spec, string name) =>
-        spec.Children.TryGetValue("metadata", out var node) && node is YamlSequenceNode metadata
-            ? metadata.Children.OfType<YamlMappingNode>().Where(m => Scalar(m, "name") == name).Select(m => Scalar(m, "value")).FirstOrDefault()
-            : null;
-
-    private static string? Scalar(YamlMappingNode node, string key) =>
-        node.Children.TryGetValue(key, out var value) ? (value as YamlScalarNode)?.Value : null;
 }
