@@ -22,6 +22,13 @@ public sealed class NotificationsOptions
     /// <summary>How long the de-duplication record of an event is kept (state TTL).</summary>
     [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan DedupeFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long an event's marker may stay <c>Sending</c> before a redelivery takes it over and sends: longer than any
+    /// send takes, shorter than a broker's redelivery after a crash (pubsub.redis: processingTimeout, 60 s by default).
+    /// </summary>
+    [TimeSpanRange("00:00:01", "01:00:00")]
+    public TimeSpan ClaimAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public enum MailBody { Mime, Html }

@@ -81,9 +81,62 @@ public sealed class NotificationsApiTests : IAsyncLifetime
             await allArrived.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         };
         var results = await Task.WhenAll(Enumerable.Range(0, deliveries).Select(_ => Task.Run(() => _app.DeliverAsync(e, cancellationToken: Ct), Ct)));
-        Assert.All(results, r => Assert.Equal("SUCCESS", r.Status));
+        // The one that marked first sends; the others find it sent (SUCCESS) or still sending (RETRY: asked again later).
+        Assert.All(results, r => Assert.Contains(r.Status, new[] { "SUCCESS", "RETRY" }));
         Assert.Single(_app.Mails());
         Assert.Single(_app.Requests);
+
+        // The redeliveries of those that were asked to retry find it sent.
+        foreach (var _ in results.Where(r => r.Status == "RETRY"))
+            Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Single(_app.Mails());
+        Assert.Single(_app.Requests);
+        Assert.False(_app.Dapr.Read<NotificationMarker>(DedupeStore.Key(e.EventId))!.Sending);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_died_between_marking_and_sending_is_sent_by_the_redelivery_once_its_claim_is_stale()
+    {
+        var e = Events.Submitted();
+        // What a delivery killed after its marker write leaves behind: the marker, Sending, older than ClaimAfter; no mail.
+        var stale = new NotificationMarker(e.EventId, e.OrderId, nameof(OrderSubmitted), DateTimeOffset.UtcNow - TimeSpan.FromSeconds(31), Sending: true);
+        await _app.Dapr.WriteAsync(DedupeStore.Key(e.EventId), stale, Ct);
+
+        Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Equal([$"{e.OrderId}-1-OrderSubmitted.eml"], _app.Mails());
+        var marker = _app.Dapr.Read<NotificationMarker>(DedupeStore.Key(e.EventId))!;
+        Assert.False(marker.Sending);
+        Assert.True(marker.MarkedAt > stale.MarkedAt);
+
+        Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Single(_app.Mails());
+        Assert.Single(_app.Requests);
+    }
+
+    [Fact]
+    public async Task A_delivery_finding_the_event_being_sent_by_another_asks_for_redelivery_and_sends_nothing()
+    {
+        var e = Events.Paid();
+        var fresh = new NotificationMarker(e.EventId, e.OrderId, nameof(OrderPaid), DateTimeOffset.UtcNow, Sending: true);
+        await _app.Dapr.WriteAsync(DedupeStore.Key(e.EventId), fresh, Ct);
+        var etag = _app.Dapr.ETag(DedupeStore.Key(e.EventId));
+
+        Assert.Equal("RETRY", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Empty(_app.Mails());
+        Assert.Empty(_app.Requests);
+        Assert.Equal(etag, _app.Dapr.ETag(DedupeStore.Key(e.EventId)));
+    }
+
+    [Fact]
+    public async Task A_marker_written_before_markers_had_a_sending_state_reads_as_sent()
+    {
+        var e = Events.Shipped();
+        await _app.Dapr.WriteAsync(DedupeStore.Key(e.EventId),
+            new { eventId = e.EventId, orderId = e.OrderId, eventType = nameof(OrderShipped), markedAt = DateTimeOffset.UtcNow.AddDays(-1) }, Ct);
+
+        Assert.Equal("SUCCESS", (await _app.DeliverAsync(e, cancellationToken: Ct)).Status);
+        Assert.Empty(_app.Mails());
+        Assert.Empty(_app.Requests);
     }
 
     [Fact]
