@@ -18,6 +18,13 @@ public static class ShopNames
         /// even when their scopes differ, and the outbox publishes every transaction of its store to one topic.
         /// </summary>
         public const string UserBehaviorStateStore = "statestore-user-behavior";
+
+        /// <summary>
+        /// The same backend again, with the outbox on <see cref="Topics.OrderEvents"/>, for shipping: a shipment's status
+        /// change and its event (ShipmentCreated, ShipmentCancelled, ShipmentDelivered) commit in one transaction. Its own
+        /// name for the reasons of <see cref="UserBehaviorStateStore"/>: one outbox topic per store, one name per component.
+        /// </summary>
+        public const string OrderEventsStateStore = "statestore-order-events";
         public const string PubSub = "pubsub";
         public const string SecretStore = "secretstore";
         public const string RetrainSchedule = "retrain-schedule";

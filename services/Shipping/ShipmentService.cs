@@ -16,16 +16,18 @@ public abstract record ShipmentOutcome
 /// <summary>
 /// Create, cancel and deliver, each idempotent per order: state is read, the change decided, and saved with the ETag it
 /// was read with (first-write when new); a concurrent change makes the save fail and the command is decided again on
-/// fresh state. Each state's event is published once it is saved, and marked announced on the record after.
+/// fresh state. A status change and its event are one transaction through the store's outbox (<see cref="ShipmentStore"/>):
+/// both or neither, so a refused publish fails the command with nothing saved and the caller's retry does it once.
+/// A repeat finds the status reached and answers it again, saving and publishing nothing.
 /// </summary>
-public sealed partial class ShipmentService(ShipmentStore store, ShipmentAnnouncer announcer, TimeProvider time, ILogger<ShipmentService> logger)
+public sealed partial class ShipmentService(ShipmentStore store, TimeProvider time, ILogger<ShipmentService> logger)
 {
     private const int Attempts = 10;
 
     public Task<ShipmentOutcome> CreateAsync(CreateShipmentRequest request, CancellationToken cancellationToken) =>
         ChangeAsync(request.OrderId, cancellationToken, (current, now) => current switch
         {
-            null => ShipmentRecord.Create(request, now),
+            null => Change.Announced(ShipmentRecord.Create(request, now)),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Refused(current, "The shipment for this order was cancelled."),
             _ => new ShipmentOutcome.Done(current),
         });
@@ -33,11 +35,11 @@ public sealed partial class ShipmentService(ShipmentStore store, ShipmentAnnounc
     public Task<ShipmentOutcome> CancelAsync(Guid orderId, CancellationToken cancellationToken) =>
         ChangeAsync(orderId, cancellationToken, (current, now) => current switch
         {
-            // A tombstone cancels nothing anyone was told about: it is born announced.
-            null => ShipmentRecord.Tombstone(orderId, now) with { Announcement = Announcement.Done },
+            // A tombstone cancels nothing anyone was told about: it is saved without an event.
+            null => Change.Silent(ShipmentRecord.Tombstone(orderId, now)),
             { Status: ShipmentStatus.Delivered } => new ShipmentOutcome.Refused(current, "A delivered shipment cannot be cancelled."),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Done(current),
-            _ => current with { Status = ShipmentStatus.Cancelled, CancelledAt = now, Announcement = Announcement.Pending },
+            _ => Change.Announced(current with { Status = ShipmentStatus.Cancelled, CancelledAt = now }),
         });
 
     public Task<ShipmentOutcome> DeliverAsync(Guid orderId, CancellationToken cancellationToken) =>
@@ -46,36 +48,45 @@ public sealed partial class ShipmentService(ShipmentStore store, ShipmentAnnounc
             null => new ShipmentOutcome.NotFound(),
             { Status: ShipmentStatus.Cancelled } => new ShipmentOutcome.Refused(current, "A cancelled shipment cannot be delivered."),
             { Status: ShipmentStatus.Delivered } => new ShipmentOutcome.Done(current),
-            _ => current with { Status = ShipmentStatus.Delivered, DeliveredAt = now, Announcement = Announcement.Pending },
+            _ => Change.Announced(current with { Status = ShipmentStatus.Delivered, DeliveredAt = now }),
         });
 
     public async Task<ShipmentRecord?> GetAsync(Guid orderId, CancellationToken cancellationToken) =>
         (await store.GetAsync(orderId, cancellationToken)).Record;
 
+    /// <summary>A record to save, with its status's event (through the outbox) or without one.</summary>
+    private sealed record Change(ShipmentRecord Next, bool Announce)
+    {
+        public static Change Announced(ShipmentRecord next) => new(next, true);
+
+        public static Change Silent(ShipmentRecord next) => new(next, false);
+    }
+
     /// <summary>
-    /// <paramref name="decide"/> answers either a record to save (a change) or an outcome (no change). First, an event of
-    /// the stored status that failed to go out (or whose publisher vanished) is published — so it goes out with the
-    /// caller's retry, and before the next step's event (<see cref="ShipmentAnnouncer"/>).
+    /// <paramref name="decide"/> answers either a <see cref="Change"/> to save or an outcome (no change). A record from
+    /// before the outbox whose event never went out is first saved again with that event, so the previous step is told
+    /// before the next one is decided.
     /// </summary>
     private async Task<ShipmentOutcome> ChangeAsync(
         Guid orderId, CancellationToken cancellationToken, Func<ShipmentRecord?, DateTimeOffset, object> decide)
     {
         for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            var (current, etag) = await store.GetAsync(orderId, cancellationToken);
-            var decision = decide(current, time.GetUtcNow());
-            if (current is not null && await announcer.EnsureAnnouncedAsync(current, cancellationToken))
-                continue; // the previous step was told before the next; recording that moved the ETag on
-            switch (decision)
+            var (current, etag, eventOwed) = await store.GetAsync(orderId, cancellationToken);
+            if (current is not null && eventOwed)
+            {
+                if (await store.TrySaveAndAnnounceAsync(current, etag, cancellationToken))
+                    LogOwedEventAnnounced(logger, orderId, current.Status);
+                continue; // decided again on the record as it is now
+            }
+            switch (decide(current, time.GetUtcNow()))
             {
                 case ShipmentOutcome outcome:
                     return outcome;
-                case ShipmentRecord next when await store.TrySaveAsync(next, current is null ? "" : etag, cancellationToken):
-                    LogChanged(logger, orderId, next.Status, next.TrackingNumber);
-                    if (next.Announcement != Announcement.Done) // a tombstone has nothing to tell
-                        await announcer.AnnounceAsync(next, cancellationToken);
-                    return new ShipmentOutcome.Done(next);
-                case ShipmentRecord:
+                case Change change when await SaveAsync(change, current is null ? "" : etag, cancellationToken):
+                    LogChanged(logger, orderId, change.Next.Status, change.Next.TrackingNumber);
+                    return new ShipmentOutcome.Done(change.Next);
+                case Change:
                     LogConflict(logger, orderId, attempt);
                     continue;
             }
@@ -83,11 +94,18 @@ public sealed partial class ShipmentService(ShipmentStore store, ShipmentAnnounc
         throw new ShippingConflictException($"Shipment for order {orderId} changed concurrently too many times; retry.");
     }
 
+    private Task<bool> SaveAsync(Change change, string etag, CancellationToken cancellationToken) => change.Announce
+        ? store.TrySaveAndAnnounceAsync(change.Next, etag, cancellationToken)
+        : store.TrySaveSilentlyAsync(change.Next, etag, cancellationToken);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Shipment for order {OrderId} is now {Status} (tracking {TrackingNumber})")]
     private static partial void LogChanged(ILogger logger, Guid orderId, ShipmentStatus status, string trackingNumber);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Shipment for order {OrderId} changed concurrently (attempt {Attempt}); deciding again")]
     private static partial void LogConflict(ILogger logger, Guid orderId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Announced the {Status} event of order {OrderId}'s shipment, which an earlier version of shipping had not got out")]
+    private static partial void LogOwedEventAnnounced(ILogger logger, Guid orderId, ShipmentStatus status);
 }
 
 public sealed class ShippingConflictException(string message) : Exception(message);

@@ -8,8 +8,6 @@ public static class ShippingServices
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ShipmentStore>();
-        builder.Services.AddSingleton<ShippingEvents>();
-        builder.Services.AddSingleton<ShipmentAnnouncer>();
         builder.Services.AddSingleton<ShipmentService>();
         builder.Services.AddExceptionHandler<Api.ShippingExceptionHandler>();
         return builder;

@@ -28,8 +28,27 @@ public sealed class ShippingApiTests : IAsyncLifetime
         Assert.Equal((orderId, ShipmentStatus.Created, ShipmentIds.TrackingNumber(orderId)), (shipment.OrderId, shipment.Status, shipment.TrackingNumber));
         var (data, type) = Assert.Single(await _app.EventsAsync(Ct));
         Assert.Equal("ShipmentCreated", type);
-        Assert.Equal(shipment.TrackingNumber, Assert.IsType<ShipmentCreated>(data).TrackingNumber);
-        Assert.Equal(("pubsub", "order-events"), (_app.Dapr.Published.All.Single().PubSub, _app.Dapr.Published.All.Single().Topic));
+        Assert.Equal(new ShipmentCreated(orderId, shipment.ShipmentId, shipment.TrackingNumber, shipment.CreatedAt), data);
+        var published = _app.Dapr.Published.All.Single();
+        Assert.Equal(("pubsub", "order-events", "shipping"), (published.PubSub, published.Topic, published.Source));
+        Assert.StartsWith("outbox-", published.Id, StringComparison.Ordinal); // one id per event, kept on every redelivery
+    }
+
+    [Fact]
+    public async Task Each_status_change_is_one_transaction_and_publishes_its_event_once_however_often_it_is_asked_for()
+    {
+        var orderId = Guid.NewGuid();
+        for (var i = 0; i < 2; i++)
+            await _app.CreateAsync(orderId, Ct);
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await _app.Admin().PostAsync($"/api/shipping/{orderId}/delivered", null, Ct)).StatusCode);
+
+        var stored = _app.Dapr.Read<ShipmentRecord>($"shipment-{orderId}")!;
+        var events = await _app.EventsAsync(Ct);
+        Assert.Equal([nameof(ShipmentCreated), nameof(ShipmentDelivered)], events.Select(e => e.Type).Order());
+        Assert.Equal(new ShipmentCreated(orderId, stored.ShipmentId, stored.TrackingNumber, stored.CreatedAt), events.Single(e => e.Type == nameof(ShipmentCreated)).Data);
+        Assert.Equal(new ShipmentDelivered(orderId, stored.ShipmentId, stored.DeliveredAt!.Value), events.Single(e => e.Type == nameof(ShipmentDelivered)).Data);
+        Assert.Equal(2, _app.Wire.Transactions); // the state and its event together, once per change; a repeat writes nothing
     }
 
     [Fact]
@@ -40,7 +59,7 @@ public sealed class ShippingApiTests : IAsyncLifetime
         // Hold every duplicate's first write until all have read "no shipment": they then race to insert at the same moment.
         var arrived = 0;
         var allRead = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _app.BeforeWrite = async () =>
+        _app.Wire.BeforeWrite = async (_, _) =>
         {
             if (Interlocked.Increment(ref arrived) >= duplicates)
                 allRead.TrySetResult();
@@ -95,32 +114,46 @@ public sealed class ShippingApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delivery_whose_event_failed_to_publish_is_announced_by_the_retry_once()
+    public async Task A_delivery_the_broker_refused_writes_nothing_and_is_503_then_the_retry_delivers_and_announces_once()
     {
         var orderId = Guid.NewGuid();
         await _app.CreateAsync(orderId, Ct);
-        _app.FailNextPublishes(1);
+        var before = _app.Dapr.Snapshot();
+        _app.Wire.FailPublishes = true; // the sidecar's outbox refuses the transaction when the broker does
+
         var failed = await _app.Admin().PostAsync($"/api/shipping/{orderId}/delivered", null, Ct);
+
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
         await failed.ReadProblemAsync(Ct);
+        Assert.Equal(before, _app.Dapr.Snapshot());
         Assert.DoesNotContain(await _app.EventsAsync(Ct), e => e.Data is ShipmentDelivered);
 
+        _app.Wire.FailPublishes = false;
         for (var i = 0; i < 2; i++)
             Assert.Equal(HttpStatusCode.OK, (await _app.Admin().PostAsync($"/api/shipping/{orderId}/delivered", null, Ct)).StatusCode);
+        Assert.Equal(ShipmentStatus.Delivered, _app.Dapr.Read<ShipmentRecord>($"shipment-{orderId}")!.Status);
         Assert.Single(await _app.EventsAsync(Ct), e => e.Data is ShipmentDelivered);
-        Assert.Equal(Announcement.Done, _app.Dapr.Read<ShipmentRecord>($"shipment-{orderId}")!.Announcement);
     }
 
     [Fact]
-    public async Task A_create_whose_event_failed_is_announced_before_the_cancel()
+    public async Task A_create_the_broker_refused_leaves_no_shipment_so_the_retry_creates_it_and_announces_it_once()
     {
         var orderId = Guid.NewGuid();
-        _app.FailNextPublishes(1);
+        _app.Wire.FailPublishes = true;
+
         var failed = await _app.Sidecar().PostAsJsonAsync(ShippingRoutes.Shipments, ShippingFactory.Request(orderId), Ct);
+
         Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.StatusCode);
+        await failed.ReadProblemAsync(Ct);
+        Assert.Empty(_app.Dapr.Snapshot());
+        Assert.Empty(await _app.EventsAsync(Ct));
+
+        _app.Wire.FailPublishes = false;
+        var shipment = await _app.CreateAsync(orderId, Ct);
         Assert.Equal(HttpStatusCode.NoContent, (await _app.Sidecar().PostAsync(ShippingRoutes.Cancel(orderId), null, Ct)).StatusCode);
-        Assert.Equal([nameof(ShipmentCreated), nameof(ShipmentCancelled)], _app.Sent);
-        Assert.Equal([nameof(ShipmentCancelled), nameof(ShipmentCreated)], (await _app.EventsAsync(Ct)).Select(e => e.Type).Order());
+        var events = await _app.EventsAsync(Ct);
+        Assert.Equal([nameof(ShipmentCancelled), nameof(ShipmentCreated)], events.Select(e => e.Type).Order());
+        Assert.Equal(shipment.TrackingNumber, Assert.IsType<ShipmentCreated>(events.Single(e => e.Type == nameof(ShipmentCreated)).Data).TrackingNumber);
     }
 
     [Fact]

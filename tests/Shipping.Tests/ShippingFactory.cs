@@ -1,7 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dapr.Client;
-using Dapr.Client.Autogen.Grpc.v1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.Contracts.Shipping;
@@ -13,20 +12,18 @@ namespace ShopDapr.Shipping.Tests;
 
 /// <summary>
 /// Shipping in-process on a real DaprClient over a real dev sidecar (<see cref="DevDapr"/>); <see cref="EventsAsync"/>
-/// are the events the recorder received through a real subscription. The client carries a hook on its wire for what the
-/// sidecar cannot do on demand: fail a publish (the broker is down), hold writes to line up a race, and keep the order
-/// in which the app sent its events (<see cref="Sent"/>; the in-memory broker delivers with several workers at once).
+/// are the events the recorder received through a real subscription. The client carries a <see cref="Wire"/> for what the
+/// sidecar cannot do on demand: a broker that is down (the store's outbox then refuses the transaction) and writes held
+/// back to line up a race.
 /// </summary>
 public sealed class ShippingFactory : ShopAppFactory<Program>
 {
-    private int _publishFailures;
-
     private ShippingFactory(DevDapr dapr)
     {
         Dapr = dapr;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
-        var client = dapr.CreateClient(OnCallAsync);
+        var client = dapr.CreateClient(Wire);
         ConfigureServices = services => services.RemoveAll<DaprClient>().AddSingleton(client);
     }
 
@@ -35,14 +32,8 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
 
     public DevDapr Dapr { get; }
 
-    /// <summary>The CloudEvent type of every event the app handed the sidecar, in the order it sent them.</summary>
-    public List<string> Sent { get; } = [];
-
-    /// <summary>Runs before each state write the app sends, before the sidecar sees it.</summary>
-    public Func<Task>? BeforeWrite { get; set; }
-
-    /// <summary>The next <paramref name="count"/> publishes fail (the broker is down): the call never reaches the sidecar.</summary>
-    public void FailNextPublishes(int count) => Volatile.Write(ref _publishFailures, count);
+    /// <summary>On the app's DaprClient: a broker that is down (the outbox refuses the transaction), writes held back.</summary>
+    public DaprWire Wire { get; } = new();
 
     /// <summary>Every event delivered on order-events so far (after the broker has delivered all it holds), as its record.</summary>
     public async Task<IReadOnlyList<(object Data, string Type)>> EventsAsync(CancellationToken cancellationToken)
@@ -55,24 +46,6 @@ public sealed class ShippingFactory : ShopAppFactory<Program>
             nameof(ShipmentDelivered) => e.As<ShipmentDelivered>(),
             _ => e.Data,
         }, e.Type))];
-    }
-
-    private async Task OnCallAsync(string method, byte[] body)
-    {
-        switch (method)
-        {
-            case "PublishEvent":
-                if (Interlocked.Decrement(ref _publishFailures) >= 0)
-                    throw new HttpRequestException("injected: the broker is down");
-                // A gRPC message: 1 byte compressed flag, 4 bytes length, then the protobuf.
-                var request = PublishEventRequest.Parser.ParseFrom(body.AsSpan(5));
-                lock (Sent)
-                    Sent.Add(request.Metadata.TryGetValue("cloudevent.type", out var type) ? type : "");
-                break;
-            case "SaveState" or "ExecuteStateTransaction" when BeforeWrite is { } hold:
-                await hold();
-                break;
-        }
     }
 
     private HttpClient? _sidecar;

@@ -82,9 +82,16 @@ public sealed class ComponentSetsTests
 
     public static TheoryData<string> AllSets => ["local", "redis", "postgres", "kubernetes"];
 
+    /// <summary>Every second definition of the state store with an outbox: its topic, and the apps it is scoped to.</summary>
+    private static readonly (string Store, string Topic, string[] Apps)[] Outboxes =
+    [
+        (ShopNames.Components.UserBehaviorStateStore, ShopNames.Topics.UserBehavior, [ShopNames.AppIds.Cart, ShopNames.AppIds.Identity]),
+        (ShopNames.Components.OrderEventsStateStore, ShopNames.Topics.OrderEvents, [ShopNames.AppIds.Shipping]),
+    ];
+
     [Theory]
     [MemberData(nameof(AllSets))]
-    public void Cart_and_identity_get_a_second_definition_of_the_state_store_whose_outbox_publishes_on_user_behavior(string set)
+    public void Cart_identity_and_shipping_get_second_definitions_of_the_state_store_whose_outboxes_publish_on_their_topics(string set)
     {
         if (!File.Exists(Repo.File($"components/{set}/statestore.yaml")))
             Assert.Skip($"components/{set} is not on this branch yet");
@@ -93,20 +100,22 @@ public sealed class ComponentSetsTests
             stream.Load(reader);
         var stores = stream.Documents.Select(d => (YamlMappingNode)d.RootNode)
             .ToDictionary(d => ((YamlMappingNode)d.Get("metadata")!).Scalar("name")!, d => d);
-        Assert.Equal([ShopNames.Components.StateStore, ShopNames.Components.UserBehaviorStateStore], stores.Keys.Order());
+        Assert.Equal(Outboxes.Select(o => o.Store).Append(ShopNames.Components.StateStore).Order(), stores.Keys.Order());
 
         var plain = stores[ShopNames.Components.StateStore];
-        var outbox = stores[ShopNames.Components.UserBehaviorStateStore];
         Assert.Null(plain.Get("scopes")); // every app
-        Assert.Equal([ShopNames.AppIds.Cart, ShopNames.AppIds.Identity],
-            ((YamlSequenceNode)outbox.Get("scopes")!).Children.OfType<YamlScalarNode>().Select(n => n.Value!).Order());
-        var outboxMetadata = Metadata(outbox);
-        Assert.Equal(ShopNames.Components.PubSub, outboxMetadata["outboxPublishPubsub"]);
-        Assert.Equal(ShopNames.Topics.UserBehavior, outboxMetadata["outboxPublishTopic"]);
-        Assert.False(outboxMetadata.ContainsKey("actorStateStore")); // an app has one actor state store
-        // The same backend, so the keys are the same: only the outbox fields and the actor flag differ.
-        Assert.Equal(((YamlMappingNode)plain.Get("spec")!).Scalar("type"), ((YamlMappingNode)outbox.Get("spec")!).Scalar("type"));
-        Assert.Equal(Metadata(plain).Where(m => m.Key != "actorStateStore"), outboxMetadata.Where(m => !m.Key.StartsWith("outbox", StringComparison.Ordinal)));
+        foreach (var (store, topic, apps) in Outboxes)
+        {
+            var outbox = stores[store];
+            Assert.Equal(apps.Order(), ((YamlSequenceNode)outbox.Get("scopes")!).Children.OfType<YamlScalarNode>().Select(n => n.Value!).Order());
+            var outboxMetadata = Metadata(outbox);
+            Assert.Equal(ShopNames.Components.PubSub, outboxMetadata["outboxPublishPubsub"]);
+            Assert.Equal(topic, outboxMetadata["outboxPublishTopic"]);
+            Assert.False(outboxMetadata.ContainsKey("actorStateStore")); // an app has one actor state store
+            // The same backend, so the keys are the same: only the outbox fields and the actor flag differ.
+            Assert.Equal(((YamlMappingNode)plain.Get("spec")!).Scalar("type"), ((YamlMappingNode)outbox.Get("spec")!).Scalar("type"));
+            Assert.Equal(Metadata(plain).Where(m => m.Key != "actorStateStore"), outboxMetadata.Where(m => !m.Key.StartsWith("outbox", StringComparison.Ordinal)));
+        }
     }
 
     private static Dictionary<string, string?> Metadata(YamlMappingNode component) =>

@@ -25,8 +25,12 @@ public sealed class DaprWire
     /// </summary>
     public bool FailPublishes { get; set; }
 
-    /// <summary>The stores whose transactions go through Dapr's outbox (the shop's user-behavior store by default).</summary>
-    public ISet<string> OutboxStores { get; } = new HashSet<string>(StringComparer.Ordinal) { ShopDapr.ServiceDefaults.ShopNames.Components.UserBehaviorStateStore };
+    /// <summary>The stores whose transactions go through Dapr's outbox (the shop's user-behavior and order-events stores by default).</summary>
+    public ISet<string> OutboxStores { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ShopDapr.ServiceDefaults.ShopNames.Components.UserBehaviorStateStore,
+        ShopDapr.ServiceDefaults.ShopNames.Components.OrderEventsStateStore,
+    };
 
     /// <summary>Every publish the sidecar accepted, in the order the app sent it.</summary>
     public ConcurrentQueue<SentEvent> Sent { get; } = new();

@@ -72,6 +72,9 @@ public sealed class DevDapr : IAsyncDisposable
             // The shop's second definition of the same store, with Dapr's outbox on user-behavior (cart and identity write through it).
             ["statestore-user-behavior.yaml"] = Component(ShopNames.Components.UserBehaviorStateStore, "state.sqlite", ("connectionString", database),
                 ("outboxPublishPubsub", PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
+            // And its third, with the outbox on order-events (shipping writes through it).
+            ["statestore-order-events.yaml"] = Component(ShopNames.Components.OrderEventsStateStore, "state.sqlite", ("connectionString", database),
+                ("outboxPublishPubsub", PubSub), ("outboxPublishTopic", ShopNames.Topics.OrderEvents), ("outboxDiscardWhenMissingState", "true")),
             ["pubsub.yaml"] = Component(PubSub, "pubsub.in-memory"),
             ["recorder.yaml"] = $"""
                 apiVersion: dapr.io/v2alpha1

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace ShopDapr.Testing;
 
-/// <summary>One event as a subscriber received it from the sidecar: its topic, CloudEvent type and data.</summary>
-public sealed record PublishedEvent(string PubSub, string Topic, string Type, JsonElement Data)
+/// <summary>One event as a subscriber received it from the sidecar: its topic, CloudEvent type and data (and its id and source).</summary>
+public sealed record PublishedEvent(string PubSub, string Topic, string Type, JsonElement Data, string Id = "", string Source = "")
 {
     public T As<T>() => Data.Deserialize<T>(PublishedEvents.Json) ?? throw new InvalidOperationException($"no {typeof(T).Name} in {Data}");
 }
@@ -93,7 +93,9 @@ public sealed class EventRecorder : IAsyncDisposable
                 e.GetProperty("pubsubname").GetString()!,
                 topic,
                 e.GetProperty("type").GetString()!,
-                e.TryGetProperty("data", out var data) ? data.Clone() : default));
+                e.TryGetProperty("data", out var data) ? data.Clone() : default,
+                e.TryGetProperty("id", out var id) ? id.GetString() ?? "" : "",
+                e.TryGetProperty("source", out var source) ? source.GetString() ?? "" : ""));
             return Results.Ok();
         }), cancellationToken);
         return recorder;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ShopDapr.Contracts;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Shipping;
@@ -8,7 +9,6 @@ namespace ShopDapr.Shipping.Domain;
 /// <summary>
 /// An order's shipment as stored (state key <c>shipment-{orderId}</c>). A cancel that arrives before any create stores
 /// a cancelled record without an address (a tombstone), so a late create cannot ship an order that was compensated.
-/// <see cref="Announcement"/>: whether the event of the current status went out.
 /// </summary>
 public sealed record ShipmentRecord(
     Guid OrderId,
@@ -19,8 +19,7 @@ public sealed record ShipmentRecord(
     Address? Address,
     IReadOnlyList<StockLine> Lines,
     DateTimeOffset? CancelledAt = null,
-    DateTimeOffset? DeliveredAt = null,
-    Announcement Announcement = Announcement.Pending)
+    DateTimeOffset? DeliveredAt = null)
 {
     public static ShipmentRecord Create(CreateShipmentRequest request, DateTimeOffset now) =>
         new(request.OrderId, ShipmentIds.For(request.OrderId), ShipmentIds.TrackingNumber(request.OrderId), ShipmentStatus.Created, now,
@@ -30,10 +29,16 @@ public sealed record ShipmentRecord(
         new(orderId, ShipmentIds.For(orderId), ShipmentIds.TrackingNumber(orderId), ShipmentStatus.Cancelled, now, null, [], CancelledAt: now);
 
     public Shipment ToShipment() => new(OrderId, ShipmentId, TrackingNumber, Status, CreatedAt);
-}
 
-/// <summary>The event of a shipment's current status: being published by the request that changed it, published, or failed to publish.</summary>
-public enum Announcement { Pending, Done, Failed }
+    /// <summary>The event that announces the current status, dated when the shipment reached it.</summary>
+    public IIntegrationEvent StatusEvent() => Status switch
+    {
+        ShipmentStatus.Created => new ShipmentCreated(OrderId, ShipmentId, TrackingNumber, CreatedAt),
+        ShipmentStatus.Cancelled => new ShipmentCancelled(OrderId, ShipmentId, CancelledAt ?? CreatedAt),
+        ShipmentStatus.Delivered => new ShipmentDelivered(OrderId, ShipmentId, DeliveredAt ?? CreatedAt),
+        _ => throw new InvalidOperationException($"No event for a shipment that is {Status}."),
+    };
+}
 
 /// <summary>Ids derived from the order id: a repeated create (or a second replica) names the same shipment.</summary>
 public static class ShipmentIds
