@@ -36,18 +36,18 @@ public sealed partial class CrashRecoveryTests(ChaosShopFixture shop) : IClassFi
         if (ComponentSet.Name == ComponentSet.Local)
             Assert.Skip("components/local's pub/sub lives in the sidecar process's memory and dies with it (as daprd's pubsub.in-memory does); "
                 + "this runs on the durable sets: SHOP_COMPONENT_SET=redis or postgres (test.sh runs both)");
-        if (ComponentSet.Name == ComponentSet.Redis)
-            Assert.Skip("KNOWN DEFECT, open: on components/redis a power cut can lose an order event (a CI run on 2026-12-07 found one "
-                + "OrderSubmitted e-mail of 100 orders never written; money, stock and every order's end held). Runs on postgres until fixed.");
         var orders = await CrashAndRecoverAsync("sidecar", firstProduct: 8, async ct =>
         {
             await shop.CrashAsync(ct);
             await shop.RestartAsync(ct);
         });
 
+        // An event a subscriber had taken but not acknowledged when the power went comes back: on RabbitMQ as soon as the
+        // sidecar reconnects, on Redis Streams once it has been pending processingTimeout (60 s), looked for every
+        // redeliverInterval (15 s). Its e-mail's marker, left Sending by the killed delivery, is then taken over.
         var completed = orders.Where(o => o.Status == "Completed").Select(o => o.Id).ToList();
-        var wrong = await shop.AwaitCompletedOrderEmailsAsync(completed, TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
-        Assert.True(wrong.Count == 0, $"{wrong.Count} e-mails missing or written more than once a minute after every order ended: {string.Join(", ", wrong.Take(12))}");
+        var wrong = await shop.AwaitCompletedOrderEmailsAsync(completed, TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+        Assert.True(wrong.Count == 0, $"{wrong.Count} e-mails missing or written more than once two minutes after every order ended: {string.Join(", ", wrong.Take(12))}");
     }
 
     private Func<CancellationToken, Task> KillAndRestartAppAsync(string victim) => async ct =>

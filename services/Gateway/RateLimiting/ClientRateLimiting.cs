@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using ShopDapr.Gateway.Clients;
 using ShopDapr.Gateway.Problems;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Problems;
 
 namespace ShopDapr.Gateway.RateLimiting;
 
@@ -71,6 +72,6 @@ public static class ClientRateLimiting
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         await GatewayProblems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
-            $"Rate limit exceeded; retry in {GatewayProblems.Seconds(retryAfter)} seconds.", retryAfter);
+            $"Rate limit exceeded; retry in {RetryAfter.Words(retryAfter)}.", retryAfter);
     }
 }

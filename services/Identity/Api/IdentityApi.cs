@@ -1,9 +1,9 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ShopDapr.Contracts.Identity;
 using ShopDapr.Identity.Tokens;
 using ShopDapr.Identity.Users;
 using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Problems;
 
 namespace ShopDapr.Identity.Api;
 
@@ -52,10 +52,9 @@ public static class IdentityApi
                 return TypedResults.Ok(new AccessTokenResponse(token, "Bearer", (int)lifetime.TotalSeconds));
             case LoginOutcome.Throttled throttled:
                 // The same answer whether or not the e-mail address has an account.
-                var seconds = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds));
-                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                http.Response.Headers.RetryAfter = RetryAfter.Header(throttled.RetryAfter);
                 return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests,
-                    title: "Too many failed logins", detail: $"Too many wrong passwords from this client; try again in {seconds} seconds.");
+                    title: "Too many failed logins", detail: $"Too many wrong passwords from this client; try again in {RetryAfter.Words(throttled.RetryAfter)}.");
             default:
                 return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized,
                     title: "Unauthorized", detail: "The e-mail address or password is wrong.");

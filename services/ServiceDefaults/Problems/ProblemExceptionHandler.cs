@@ -27,7 +27,7 @@ public abstract partial class ProblemExceptionHandler(IProblemDetailsService pro
         LogHandled(logger, problem.Status, exception);
         httpContext.Response.StatusCode = problem.Status;
         if (problem.RetryAfter is { } retryAfter)
-            httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            httpContext.Response.Headers.RetryAfter = RetryAfter.Header(retryAfter);
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
