@@ -150,6 +150,16 @@ public sealed partial class PlatformTests
         }
     }
 
+    /// <summary>Placement and scheduler keep a quorum with one replica lost only as three (or five, ...) replicas.</summary>
+    [Fact]
+    public void The_dapr_control_plane_values_run_every_service_highly_available_as_an_odd_number_of_replicas()
+    {
+        var ha = (YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)Repo.Yaml("deploy/k8s/dapr/values-ha.yaml").Get("global")!).Get("ha")!;
+        Assert.Equal("true", ha.Scalar("enabled"));
+        var replicas = int.Parse(ha.Scalar("replicaCount")!);
+        Assert.True(replicas >= 3 && replicas % 2 == 1, $"values-ha.yaml runs {replicas} replicas of placement and scheduler");
+    }
+
     private sealed record Pod(string AppId, int AppPort, IDictionary<string, string> Labels);
 
     private static IEnumerable<Pod> Pods(RenderedManifests rendered) =>
