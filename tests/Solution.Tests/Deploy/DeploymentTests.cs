@@ -116,14 +116,13 @@ public sealed class DeploymentTests
     }
 
     [Fact]
-    public void In_prod_every_app_has_two_replicas_at_least_never_on_one_node_and_images_from_one_registry()
+    public void In_prod_replicas_never_share_a_node_and_images_come_from_one_registry()
     {
         var deployments = RenderedManifests.Render("prod").Of<V1Deployment>().ToList();
         Assert.NotEmpty(deployments);
         var registries = new HashSet<string>();
         foreach (var d in deployments)
         {
-            Assert.True(d.Spec.Replicas >= 2, $"prod: Deployment {d.Metadata.Name} has {d.Spec.Replicas} replica(s)");
             Assert.True(d.Spec.Template.Spec.TopologySpreadConstraints?.Any(c =>
                     c.TopologyKey == "kubernetes.io/hostname" && c.WhenUnsatisfiable == "DoNotSchedule" && c.MaxSkew == 1
                     && c.MatchLabelKeys?.Contains("app.kubernetes.io/name") == true) == true,
@@ -133,5 +132,48 @@ public sealed class DeploymentTests
             registries.Add(image.Split('/')[0]);
         }
         Assert.Single(registries);
+    }
+
+    /// <summary>
+    /// One autoscaler per app owns its replica count (an apply leaves it alone), from two replicas up: an HPA on CPU for
+    /// a request-driven app, a KEDA ScaledObject on its topics' queues ("app-id-topic", Dapr's RabbitMQ naming) and CPU
+    /// for a subscriber, every queue read with the broker's Secret by reference.
+    /// </summary>
+    [Fact]
+    public void In_prod_one_autoscaler_per_app_owns_its_replicas_from_two_up_and_subscribers_scale_on_their_queues()
+    {
+        var rendered = RenderedManifests.Render("prod");
+        var hpas = rendered.Of<V2HorizontalPodAutoscaler>().ToList();
+        var scaled = rendered.Of<ScaledObject>().ToList();
+        var authentications = rendered.Of<TriggerAuthentication>().ToDictionary(a => a.Metadata.Name);
+        var topics = typeof(ShopDapr.ServiceDefaults.ShopNames.Topics).GetFields().Select(f => (string)f.GetValue(null)!).ToList();
+        Assert.NotEmpty(topics);
+        foreach (var d in rendered.Of<V1Deployment>())
+        {
+            var name = $"prod: Deployment {d.Metadata.Name}";
+            var appId = Annotation(d, "dapr.io/app-id");
+            Assert.True(d.Spec.Replicas is null, $"{name} sets replicas, which each apply would reset under its autoscaler");
+            var hpa = hpas.Where(h => h.Spec.ScaleTargetRef.Kind == "Deployment" && h.Spec.ScaleTargetRef.Name == d.Metadata.Name).ToList();
+            var keda = scaled.Where(s => s.Spec.ScaleTargetRef.Name == d.Metadata.Name && (s.Spec.ScaleTargetRef.Kind ?? "Deployment") == "Deployment").ToList();
+            Assert.True(hpa.Count + keda.Count == 1, $"{name} has {hpa.Count} HPAs and {keda.Count} ScaledObjects, not one autoscaler");
+            var (min, max, cpu) = hpa.Count == 1
+                ? (hpa[0].Spec.MinReplicas, (int?)hpa[0].Spec.MaxReplicas,
+                    hpa[0].Spec.Metrics?.Any(m => m.Resource?.Name == "cpu" && m.Resource.Target.AverageUtilization is > 0 and <= 80) == true)
+                : (keda[0].Spec.MinReplicaCount, keda[0].Spec.MaxReplicaCount,
+                    keda[0].Spec.Triggers.Any(t => t.Type == "cpu" && int.TryParse(t.Metadata.GetValueOrDefault("value"), out var v) && v is > 0 and <= 80));
+            Assert.True(min >= 2 && max > min, $"{name} scales from {min} to {max} replicas");
+            Assert.True(cpu, $"{name} is not scaled on CPU utilisation of at most 80 %");
+            foreach (var trigger in keda.SelectMany(k => k.Spec.Triggers).Where(t => t.Type == "rabbitmq"))
+            {
+                var queue = trigger.Metadata.GetValueOrDefault("queueName") ?? "";
+                Assert.True(queue.StartsWith(appId + "-", StringComparison.Ordinal) && topics.Contains(queue[(appId.Length + 1)..]),
+                    $"{name} scales on queue '{queue}', which is not one of {appId}'s topic queues");
+                Assert.False(trigger.Metadata.ContainsKey("host"), $"{name}: the broker's address is written in the trigger");
+                Assert.True(trigger.AuthenticationRef is { } auth && authentications.TryGetValue(auth.Name, out var a)
+                        && a.Spec.SecretTargetRef.Any(r => r.Parameter == "host" && r.Name.Length > 0 && r.Key.Length > 0),
+                    $"{name}: the queue is not read with a TriggerAuthentication that takes the broker's host from a Secret");
+            }
+        }
+        Assert.NotEmpty(scaled);
     }
 }

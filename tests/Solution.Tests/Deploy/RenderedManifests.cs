@@ -45,6 +45,9 @@ public sealed class RenderedManifests
         ["dapr.io/v1alpha1/Component"] = typeof(DaprComponent),
         ["dapr.io/v1alpha1/Configuration"] = typeof(DaprConfiguration),
         ["dapr.io/v1alpha1/Resiliency"] = typeof(DaprResiliency),
+        ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
+        ["keda.sh/v1alpha1/ScaledObject"] = typeof(ScaledObject),
+        ["keda.sh/v1alpha1/TriggerAuthentication"] = typeof(TriggerAuthentication),
     };
 
     public string Overlay { get; }
