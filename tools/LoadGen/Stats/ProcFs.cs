@@ -13,20 +13,32 @@ public static class ProcFs
     /// <summary>The name this process goes by in reports.</summary>
     public const string Self = "load generator (this process)";
 
-    /// <summary><paramref name="rootPid"/>, its children and this process; empty where there is no /proc.</summary>
+    /// <summary>
+    /// <paramref name="rootPid"/>, every process under it (children, their children: a script's servers and the dev
+    /// sidecar's apps) and this process; empty where there is no /proc.
+    /// </summary>
     public static IReadOnlyList<ProcStat> Family(int rootPid)
     {
-        var family = new List<ProcStat>();
         if (!Directory.Exists("/proc"))
-            return family;
+            return [];
+        var all = new List<ProcStat>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                continue;
-            if (Read(pid) is { } stat && (pid == rootPid || stat.ParentPid == rootPid || pid == Environment.ProcessId))
-                family.Add(pid == Environment.ProcessId ? stat with { Name = Self } : stat);
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && Read(pid) is { } stat)
+                all.Add(stat);
         }
-        return family;
+        var children = all.ToLookup(p => p.ParentPid);
+        var family = new List<ProcStat>();
+        var next = new Queue<ProcStat>(all.Where(p => p.Pid == rootPid));
+        while (next.TryDequeue(out var p))
+        {
+            family.Add(p);
+            foreach (var child in children[p.Pid])
+                next.Enqueue(child);
+        }
+        if (family.All(p => p.Pid != Environment.ProcessId) && all.FirstOrDefault(p => p.Pid == Environment.ProcessId) is { } self)
+            family.Add(self);
+        return [.. family.Select(p => p.Pid == Environment.ProcessId ? p with { Name = Self } : p)];
     }
 
     /// <summary>One process, named by the .dll it runs (else its command name); null when it is gone.</summary>
