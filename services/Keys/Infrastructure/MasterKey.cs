@@ -1,0 +1,34 @@
+using Dapr.Client;
+using Microsoft.Extensions.Options;
+
+namespace ShopDapr.Keys.Infrastructure;
+
+/// <summary>
+/// Wraps and unwraps key material under the master key, which this app never holds: it lives in the cryptography
+/// component behind the sidecar (a key file locally, a cloud key vault in production).
+/// </summary>
+public interface IMasterKey
+{
+    Task<byte[]> WrapAsync(ReadOnlyMemory<byte> material, CancellationToken cancellationToken);
+
+    Task<byte[]> UnwrapAsync(ReadOnlyMemory<byte> wrapped, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The master key through Dapr's cryptography building block: the sidecar encrypts with its component's key
+/// (<see cref="KeysOptions.CryptoComponent"/>, <see cref="KeysOptions.MasterKeyName"/>) in Dapr's encryption scheme v1,
+/// whose header names the key, so unwrapping needs no key name.
+/// </summary>
+#pragma warning disable DAPR_CRYPTOGRAPHY // the cryptography API is alpha in Dapr 1.x; this class is the one place that calls it
+public sealed class DaprMasterKey(DaprClient dapr, IOptions<KeysOptions> options) : IMasterKey
+{
+    private readonly KeysOptions _options = options.Value;
+
+    public async Task<byte[]> WrapAsync(ReadOnlyMemory<byte> material, CancellationToken cancellationToken) =>
+        (await dapr.EncryptAsync(_options.CryptoComponent, material, _options.MasterKeyName,
+            new EncryptionOptions(_options.MasterKeyWrap), cancellationToken)).ToArray();
+
+    public async Task<byte[]> UnwrapAsync(ReadOnlyMemory<byte> wrapped, CancellationToken cancellationToken) =>
+        (await dapr.DecryptAsync(_options.CryptoComponent, wrapped, _options.MasterKeyName, cancellationToken)).ToArray();
+}
+#pragma warning restore DAPR_CRYPTOGRAPHY
