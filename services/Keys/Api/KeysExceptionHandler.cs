@@ -38,6 +38,8 @@ internal sealed class KeysExceptionHandler(IProblemDetailsService problems, ILog
     protected override ProblemMapping? Map(Exception exception) => exception switch
     {
         AuditUnavailableException => new(StatusCodes.Status503ServiceUnavailable, "The call could not be audited, so it was not done; retry", RetryAfter: TimeSpan.FromSeconds(1)),
+        MasterKeyUnavailableException => new(StatusCodes.Status503ServiceUnavailable, "The master key is unavailable; retry",
+            Detail: "The cryptography component that holds the master key did not answer.", RetryAfter: TimeSpan.FromSeconds(5)),
         DaprException => new(StatusCodes.Status503ServiceUnavailable, "The key store, the master key or the audit log is unavailable; retry",
             Detail: "A Dapr building block the keys app depends on failed.", RetryAfter: TimeSpan.FromSeconds(5)),
         _ => null,
