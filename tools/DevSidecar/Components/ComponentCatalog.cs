@@ -18,6 +18,7 @@ public static class ComponentCatalog
         Secrets.SecretComponents.Register(Add);
         Bindings.BindingComponents.Register(Add);
         PubSub.PubSubComponents.Register(Add);
+        Crypto.CryptoComponents.Register(Add);
     }
 
     public static IReadOnlyCollection<Entry> All => Entries.Values;

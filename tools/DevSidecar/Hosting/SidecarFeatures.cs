@@ -1,6 +1,7 @@
 using ShopDapr.DevSidecar.Actors;
 using ShopDapr.DevSidecar.Bindings;
 using ShopDapr.DevSidecar.Config;
+using ShopDapr.DevSidecar.Crypto;
 using ShopDapr.DevSidecar.Grpc;
 using ShopDapr.DevSidecar.Invocation;
 using ShopDapr.DevSidecar.MetadataApi;
@@ -31,6 +32,8 @@ internal static class SidecarFeatures
         services.AddSingleton<BindingService>();
         services.AddSingleton<IDaprGrpcApi, BindingsGrpcApi>();
         services.AddHostedService<CronBindingService>();
+        services.AddSingleton<CryptoService>();
+        services.AddSingleton<IDaprGrpcApi, CryptoGrpcApi>();
         PubSubFeature.AddServices(services);
         services.AddActors();
     }
