@@ -145,9 +145,9 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
             var loaded = (ManagedKey.IsInternal(name) ? null : await store.GetAsync(name, cancellationToken)) ?? throw KeyRuleException.NotFound(name);
             done = use(loaded.Key.AsOf(time.GetUtcNow()));
         }
-        catch (KeyRuleException refused)
+        catch (Exception e) when (Outcome(e) is { } outcome)
         {
-            await audit.AppendAsync(Draft(caller, operation, name, null, Refused(refused), await audit.HmacAsync(data, cancellationToken)), cancellationToken);
+            await audit.AppendAsync(Draft(caller, operation, name, null, outcome, await audit.HmacAsync(data, cancellationToken)), cancellationToken);
             throw;
         }
         await audit.AppendAsync(Draft(caller, operation, name, done.Version, "ok", await audit.HmacAsync(data, cancellationToken)), cancellationToken);
@@ -171,12 +171,21 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
                     throw KeyRuleException.NotFound(name);
                 next = decide(current?.Key.AsOf(now), now);
             }
-            catch (KeyRuleException refused)
+            catch (Exception e) when (Outcome(e) is { } outcome)
             {
-                await audit.AppendAsync(Draft(caller, operation, name, null, Refused(refused), null), cancellationToken);
+                await audit.AppendAsync(Draft(caller, operation, name, null, outcome, null), cancellationToken);
                 throw;
             }
-            var writes = await store.WritesAsync(next, current, cancellationToken);
+            IReadOnlyList<GuardedWrite> writes;
+            try
+            {
+                writes = await store.WritesAsync(next, current, cancellationToken);
+            }
+            catch (MasterKeyUnavailableException e)
+            {
+                await audit.AppendAsync(Draft(caller, operation, name, null, Outcome(e)!, null), cancellationToken);
+                throw;
+            }
             if (await audit.TryCommitAsync(Draft(caller, operation, name, next.LatestVersion, "ok", null), writes, cancellationToken))
             {
                 LogChanged(logger, name, operation, next.State, next.LatestVersion);
@@ -191,7 +200,13 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
     private AuditDraft Draft(KeyCaller caller, string operation, string name, int? version, string outcome, string? dataHmac) =>
         new(time.GetUtcNow(), caller.Caller, operation, name, version, outcome, caller.RequestId, dataHmac);
 
-    private static string Refused(KeyRuleException refused) => $"refused:{refused.Error}";
+    /// <summary>How a call that threw ended, for its audit entry: refused by a rule, or failed for want of the master key; null for anything else.</summary>
+    private static string? Outcome(Exception e) => e switch
+    {
+        KeyRuleException refused => $"refused:{refused.Error}",
+        MasterKeyUnavailableException => "failed:MasterKeyUnavailable",
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Key {Name}: {Operation} done, now {State} at version {Version}")]
     private static partial void LogChanged(ILogger logger, string name, string operation, KeyState state, int version);

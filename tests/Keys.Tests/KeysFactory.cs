@@ -4,7 +4,6 @@ using Dapr.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.Contracts.Keys;
-using ShopDapr.Keys.Infrastructure;
 using ShopDapr.ServiceDefaults;
 using ShopDapr.Testing;
 
@@ -12,16 +11,26 @@ namespace ShopDapr.Keys.Tests;
 
 /// <summary>
 /// The keys app in-process on a real DaprClient over a real dev sidecar (<see cref="DevDapr"/>: its state store is a
-/// real SQLite file a test can dump). The master key is <see cref="MasterKey"/> unless a test brings the sidecar's own.
-/// The client's wire carries hooks for what the sidecar cannot do on demand: fail state transactions (the store is
-/// down) and hold them to line up a race.
+/// real SQLite file a test can dump), whose <c>crypto.dapr.localstorage</c> component holds the master key as an RSA PEM
+/// file in <see cref="KeyFolder"/>, as components/local does. The client's wire carries hooks for what the sidecar cannot
+/// do on demand: fail state transactions (the store is down) and hold them to line up a race.
 /// </summary>
 public sealed class KeysFactory : ShopAppFactory<Program>
 {
     private int _transactionFailures;
 
-    private KeysFactory(DevDapr dapr, IMasterKey? masterKey)
+    public const string MasterKeyName = "keys-master.pem";
+
+    /// <summary>One RSA 3072 master key for the test run (generating one per test would cost more than the tests).</summary>
+    private static readonly Lazy<string> MasterKeyPem = new(() =>
     {
+        using var rsa = System.Security.Cryptography.RSA.Create(3072);
+        return rsa.ExportPkcs8PrivateKeyPem();
+    });
+
+    private KeysFactory(DevDapr dapr, DirectoryInfo keyFolder)
+    {
+        KeyFolder = keyFolder;
         Dapr = dapr;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
@@ -29,25 +38,32 @@ public sealed class KeysFactory : ShopAppFactory<Program>
         ConfigureServices = services =>
         {
             services.RemoveAll<DaprClient>().AddSingleton(client);
-            if (masterKey is not null)
-                services.RemoveAll<IMasterKey>().AddSingleton(masterKey);
             ExtraServices?.Invoke(services);
         };
     }
 
     public static async Task<KeysFactory> StartAsync(CancellationToken cancellationToken, Action<IServiceCollection>? services = null)
     {
-        var masterKey = new TestMasterKey();
-        return new KeysFactory(await DevDapr.StartAsync(ShopNames.AppIds.Keys, cancellationToken, apiToken: DefaultDaprApiToken), masterKey)
-        {
-            MasterKey = masterKey,
-            ExtraServices = services,
-        };
+        var keyFolder = Directory.CreateTempSubdirectory("keys-master-");
+        await File.WriteAllTextAsync(System.IO.Path.Combine(keyFolder.FullName, MasterKeyName), MasterKeyPem.Value, cancellationToken);
+        var crypto = DevDapr.Component(ShopNames.Components.Crypto, "crypto.dapr.localstorage", ("path", keyFolder.FullName));
+        var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Keys, cancellationToken, apiToken: DefaultDaprApiToken,
+            resources: new Dictionary<string, string> { ["crypto.yaml"] = crypto });
+        return new KeysFactory(dapr, keyFolder) { ExtraServices = services };
     }
 
     public DevDapr Dapr { get; }
 
-    public TestMasterKey? MasterKey { get; private init; }
+    /// <summary>The crypto component's folder: the master key file is <see cref="MasterKeyName"/>.</summary>
+    public DirectoryInfo KeyFolder { get; }
+
+    /// <summary>What the sidecar's master key unwraps <paramref name="wrapped"/> to (as the keys app would have it).</summary>
+    public async Task<byte[]> UnwrapAsync(byte[] wrapped, CancellationToken cancellationToken)
+    {
+#pragma warning disable DAPR_CRYPTOGRAPHY // the SDK's cryptography API is experimental
+        return (await Dapr.Client.DecryptAsync(ShopNames.Components.Crypto, wrapped, MasterKeyName, cancellationToken)).ToArray();
+#pragma warning restore DAPR_CRYPTOGRAPHY
+    }
 
     private Action<IServiceCollection>? ExtraServices { get; init; }
 
@@ -110,5 +126,6 @@ public sealed class KeysFactory : ShopAppFactory<Program>
     {
         await base.DisposeAsync();
         await Dapr.DisposeAsync();
+        KeyFolder.Delete(recursive: true);
     }
 }

@@ -23,17 +23,43 @@ public sealed class KeysStoreTests
         await app.PostOkAsync<KeyView>(Path("aes256.gcm", "rotate"), new { }, Ct);
         await app.PostOkAsync<HmacResponse>(Path("hmac.sha256", "hmac"), new { input = B64("x") }, Ct); // and the audit key
 
-        var materials = app.MasterKey!.Wrapped.ToList();
-        Assert.Equal(6, materials.Count); // four keys, one rotation, the audit key
-        var dump = string.Join("\n", app.Dapr.Snapshot().Select(r => r.Key + "=" + r.Value.Json));
-        foreach (var material in materials)
+        var dump = app.Dapr.Snapshot();
+        var stored = dump.Where(r => r.Key.StartsWith("key-", StringComparison.Ordinal))
+            .SelectMany(r => JsonSerializer.Deserialize<StoredKey>(r.Value.Json, KeysState.Json)!.Versions).ToList();
+        Assert.Equal(6, stored.Count); // four keys, one rotation, the audit key
+        var text = string.Join("\n", dump.Select(r => r.Key + "=" + r.Value.Json));
+        foreach (var version in stored)
         {
-            Assert.DoesNotContain(Convert.ToBase64String(material), dump);
-            Assert.DoesNotContain(Convert.ToHexString(material), dump, StringComparison.OrdinalIgnoreCase);
-            Assert.DoesNotContain(Convert.ToBase64String(material[..24]), dump); // nor a prefix of it
+            // Each material is at rest only as a Dapr encryption scheme v1 document under the sidecar's master key …
+            var wrapped = Convert.FromBase64String(version.WrappedMaterial!);
+            Assert.StartsWith("dapr.io/enc/v1\n", System.Text.Encoding.ASCII.GetString(wrapped, 0, 15));
+            var material = await app.UnwrapAsync(wrapped, Ct);
+            Assert.True(material.Length >= 32);
+            // … and nowhere in the clear, whole or in part, in base64 or hex.
+            Assert.DoesNotContain(Convert.ToBase64String(material), text);
+            Assert.DoesNotContain(Convert.ToHexString(material), text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToBase64String(material[..24]), text);
+            Assert.DoesNotContain(Convert.ToBase64String(material[^24..]), text);
         }
-        Assert.Contains("wrappedMaterial", dump);
     }
+
+    [Fact]
+    public async Task Without_its_master_key_the_app_refuses_with_503_and_stores_nothing()
+    {
+        await using var app = await KeysFactory.StartAsync(Ct);
+        await app.CreateKeyAsync("before", "aes256-gcm", Ct);
+        File.Delete(System.IO.Path.Combine(app.KeyFolder.FullName, KeysFactory.MasterKeyName));
+        var before = KeyRows(app);
+        var created = await app.Admin().PostAsJsonAsync("/api/keys", new { name = "after", type = "aes256-gcm" }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, created.StatusCode);
+        await ShopDapr.Testing.Problems.ReadProblemAsync(created, Ct);
+        Assert.Equal(before, KeyRows(app));
+        var failed = (await app.AuditAsync("?key=after", Ct))[0];
+        Assert.Equal(("create", "failed:MasterKeyUnavailable"), (failed.Operation, failed.Outcome));
+    }
+
+    private static List<string> KeyRows(KeysFactory app) =>
+        [.. app.Dapr.Snapshot().Where(r => r.Key.StartsWith("key", StringComparison.Ordinal)).Select(r => $"{r.Key}={r.Value.ETag}").Order()];
 
     [Fact]
     public async Task Concurrent_rotations_on_two_replicas_lose_none()
