@@ -12,8 +12,11 @@ public static class KeysRoutes
     public const string Admin = "/api/keys";
     public const string Internal = "/internal/keys";
 
-    /// <summary>An operation (<c>encrypt</c>, <c>sign</c>, <c>jwks</c> …) on key <paramref name="name"/> over service invocation.</summary>
-    public static string Operation(string name, string operation) => $"{Internal}/{Uri.EscapeDataString(name)}/{operation}";
+    /// <summary>
+    /// An operation (<c>encrypt</c>, <c>sign</c>, <c>jwks</c> …) on key <paramref name="name"/> over service invocation:
+    /// the operation first, so an access-control policy allows it on any key with <c>/internal/keys/{operation}/*</c>.
+    /// </summary>
+    public static string Operation(string name, string operation) => $"{Internal}/{operation}/{Uri.EscapeDataString(name)}";
 }
 
 public sealed record CreateKeyRequest(string? Name, string? Type, string? RotationPeriod);

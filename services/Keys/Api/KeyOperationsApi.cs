@@ -6,27 +6,31 @@ namespace ShopDapr.Keys.Api;
 
 /// <summary>
 /// The operations on a key — encrypt, decrypt, rewrap, data keys, sign, verify, HMAC, JWKS — for admins under
-/// <c>/api/keys</c> and for apps under <c>/internal/keys</c> (the sidecar's calls only; which app may call which
-/// operation is the access-control policy in the Dapr Configuration).
+/// <c>/api/keys/{name}/{operation}</c> and for apps at <c>/internal/keys/{operation}/{name}</c> (the sidecar's calls
+/// only). Internally the operation comes first so that the access-control policy of the Dapr Configuration can allow an
+/// app one operation on any key with a trailing wildcard (<c>/internal/keys/sign/*</c>): a wildcard segment in the
+/// middle of an operation name matches nothing in Dapr's policy matching.
 /// </summary>
 public static class KeyOperationsApi
 {
     public static IEndpointRouteBuilder MapKeysInternalApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup(KeysRoutes.Internal).WithTags("Keys (internal)").RequireAuthorization(ShopNames.Policies.DaprSidecar).MapKeyOperations();
+        routes.MapGroup(KeysRoutes.Internal).WithTags("Keys (internal)").RequireAuthorization(ShopNames.Policies.DaprSidecar)
+            .MapKeyOperations(operation => $"/{operation}/{{name}}");
         return routes;
     }
 
-    internal static RouteGroupBuilder MapKeyOperations(this RouteGroupBuilder group)
+    /// <param name="route">The route pattern of an operation, from its name.</param>
+    internal static RouteGroupBuilder MapKeyOperations(this RouteGroupBuilder group, Func<string, string> route)
     {
-        group.MapPost("/{name}/encrypt", Encrypt);
-        group.MapPost("/{name}/decrypt", Decrypt);
-        group.MapPost("/{name}/rewrap", Rewrap);
-        group.MapPost("/{name}/datakey", DataKey);
-        group.MapPost("/{name}/sign", Sign);
-        group.MapPost("/{name}/verify", Verify);
-        group.MapPost("/{name}/hmac", Hmac);
-        group.MapGet("/{name}/jwks", Jwks);
+        group.MapPost(route("encrypt"), Encrypt);
+        group.MapPost(route("decrypt"), Decrypt);
+        group.MapPost(route("rewrap"), Rewrap);
+        group.MapPost(route("datakey"), DataKey);
+        group.MapPost(route("sign"), Sign);
+        group.MapPost(route("verify"), Verify);
+        group.MapPost(route("hmac"), Hmac);
+        group.MapGet(route("jwks"), Jwks);
         return group;
     }
 

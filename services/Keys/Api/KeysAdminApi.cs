@@ -28,7 +28,7 @@ public static class KeysAdminApi
         api.MapPost("/{name}/enable", Enable);
         api.MapDelete("/{name}", ScheduleDeletion);
         api.MapPost("/{name}/cancel-deletion", CancelDeletion);
-        api.MapKeyOperations();
+        api.MapKeyOperations(operation => $"/{{name}}/{operation}");
         return routes;
     }
 
