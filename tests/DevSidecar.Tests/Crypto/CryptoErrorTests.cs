@@ -74,6 +74,9 @@ public sealed class CryptoErrorTests : IDisposable
             $"{prefix}failed to retrieve the key encryption key: failed to load key 'nope': open {Path.Combine(_keys.Keys, "nope")}: no such file or directory");
         await Fails(() => raw.EncryptAsync(Encrypt(key: "../keys/aes-raw"), data, ct), StatusCode.Internal,
             $"{prefix}failed to retrieve the key encryption key: invalid key path: cannot contain '..'");
+        var rooted = Path.Combine(_keys.Keys, KeyFolder.AesRaw); // an existing key, named by its absolute path: not outside the folder
+        await Fails(() => raw.EncryptAsync(Encrypt(key: rooted), data, ct), StatusCode.Internal,
+            $"{prefix}failed to retrieve the key encryption key: failed to load key '{rooted}': open {_keys.Keys}{rooted}: no such file or directory");
         await Fails(() => raw.EncryptAsync(Encrypt(algorithm: "RSA-OAEP-256"), data, ct), StatusCode.Internal, $"{prefix}failed to encrypt data: key type mismatch");
         await Fails(() => raw.EncryptAsync(Encrypt(key: KeyFolder.RsaPem), data, ct), StatusCode.Internal, $"{prefix}failed to encrypt data: key type mismatch");
         await Fails(() => raw.EncryptAsync(Encrypt(key: "short-aes"), data, ct), StatusCode.Internal, $"{prefix}failed to encrypt data: key type mismatch");

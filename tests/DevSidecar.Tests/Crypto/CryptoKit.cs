@@ -85,34 +85,54 @@ public sealed class RawCrypto(Uri grpcEndpoint) : IDisposable
 
     public DaprGrpc.DaprClient Client => new(_channel);
 
-    public async Task<byte[]> EncryptAsync(EncryptRequestOptions? options, IEnumerable<StreamPayload> chunks, CancellationToken cancellationToken)
+    public Task<byte[]> EncryptAsync(EncryptRequestOptions? options, IEnumerable<StreamPayload> chunks, CancellationToken cancellationToken) =>
+        RunAsync(Client.EncryptAlpha1(cancellationToken: cancellationToken),
+            Messages(options, chunks, (o, p) => new EncryptRequest { Options = o, Payload = p }), r => r.Payload, cancellationToken);
+
+    public Task<byte[]> DecryptAsync(DecryptRequestOptions? options, IEnumerable<StreamPayload> chunks, CancellationToken cancellationToken) =>
+        RunAsync(Client.DecryptAlpha1(cancellationToken: cancellationToken),
+            Messages(options, chunks, (o, p) => new DecryptRequest { Options = o, Payload = p }), r => r.Payload, cancellationToken);
+
+    /// <summary>The options go with the first chunk, or alone when there is no chunk.</summary>
+    private static IEnumerable<TRequest> Messages<TOptions, TRequest>(TOptions? options, IEnumerable<StreamPayload> chunks, Func<TOptions?, StreamPayload?, TRequest> message)
+        where TOptions : class
     {
-        using var call = Client.EncryptAlpha1(cancellationToken: cancellationToken);
         var first = true;
         foreach (var chunk in chunks)
         {
-            await call.RequestStream.WriteAsync(new EncryptRequest { Options = first ? options : null, Payload = chunk }, cancellationToken);
+            yield return message(first ? options : null, chunk);
             first = false;
         }
         if (first && options is not null)
-            await call.RequestStream.WriteAsync(new EncryptRequest { Options = options }, cancellationToken);
-        await call.RequestStream.CompleteAsync();
-        return await ReadAllAsync(call.ResponseStream, r => r.Payload, cancellationToken);
+            yield return message(options, null);
     }
 
-    public async Task<byte[]> DecryptAsync(DecryptRequestOptions? options, IEnumerable<StreamPayload> chunks, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends while it reads, as the SDK does: a sidecar may end the call (with its status) before the client has sent
+    /// everything, and a write after that fails without saying why; the status comes from the response stream.
+    /// </summary>
+    private static async Task<byte[]> RunAsync<TRequest, TResponse>(AsyncDuplexStreamingCall<TRequest, TResponse> call, IEnumerable<TRequest> requests,
+        Func<TResponse, StreamPayload> payload, CancellationToken cancellationToken)
     {
-        using var call = Client.DecryptAlpha1(cancellationToken: cancellationToken);
-        var first = true;
-        foreach (var chunk in chunks)
+        using (call)
         {
-            await call.RequestStream.WriteAsync(new DecryptRequest { Options = first ? options : null, Payload = chunk }, cancellationToken);
-            first = false;
+            var writing = Task.Run(async () =>
+            {
+                try
+                {
+                    foreach (var request in requests)
+                        await call.RequestStream.WriteAsync(request, cancellationToken);
+                    await call.RequestStream.CompleteAsync();
+                }
+                catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+                {
+                    // The call is over; its status is read from the response stream.
+                }
+            }, cancellationToken);
+            var output = await ReadAllAsync(call.ResponseStream, payload, cancellationToken);
+            await writing;
+            return output;
         }
-        if (first && options is not null)
-            await call.RequestStream.WriteAsync(new DecryptRequest { Options = options }, cancellationToken);
-        await call.RequestStream.CompleteAsync();
-        return await ReadAllAsync(call.ResponseStream, r => r.Payload, cancellationToken);
     }
 
     /// <summary><paramref name="data"/> in chunks of <paramref name="size"/> bytes, numbered from 0.</summary>

@@ -61,6 +61,25 @@ public sealed class SdkRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_calls_on_one_client_each_get_their_own_plaintext_back()
+    {
+        await using var dapr = await _keys.StartAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var plaintexts = Enumerable.Range(0, 24).Select(i => RandomNumberGenerator.GetBytes(1_000 + i * 20_000)).ToList();
+
+        var results = await Task.WhenAll(plaintexts.Select(async (plaintext, i) =>
+        {
+            var key = i % 2 == 0 ? KeyFolder.AesRaw : KeyFolder.RsaPem;
+            var algorithm = i % 2 == 0 ? KeyWrapAlgorithm.Aes : KeyWrapAlgorithm.Rsa;
+            var ciphertext = await dapr.Client.EncryptAsync(KeyFolder.Component, plaintext, key, new EncryptionOptions(algorithm), ct);
+            return (await dapr.Client.DecryptAsync(KeyFolder.Component, ciphertext, key, ct)).ToArray();
+        }));
+
+        for (var i = 0; i < plaintexts.Count; i++)
+            Assert.Equal(plaintexts[i], results[i]);
+    }
+
+    [Fact]
     public async Task Each_encryption_has_its_own_file_key_and_nonce()
     {
         await using var dapr = await _keys.StartAsync();

@@ -46,6 +46,10 @@ internal sealed class CryptoGrpcApi(CryptoService crypto) : IDaprGrpcApi
         {
             throw e.ToRpc();
         }
+        catch (CryptoOperationException e)
+        {
+            throw CryptoService.OperationFailed(e.Message).ToRpc();
+        }
     }
 
     private async Task Decrypt(IAsyncStreamReader<DecryptRequest> requests, IServerStreamWriter<DecryptResponse> responses, ServerCallContext call)
@@ -64,6 +68,10 @@ internal sealed class CryptoGrpcApi(CryptoService crypto) : IDaprGrpcApi
         catch (DaprApiException e)
         {
             throw e.ToRpc();
+        }
+        catch (CryptoOperationException e)
+        {
+            throw CryptoService.OperationFailed(e.Message).ToRpc();
         }
     }
 

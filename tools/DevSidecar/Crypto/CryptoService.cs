@@ -7,7 +7,8 @@ namespace ShopDapr.DevSidecar.Crypto;
 
 /// <summary>
 /// What the gRPC and HTTP cryptography APIs share: the component lookup, the scheme run with the component's keys
-/// under its outbound resiliency policy (as daprd runs WrapKey/UnwrapKey), and daprd's errors.
+/// under its outbound resiliency policy (as daprd runs WrapKey/UnwrapKey), and daprd's errors. A failed operation
+/// surfaces as <see cref="CryptoOperationException"/>, which each API words as daprd's does.
 /// </summary>
 internal sealed class CryptoService(SidecarContext sidecar, IResiliencyPolicies policies)
 {
@@ -25,33 +26,19 @@ internal sealed class CryptoService(SidecarContext sidecar, IResiliencyPolicies 
     public async Task EncryptAsync(string componentName, ICryptoProvider provider, EncryptOptions options, Stream plaintext, SchemeV1.Send send, CancellationToken cancellationToken)
     {
         var pipeline = policies.ForComponent(componentName, ComponentDirection.Outbound);
-        try
-        {
-            await SchemeV1.EncryptAsync(plaintext, options,
-                (fileKey, algorithm, keyName, ct) => pipeline.ExecuteAsync(
-                    async t => await KeyWrapping.WrapAsync(provider, fileKey, algorithm, keyName, t), ct).AsTask(),
-                send, cancellationToken);
-        }
-        catch (CryptoOperationException e)
-        {
-            throw OperationFailed(e.Message);
-        }
+        await SchemeV1.EncryptAsync(plaintext, options,
+            (fileKey, algorithm, keyName, ct) => pipeline.ExecuteAsync(
+                async t => await KeyWrapping.WrapAsync(provider, fileKey, algorithm, keyName, t), ct).AsTask(),
+            send, cancellationToken);
     }
 
     public async Task DecryptAsync(string componentName, ICryptoProvider provider, string? keyName, Stream ciphertext, SchemeV1.Send send, CancellationToken cancellationToken)
     {
         var pipeline = policies.ForComponent(componentName, ComponentDirection.Outbound);
-        try
-        {
-            await SchemeV1.DecryptAsync(ciphertext, keyName,
-                (wrapped, algorithm, name, ct) => pipeline.ExecuteAsync(
-                    async t => await KeyWrapping.UnwrapAsync(provider, wrapped, algorithm, name, t), ct).AsTask(),
-                send, cancellationToken);
-        }
-        catch (CryptoOperationException e)
-        {
-            throw OperationFailed(e.Message);
-        }
+        await SchemeV1.DecryptAsync(ciphertext, keyName,
+            (wrapped, algorithm, name, ct) => pipeline.ExecuteAsync(
+                async t => await KeyWrapping.UnwrapAsync(provider, wrapped, algorithm, name, t), ct).AsTask(),
+            send, cancellationToken);
     }
 
     /// <summary>daprd's ErrBadRequest: InvalidArgument / 400 <c>ERR_BAD_REQUEST</c>, "invalid request: …".</summary>

@@ -6,7 +6,7 @@ namespace ShopDapr.DevSidecar.Crypto;
 /// <c>crypto.dapr.localstorage</c>: keys are files in the folder <c>path</c> (a relative path resolves against the
 /// sidecar's working directory, as daprd's), the file name is the key name. A file is read on every use, so a key
 /// replaced on disk takes effect at once; <c>.json</c> is a JWK, <c>.pem</c> PEM, anything else is guessed
-/// (<see cref="KeyParser"/>). A key name with <c>..</c> is refused.
+/// (<see cref="KeyParser"/>). A key name with <c>..</c> is refused, and a rooted one still names a file in the folder.
 /// </summary>
 internal sealed class LocalStorageCrypto : ICryptoProvider
 {
@@ -27,7 +27,8 @@ internal sealed class LocalStorageCrypto : ICryptoProvider
     {
         if (name.Contains("..", StringComparison.Ordinal))
             throw new KeyException("invalid key path: cannot contain '..'");
-        var file = Path.Combine(_path, name);
+        // Joined as Go's filepath.Join: a rooted name stays under the folder (Path.Combine would drop the folder).
+        var file = Path.Join(_path, name);
         byte[] data;
         try
         {

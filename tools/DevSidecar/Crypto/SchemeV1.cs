@@ -4,8 +4,15 @@ using System.Text;
 
 namespace ShopDapr.DevSidecar.Crypto;
 
-/// <summary>A failed encryption or decryption, with daprd's wording; the APIs report it as <c>failed to perform operation: …</c>.</summary>
-internal sealed class CryptoOperationException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>
+/// A failed encryption or decryption, with daprd's wording; the gRPC API reports it as <c>failed to perform operation: …</c>.
+/// <see cref="WhileStreaming"/> marks a failure after the header was dealt with (a segment that does not verify), which
+/// daprd's HTTP API reports as a generic error rather than ERR_CRYPTO.
+/// </summary>
+internal sealed class CryptoOperationException(string message, Exception? inner = null) : Exception(message, inner)
+{
+    public bool WhileStreaming { get; init; }
+}
 
 /// <summary>What an encryption asks for: daprd's EncryptRequestOptions after its own checks.</summary>
 internal sealed record EncryptOptions(string KeyName, string Algorithm, string? Cipher = null, string? DecryptionKeyName = null, bool OmitDecryptionKeyName = false);
@@ -129,7 +136,7 @@ internal static class SchemeV1
                 if (segment.Data.Length == 0)
                     break;
                 if (!fileKey.Open(segment.Data.Span, index, segment.Last, output))
-                    throw new CryptoOperationException($"error processing segment {index}: failed to decrypt segment");
+                    throw new CryptoOperationException($"error processing segment {index}: failed to decrypt segment") { WhileStreaming = true };
                 await send(output.AsMemory(0, segment.Data.Length - FileKey.TagSize), cancellationToken);
                 if (segment.Last)
                     break;

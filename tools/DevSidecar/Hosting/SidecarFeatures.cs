@@ -54,6 +54,7 @@ internal static class SidecarFeatures
         v1.MapStateApi();
         v1.MapSecretsApi();
         v1.MapBindingsApi();
+        app.MapCryptoApi();
         app.MapWorkflows(v1);
         PubSubFeature.Map(app);
         v1.MapActorApi();
