@@ -45,7 +45,7 @@ public sealed class GatewayOptions : IValidatableObject
 
     /// <summary>Apps whose OpenAPI document appears in <c>/docs</c>: every app with a public API.</summary>
     [MinLength(1)]
-    public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart", "ordering", "inventory", "payment", "shipping"];
+    public string[] DocumentedApps { get; set; } = ["identity", "catalog", "cart", "ordering", "inventory", "payment", "shipping", "keys"];
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

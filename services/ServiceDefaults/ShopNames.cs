@@ -27,6 +27,9 @@ public static class ShopNames
         public const string OrderEventsStateStore = "statestore-order-events";
         public const string PubSub = "pubsub";
         public const string SecretStore = "secretstore";
+
+        /// <summary>Dapr's cryptography building block: the master key that wraps the keys app's key material.</summary>
+        public const string Crypto = "crypto";
         public const string RetrainSchedule = "retrain-schedule";
         public const string Mail = "mail";
     }
@@ -89,6 +92,9 @@ public static class ShopNames
     {
         public const string DaprAppId = "dapr-app-id";
         public const string DaprApiToken = "dapr-api-token";
+
+        /// <summary>The calling app's id, set by the called app's sidecar on every service invocation.</summary>
+        public const string DaprCallerAppId = "dapr-caller-app-id";
 
         /// <summary>
         /// The public client's IP address as the gateway saw it (after trusted proxies' X-Forwarded-For). The gateway sets

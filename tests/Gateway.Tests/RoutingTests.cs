@@ -27,6 +27,7 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     [InlineData("/api/inventory/SKU-1", "inventory")]
     [InlineData("/api/shipping/42/delivered", "shipping")]
     [InlineData("/api/payments/ledger", "payment")]
+    [InlineData("/api/keys/audit/verify", "keys")]
     [InlineData("/api/recommendations/me", "analytics")]
     [InlineData("/api/trending", "analytics")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
@@ -68,7 +69,7 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     }
 
     [Theory]
-    [InlineData("/api/keys/list")]
+    [InlineData("/api/vault/list")]
     [InlineData("/api/payment/x")]
     [InlineData("/v1.0/state/statestore/k")]
     [InlineData("/v1.0/invoke/keys/method/api/keys")]
@@ -100,7 +101,7 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
             Assert.Equal(app, doc.RootElement.GetProperty("info").GetProperty("title").GetString());
             Assert.Contains(_app.Calls, c => c.AppId == app && c.PathAndQuery == "/openapi/v1.json");
         }
-        var unknown = await client.GetAsync("/api-docs/keys.json", Ct);
+        var unknown = await client.GetAsync("/api-docs/vault.json", Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         await unknown.ReadProblemAsync(Ct);
     }

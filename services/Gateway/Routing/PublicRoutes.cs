@@ -14,6 +14,7 @@ public static class PublicRoutes
         ["inventory"] = ShopNames.AppIds.Inventory,
         ["shipping"] = ShopNames.AppIds.Shipping,
         ["payments"] = ShopNames.AppIds.Payment,
+        ["keys"] = ShopNames.AppIds.Keys,
         ["recommendations"] = ShopNames.AppIds.Analytics,
         ["trending"] = ShopNames.AppIds.Analytics,
     };

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+
+namespace ShopDapr.Contracts.Keys;
+
+/// <summary>
+/// The keys app's routes: management and operations for admins through the gateway (<see cref="Admin"/>), operations
+/// for apps over service invocation (<see cref="Internal"/>, by access control). Binary values are base64; a key's
+/// outputs are <c>shopdapr:v{version}:{base64}</c>.
+/// </summary>
+public static class KeysRoutes
+{
+    public const string Admin = "/api/keys";
+    public const string Internal = "/internal/keys";
+
+    /// <summary>
+    /// An operation (<c>encrypt</c>, <c>sign</c>, <c>jwks</c> …) on key <paramref name="name"/> over service invocation:
+    /// the operation first, so an access-control policy allows it on any key with <c>/internal/keys/{operation}/*</c>.
+    /// </summary>
+    public static string Operation(string name, string operation) => $"{Internal}/{operation}/{Uri.EscapeDataString(name)}";
+}
+
+public sealed record CreateKeyRequest(string? Name, string? Type, string? RotationPeriod);
+
+/// <summary><c>rotationPeriod</c>: <c>"12h"</c>, <c>"30d"</c>, or <c>"0"</c> for none; a null field stays as it is.</summary>
+public sealed record KeyConfigRequest(int? MinDecryptionVersion, string? RotationPeriod);
+
+/// <summary>A version's state: <c>Active</c>, <c>Retired</c> (below minDecryptionVersion) or <c>Destroyed</c>.</summary>
+public sealed record KeyVersionView(int Version, DateTimeOffset CreatedAt, string State);
+
+/// <summary>A key's metadata; never its material.</summary>
+public sealed record KeyView(
+    string Name, string Type, string State, int LatestVersion, int MinDecryptionVersion, string? RotationPeriod,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeletionDate, IReadOnlyList<KeyVersionView> Versions);
+
+public sealed record EncryptRequest(string? Plaintext, string? AssociatedData);
+
+public sealed record EncryptResponse(string Ciphertext, int Version);
+
+public sealed record DecryptRequest(string? Ciphertext, string? AssociatedData);
+
+public sealed record DecryptResponse(string Plaintext);
+
+public sealed record RewrapRequest(string? Ciphertext, string? AssociatedData);
+
+public sealed record DataKeyRequest(bool? WrappedOnly);
+
+/// <summary>An AES-256 data key: <see cref="Plaintext"/> (absent when only the wrapped form was asked for) and the same key encrypted under the named key.</summary>
+public sealed record DataKeyResponse(
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Plaintext, string Ciphertext, int Version);
+
+public sealed record SignRequest(string? Input);
+
+public sealed record SignResponse(string Signature, int Version);
+
+public sealed record VerifyRequest(string? Input, string? Signature);
+
+public sealed record VerifyResponse(bool Valid);
+
+public sealed record HmacRequest(string? Input);
+
+public sealed record HmacResponse(string Hmac, int Version);
+
+/// <summary>A public key as a JSON Web Key (RFC 7517); EC keys carry crv, x, y, RSA keys n, e.</summary>
+public sealed record JsonWebKeyView(
+    string Kty, string Kid, string Alg, string Use,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Crv,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? X,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Y,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? N,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? E);
+
+public sealed record JsonWebKeySetView(IReadOnlyList<JsonWebKeyView> Keys);
+
+/// <summary>One audited call; <see cref="DataHmac"/> is the HMAC of the caller's data (never the data itself).</summary>
+public sealed record AuditEntryView(
+    long Sequence, DateTimeOffset Time, string Caller, string Operation, string? Key, int? Version, string Outcome,
+    string? RequestId, string? DataHmac, string PreviousHash, string Hash);
+
+public sealed record AuditBreakView(long Sequence, string Reason);
+
+public sealed record AuditVerification(
+    bool Valid, long Entries, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] AuditBreakView? FirstInvalid);
