@@ -24,7 +24,7 @@ shop_start() {
   local ports wanted=$(($(grep -c 'appID:' "$repo/dapr.yaml") * 3 + 4))
   # Distinct ports: draw again while two draws picked the same one. The last four are for the servers.
   until ports=$(for _ in $(seq "$wanted"); do shop_free_port; done | sort -u | tr '\n' ' '); [ "$(wc -w <<<"$ports")" -eq "$wanted" ]; do :; done
-  local servers; servers=($(tr ' ' '\n' <<<"$ports" | tail -4)); ports=$(tr ' ' '\n' <<<"$ports" | head -n -4 | tr '\n' ' ')
+  ports=${ports% }; local servers; servers=($(tr ' ' '\n' <<<"$ports" | tail -4)); ports=$(tr ' ' '\n' <<<"$ports" | head -n -4 | tr '\n' ' ')
   case "$set" in
     local) ln -s "$repo/components" "$shop_work/components" ;;
     redis|postgres)
