@@ -54,6 +54,14 @@ field() { for f in "$out"/$1-*.json; do jq -r "$2" "$f"; done | median; }
 runs() { for f in "$out"/$1-*.json; do jq -r "$2" "$f" | xargs printf '%.1f '; done; }
 shop_cpu='[.cpu[] | select(.process == "total, shop only") | .msPerOrder // 0] | first // 0'
 
+baseline() { # the same saga steps' domain logic in one process, no Dapr: sets $base (orders/s)
+  for r in $(seq "$rounds"); do
+    echo "in-process baseline, round $r/$rounds — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    "${load[@]}" --in-process --shoppers 2 --duration "$secs" --warmup "$warmup" --json "$out/inproc-$r.json" >"$out/inproc-$r.txt"
+  done
+  base=$(field inproc .orders.completedPerSecond)
+}
+
 for set in "${sets[@]}"; do
   for r in $(seq "$rounds"); do
     echo "components/$set: closed loop, round $r/$rounds ($shoppers shoppers, ${secs}s) — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
@@ -67,11 +75,7 @@ for set in "${sets[@]}"; do
 done
 
 if [ "${#sets[@]}" -gt 1 ]; then
-  for r in $(seq "$rounds"); do
-    echo "in-process baseline, round $r/$rounds — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-    "${load[@]}" --in-process --shoppers 2 --duration "$secs" --warmup "$warmup" --json "$out/inproc-$r.json" >"$out/inproc-$r.txt"
-  done
-  base=$(field inproc .orders.completedPerSecond)
+  baseline
   echo
   echo "| component set ($config, median of $rounds closed-loop runs of ${secs}s, $shoppers shoppers, ${warmup}s warm-up, fresh shop each) | orders completed/s (runs) | CPU per order, shop + servers | checkout→Completed p50 / p95 | / in-process |"
   echo "|---|---|---|---|---|"
@@ -96,11 +100,7 @@ for r in $(seq "$rounds"); do
   stop_shop "open-$r"
 done
 
-for r in $(seq "$rounds"); do
-  echo "in-process baseline, round $r/$rounds — load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  "${load[@]}" --in-process --shoppers 2 --duration "$secs" --warmup "$warmup" --json "$out/inproc-$r.json" >"$out/inproc-$r.txt"
-done
-base=$(field inproc .orders.completedPerSecond)
+baseline
 
 echo
 echo "| measure ($config, components/$set, median of $rounds runs of ${secs}s after ${warmup}s warm-up, fresh shop each) | value |"
