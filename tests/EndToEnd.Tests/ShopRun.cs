@@ -177,6 +177,8 @@ public sealed class ShopRun : IAsyncDisposable
         {
             if (_run!.HasExited)
                 throw new InvalidOperationException($"run -f dapr.yaml exited with {_run.ExitCode} while waiting for {what}:\n{Log}");
+            if (Volatile.Read(ref _appCrashed) is { } crashed)
+                throw new InvalidOperationException($"{crashed} (while waiting for {what}):\n{Log}");
             if (clock.Elapsed > limit)
                 throw new TimeoutException($"waited {limit} for {what}:\n{Log}");
             try
@@ -289,9 +291,16 @@ public sealed class ShopRun : IAsyncDisposable
     {
         if (line is null)
             return;
+        if (line.StartsWith(NotEveryAppIsReady, StringComparison.Ordinal))
+            Volatile.Write(ref _appCrashed, line);
         lock (_log)
             _log.AppendLine(line);
     }
+
+    /// <summary>What the run prints when an app exits before it was ready (the others keep running, so the run does not end).</summary>
+    private const string NotEveryAppIsReady = "error: not every app is ready";
+
+    private string? _appCrashed;
 
     private static string FindRepoRoot()
     {
