@@ -23,6 +23,7 @@ public static class LoadGenCommand
             o.Url, o.Shoppers, o.Rate, o.Accounts, o.InProcess, o.Duration, o.Warmup, o.PollMs, o.OrderTimeout, o.ReadyTimeout, o.Products, o.Stock,
             o.AdminEmail, o.AdminPassword, o.Json, o.Seed, o.WatchPid, o.MailDir, o.MailWait, o.Samples, o.SampleEvery,
             ChartCommand.Create(),
+            CapacityCommand.Create(),
         };
         root.SetAction(async (parse, ct) =>
         {
