@@ -18,6 +18,8 @@ public static class IdentityServices
         builder.Services.AddSingleton<ITokenSigner, SecretStoreTokenSigner>();
         builder.Services.AddSingleton<AccessTokenIssuer>();
         builder.Services.AddHostedService<AdminSeeder>();
+        builder.Services.AddSingleton<AdminReadiness>();
+        builder.Services.AddHealthChecks().AddCheck<AdminReadiness>("admin-seeded");
         return builder;
     }
 }

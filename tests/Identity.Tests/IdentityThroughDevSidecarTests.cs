@@ -81,6 +81,24 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Identity_is_ready_only_once_the_admin_exists_so_ready_means_the_admin_signs_in_at_once()
+    {
+        // What a run ("Every app is ready") and a Kubernetes readiness probe wait for. Before the admin check, /healthz
+        // answered 200 as soon as the sidecar did, while the admin was still being seeded.
+        var client = _app.ClientWith(null);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage ready;
+        while ((ready = await client.GetAsync("/healthz", Ct)).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.True(DateTime.UtcNow < deadline, "identity never became ready");
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword)).StatusCode);
+    }
+
+    [Fact]
     public async Task Wrong_passwords_lock_only_that_client_out_in_real_state()
     {
         Assert.Equal(HttpStatusCode.OK, (await AdminLoginAsync()).StatusCode);

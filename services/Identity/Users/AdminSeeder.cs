@@ -10,7 +10,7 @@ namespace ShopDapr.Identity.Users;
 /// retried with backoff because the app may start before its sidecar. Idempotent across restarts and replicas.
 /// </summary>
 public sealed partial class AdminSeeder(
-    DaprClient dapr, AccountService accounts, IOptions<IdentityOptions> options, ILogger<AdminSeeder> logger) : BackgroundService
+    DaprClient dapr, AccountService accounts, AdminReadiness readiness, IOptions<IdentityOptions> options, ILogger<AdminSeeder> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +20,7 @@ public sealed partial class AdminSeeder(
             try
             {
                 await SeedAsync(stoppingToken);
+                readiness.Seeded();
                 return;
             }
             catch (Exception e) when (e is DaprException or HttpRequestException or Grpc.Core.RpcException)
