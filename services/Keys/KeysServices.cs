@@ -18,6 +18,7 @@ public static class KeysServices
         builder.Services.AddSingleton<KeyService>();
         builder.Services.AddSingleton<KeyMaintenance>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyMaintenance>());
+        builder.Services.AddHostedService<KeyProvisioning>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditedAuthorization>();
         builder.Services.AddExceptionHandler<KeyRuleExceptionHandler>();
         builder.Services.AddExceptionHandler<KeysExceptionHandler>();
