@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using ShopDapr.Keys.Domain;
 
@@ -6,18 +7,23 @@ namespace ShopDapr.Keys;
 /// <summary>
 /// On start, creates each key of <see cref="KeysOptions.Provision"/> that does not exist yet (audited as <c>app:keys</c>),
 /// retrying until the state store and the master key answer; one that exists is left as it is (its versions, its
-/// rotation). Replicas may start at once: a create is first-write, so only one of them creates each key.
+/// rotation). Replicas may start at once: a create is first-write, so only one of them creates each key. The app is not
+/// ready (<c>/healthz</c>) until every configured key exists, so apps that need them are not sent its way before.
 /// </summary>
 public sealed partial class KeyProvisioning(KeyService keys, IOptions<KeysOptions> options, TimeProvider time, ILogger<KeyProvisioning> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(5);
+    private volatile bool _done;
+
+    /// <summary>Whether every configured key exists (or provisioning is off).</summary>
+    public bool Done => _done;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.ProvisionOnStart)
-            return;
-        foreach (var key in options.Value.Provision)
-            await ProvisionAsync(key, stoppingToken);
+        if (options.Value.ProvisionOnStart)
+            foreach (var key in options.Value.Provision)
+                await ProvisionAsync(key, stoppingToken);
+        _done = true;
     }
 
     private async Task ProvisionAsync(ProvisionedKey key, CancellationToken cancellationToken)
@@ -51,4 +57,14 @@ public sealed partial class KeyProvisioning(KeyService keys, IOptions<KeysOption
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Key {Name} could not be provisioned yet; retrying")]
     private static partial void LogRetrying(ILogger logger, string name, Exception exception);
+}
+
+/// <summary>Readiness: unhealthy until <see cref="KeyProvisioning"/> has made every configured key.</summary>
+internal sealed class KeysProvisionedHealthCheck(KeyProvisioning provisioning) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(
+        HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(provisioning.Done
+            ? HealthCheckResult.Healthy("The shop's keys exist")
+            : HealthCheckResult.Unhealthy("The shop's keys are being created"));
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ShopDapr.Contracts.Common;
 using ShopDapr.Contracts.Keys;
 using ShopDapr.Keys.Infrastructure;
+using ShopDapr.ServiceDefaults;
 using static ShopDapr.Keys.Tests.KeysFactory;
 
 namespace ShopDapr.Keys.Tests;
@@ -55,6 +57,25 @@ public sealed class KeyProvisioningTests
         var creates = (await app.AuditAsync("", Ct)).Where(e => e.Operation == "create").Select(e => (e.Key, e.Caller, e.Outcome)).Order();
         Assert.Equal([("identity-tokens", "app:keys", "ok"), ("payment-cards", "app:keys", "ok")], creates);
         Assert.True((await app.VerifyAuditAsync(Ct)).Valid);
+    }
+
+    [Fact]
+    public async Task The_app_is_not_ready_until_its_keys_exist_and_provisioning_retries_a_failing_store()
+    {
+        await using var app = await KeysFactory.StartAsync(Ct);
+        app.Settings["Keys:ProvisionOnStart"] = "true";
+        app.FailNextTransactions(1_000_000); // the state store refuses every write
+        var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync(HealthEndpoints.Ready, Ct)).StatusCode);
+        Assert.Empty((await ListAsync(app)).Items);
+
+        app.FailNextTransactions(0); // the store is back: the next retry creates the keys
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await client.GetAsync(HealthEndpoints.Ready, Ct)).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(50, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(HealthEndpoints.Ready, Ct)).StatusCode);
+        Assert.Equal(["identity-tokens", "payment-cards"], (await ListAsync(app)).Items.Select(k => k.Name).Order());
     }
 
     [Fact]
