@@ -36,6 +36,18 @@ public sealed class IdentityOptions
     [TimeSpanRange("00:01:00", "30.00:00:00")]
     public TimeSpan FailedLoginMemory { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>Who signs access tokens: the <c>keys</c> app (the default), or a PEM in the secret store (<see cref="SigningKeySecret"/>).</summary>
+    public TokenSigning TokenSigning { get; set; } = TokenSigning.Keys;
+
+    /// <summary>The key of the <c>keys</c> app that signs access tokens (type <c>ecdsa-p256</c>; keys creates it on its first start).</summary>
+    [Required]
+    public string SigningKeyName { get; set; } = "identity-tokens";
+
+    /// <summary>How long the signing key's public versions are kept before they are asked of keys again (sooner when a token is signed by a new version).</summary>
+    [TimeSpanRange("00:00:01", "01:00:00")]
+    public TimeSpan SigningKeysCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>With <see cref="TokenSigning.SecretStore"/>: the secret holding the PEM private key. No such secret ships with the shop.</summary>
     [Required]
     public string SigningKeySecret { get; set; } = "token-signing-key";
 
@@ -44,4 +56,14 @@ public sealed class IdentityOptions
 
     [Required]
     public string AdminPasswordSecret { get; set; } = "admin-password";
+}
+
+/// <summary>Where access tokens are signed.</summary>
+public enum TokenSigning
+{
+    /// <summary>By the <c>keys</c> app over service invocation; the private key never leaves it.</summary>
+    Keys,
+
+    /// <summary>In process, with a PEM private key read once from the secret store (a rotation means a restart and logs everyone out).</summary>
+    SecretStore,
 }

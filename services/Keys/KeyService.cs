@@ -41,9 +41,25 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
         var now = time.GetUtcNow();
         var keys = new List<ManagedKey>(index.Names.Count);
         foreach (var name in index.Names)
-            if (await store.GetAsync(name, cancellationToken) is { } loaded)
-                keys.Add(loaded.Key.AsOf(now));
+            if (await store.GetMetadataAsync(name, cancellationToken) is { } key)
+                keys.Add(key.AsOf(now));
         return keys;
+    }
+
+    /// <summary>Creates key <paramref name="name"/> unless it exists (a start of the app, or of another replica, created it): true when this call created it.</summary>
+    public async Task<bool> EnsureAsync(string name, string type, string? rotationPeriod, CancellationToken cancellationToken)
+    {
+        if (await store.GetMetadataAsync(name, cancellationToken) is not null)
+            return false;
+        try
+        {
+            await CreateAsync(System, name, type, rotationPeriod, cancellationToken);
+            return true;
+        }
+        catch (KeyRuleException e) when (e.Error == KeyError.Exists)
+        {
+            return false;
+        }
     }
 
     public Task<ManagedKey> GetAsync(KeyCaller caller, string name, CancellationToken cancellationToken) =>

@@ -29,7 +29,28 @@ public sealed class KeysOptions
     [Range(1, 100_000)]
     public int MaterialCacheSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Keys the shop needs (the token signing key, the card vault's key), created on the app's start when missing, so a
+    /// fresh clone's first run has them and a restart keeps them.
+    /// </summary>
+    public List<ProvisionedKey> Provision { get; set; } = [];
+
+    /// <summary>Whether <see cref="Provision"/> runs on start (tests of other behaviour turn it off, to start with no keys).</summary>
+    public bool ProvisionOnStart { get; set; } = true;
+
     /// <summary>Most audit entries one <c>GET /api/keys/audit</c> returns.</summary>
     [Range(1, 10_000)]
     public int AuditPageLimit { get; set; } = 1000;
+}
+
+/// <summary>A key to create on start: its name, type (<c>ecdsa-p256</c> …) and optional rotation period (<c>30d</c>).</summary>
+public sealed class ProvisionedKey
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    [Required]
+    public string Type { get; set; } = "";
+
+    public string? RotationPeriod { get; set; }
 }

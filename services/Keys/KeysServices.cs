@@ -18,6 +18,9 @@ public static class KeysServices
         builder.Services.AddSingleton<KeyService>();
         builder.Services.AddSingleton<KeyMaintenance>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyMaintenance>());
+        builder.Services.AddSingleton<KeyProvisioning>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyProvisioning>());
+        builder.Services.AddHealthChecks().AddCheck<KeysProvisionedHealthCheck>("keys-provisioned");
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuditedAuthorization>();
         builder.Services.AddExceptionHandler<KeyRuleExceptionHandler>();
         builder.Services.AddExceptionHandler<KeysExceptionHandler>();

@@ -17,7 +17,7 @@ namespace ShopDapr.EndToEnd.Tests;
 /// folder (and the files' raw bytes, journal included), the mail folder, the apps' and sidecars' output, and the
 /// workflow API's answers for each order (<c>dapr.workflow.input</c>, custom status, output, history, over HTTP and gRPC)
 /// — is searched for the card numbers (with and without spaces or dashes) and the CVCs. Only the token and the last four
-/// digits may be anywhere.
+/// digits may be anywhere; the vault's payload is the keys app's ciphertext, and every key is at rest only wrapped.
 /// </summary>
 public sealed partial class CardDataAtRestTests(ShopFixture shop)
 {
@@ -106,6 +106,17 @@ public sealed partial class CardDataAtRestTests(ShopFixture shop)
         // …and the card travelled as a vault token with its last four, the number kept (encrypted) in payment's vault only.
         Assert.Contains(workflowAnswers, a => TokenPattern().IsMatch(a) && a.Contains("last4", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Where.Contains("card-card_", StringComparison.Ordinal));
+
+        // The vault's payload is the keys app's ciphertext (AES-256-GCM under payment-cards), and the keys it is under, and
+        // the token signing key, are in the store only wrapped under the master key: no key material in the clear.
+        var vaulted = rows.Where(r => r.Where.Contains("card-card_", StringComparison.Ordinal) || r.Text.Contains("\"numberCiphertext\"", StringComparison.Ordinal)).ToList();
+        Assert.All(vaulted, r => Assert.Matches(VaultCiphertextPattern(), r.Text));
+        var wrapped = rows.SelectMany(r => WrappedMaterialPattern().Matches(r.Text).Select(m => m.Groups[1].Value)).ToList();
+        Assert.True(rows.Any(r => r.Where.Contains("key-payment-cards", StringComparison.Ordinal) || r.Text.Contains("\"name\":\"payment-cards\"", StringComparison.Ordinal)),
+            "the keys app created payment-cards");
+        Assert.NotEmpty(wrapped);
+        Assert.All(wrapped, w => Assert.StartsWith("dapr.io/enc/v1\n", Encoding.ASCII.GetString(Convert.FromBase64String(w)[..15])));
+        Assert.DoesNotContain(sources, s => s.Text.Contains("PRIVATE KEY-----", StringComparison.Ordinal));
     }
 
     /// <summary>Every answer of the workflow API about one order until it ends: HTTP <c>GET</c>, then gRPC GetInstance and its history.</summary>
@@ -232,6 +243,12 @@ public sealed partial class CardDataAtRestTests(ShopFixture shop)
                 yield return $"CVC {card.Cvc} (card ending {card.Number[^4..]})";
         }
     }
+
+    [GeneratedRegex("\"numberCiphertext\"\\s*:\\s*\"shopdapr:v[0-9]+:[A-Za-z0-9+/]+={0,2}\"")]
+    private static partial Regex VaultCiphertextPattern();
+
+    [GeneratedRegex("\"wrappedMaterial\"\\s*:\\s*\"([A-Za-z0-9+/]+={0,2})\"")]
+    private static partial Regex WrappedMaterialPattern();
 
     [GeneratedRegex("card_[0-9a-f]{32}")]
     private static partial Regex TokenPattern();

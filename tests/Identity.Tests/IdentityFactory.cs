@@ -8,8 +8,8 @@ using ShopDapr.Testing;
 namespace ShopDapr.Identity.Tests;
 
 /// <summary>
-/// Identity in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>), with a fresh signing key
-/// and admin in a <c>secretstores.local.file</c> store; its own JWKS verifies its tokens.
+/// Identity in-process on its real DaprClient over a real dev sidecar (<see cref="DevDapr"/>), signing in process with a
+/// fresh key and admin in a <c>secretstores.local.file</c> store; its own JWKS verifies its tokens.
 /// </summary>
 public sealed class IdentityFactory : ShopAppFactory<Program>
 {
@@ -25,6 +25,8 @@ public sealed class IdentityFactory : ShopAppFactory<Program>
         foreach (var (key, value) in dapr?.AppSettings ?? new Dictionary<string, string?>())
             Settings[key] = value;
         Settings["Identity:MaxFailedLogins"] = "3";
+        // These tests are about accounts and logins: tokens are signed in process (IdentitySignsThroughKeysTests cover keys).
+        Settings["Identity:TokenSigning"] = nameof(TokenSigning.SecretStore);
         var client = dapr?.CreateClient(Wire);
         ConfigureServices = services =>
         {

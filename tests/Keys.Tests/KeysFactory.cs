@@ -34,6 +34,7 @@ public sealed class KeysFactory : ShopAppFactory<Program>
         Dapr = dapr;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
+        Settings["Keys:ProvisionOnStart"] = "false"; // each test creates the keys it uses (KeyProvisioningTests turn it on)
         var client = dapr.CreateClient(OnCallAsync);
         ConfigureServices = services =>
         {

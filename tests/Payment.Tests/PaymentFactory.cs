@@ -14,6 +14,8 @@ public sealed class PaymentFactory : ShopAppFactory<Program>
 {
     public PaymentFactory()
     {
+        // The payment rules under test here; the vault under the keys app's key: CardVaultThroughKeysTests.
+        Settings["Payment:CardCipher"] = nameof(CardCipher.DataProtection);
         ConfigureServices = services =>
         {
             services.AddSingleton(State.Client);

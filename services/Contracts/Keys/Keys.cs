@@ -19,6 +19,15 @@ public static class KeysRoutes
     public static string Operation(string name, string operation) => $"{Internal}/{operation}/{Uri.EscapeDataString(name)}";
 }
 
+/// <summary>
+/// The key id of one version of a key (<c>{name}:v{version}</c>): the <c>kid</c> of its public key in the key's JWKS, and
+/// so the <c>kid</c> a JWS signed by that version names.
+/// </summary>
+public static class KeyIds
+{
+    public static string Of(string name, int version) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name}:v{version}");
+}
+
 public sealed record CreateKeyRequest(string? Name, string? Type, string? RotationPeriod);
 
 /// <summary><c>rotationPeriod</c>: <c>"12h"</c>, <c>"30d"</c>, or <c>"0"</c> for none; a null field stays as it is.</summary>

@@ -3,8 +3,9 @@ using Microsoft.IdentityModel.Tokens;
 namespace ShopDapr.Identity.Tokens;
 
 /// <summary>
-/// Signs access tokens and publishes the keys that verify them. The one seam between identity and its key
-/// material: today the key comes from the secret store; later the <c>keys</c> service signs and the key never leaves it.
+/// Signs access tokens and publishes the keys that verify them. The one seam between identity and its key material:
+/// the <c>keys</c> app signs and the key never leaves it (<see cref="KeysTokenSigner"/>); or, with
+/// <c>Identity:TokenSigning=SecretStore</c>, a PEM from the secret store signs in process (<see cref="SecretStoreTokenSigner"/>).
 /// </summary>
 public interface ITokenSigner
 {

@@ -119,7 +119,7 @@ public static class KeyOperations
         return [.. key.LiveVersions.Select(v => Jwk(key, v))];
     }
 
-    public static string KeyId(string name, int version) => $"{name}:v{version}";
+    public static string KeyId(string name, int version) => Contracts.Keys.KeyIds.Of(name, version);
 
     private static PublicJwk Jwk(ManagedKey key, KeyVersion version)
     {

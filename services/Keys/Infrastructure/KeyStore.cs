@@ -44,6 +44,17 @@ public sealed class KeyStore(KeysState state, IMasterKey masterKey, IOptions<Key
         return new LoadedKey(key, stored, etag);
     }
 
+    /// <summary>
+    /// A key's metadata only, its material left wrapped (no round trip to the master key): each version not destroyed
+    /// holds an empty <see cref="KeyVersion.Material"/>, so this key serves listing and never an operation.
+    /// </summary>
+    public async Task<ManagedKey?> GetMetadataAsync(string name, CancellationToken cancellationToken)
+    {
+        var (stored, _) = await state.GetAsync<StoredKey>(StateKey(name), cancellationToken);
+        return stored is null ? null : new ManagedKey(stored.Name, stored.Type, stored.State, stored.CreatedAt, stored.MinDecryptionVersion,
+            stored.RotationPeriod, stored.DeletionDate, [.. stored.Versions.Select(v => new KeyVersion(v.Version, v.CreatedAt, v.WrappedMaterial is null ? null : []))]);
+    }
+
     public async Task<(KeyIndex Index, string? ETag)> GetIndexAsync(CancellationToken cancellationToken)
     {
         var (index, etag) = await state.GetAsync<KeyIndex>(IndexKey, cancellationToken);

@@ -1,4 +1,5 @@
 using Dapr;
+using ShopDapr.Payment.Domain;
 using ShopDapr.Payment.Infrastructure;
 using ShopDapr.ServiceDefaults.Problems;
 
@@ -10,6 +11,7 @@ internal sealed class PaymentExceptionHandler(IProblemDetailsService problems, I
     protected override ProblemMapping? Map(Exception exception) => exception switch
     {
         PaymentConflictException => new(StatusCodes.Status409Conflict, "The payment changed concurrently; retry"),
+        CardCipherUnavailableException => new(StatusCodes.Status503ServiceUnavailable, "The card vault's key is unavailable; retry", RetryAfter: TimeSpan.FromSeconds(5)),
         DaprException => new(StatusCodes.Status503ServiceUnavailable, "The payment store is unavailable; retry"),
         _ => null,
     };

@@ -10,7 +10,7 @@ namespace ShopDapr.Payment.Infrastructure;
 
 /// <summary>
 /// A vaulted card in the state store (key <c>card-{token}</c>): the number encrypted (<see cref="ICardCipher"/>, bound to
-/// the token), and what may be shown. The CVC is checked when the card is vaulted (<see cref="Api.CardVaultApi"/>) and
+/// the token: with the keys app, its ciphertext <c>shopdapr:v{version}:…</c>), and what may be shown. The CVC is checked when the card is vaulted (<see cref="Api.CardVaultApi"/>) and
 /// then dropped: it is stored nowhere, and a charge by token is made without it, as a provider charges a saved card.
 /// </summary>
 public sealed record VaultEntry(string Token, string NumberCiphertext, string Last4, string Brand, string Expiry, DateTimeOffset CreatedAt)
@@ -31,7 +31,7 @@ public sealed class CardVault(DaprClient dapr, ICardCipher cipher, TimeProvider 
     {
         var token = VaultedCard.TokenPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var expiry = CardExpiry.Parse(card.Expiry) ?? throw new ArgumentException("The card's expiry is malformed.", nameof(card));
-        var entry = new VaultEntry(token, Convert.ToBase64String(cipher.Encrypt(Encoding.ASCII.GetBytes(card.Number), token)),
+        var entry = new VaultEntry(token, await cipher.EncryptAsync(Encoding.ASCII.GetBytes(card.Number), token, cancellationToken),
             CheckoutRules.Last4(card.Number), BrandOf(card.Number), expiry.ToString(), time.GetUtcNow());
         // First-write with no ETag: a vaulted card is never overwritten (a token collision would fail, not replace a card).
         if (!await dapr.TrySaveStateAsync<VaultEntry?>(Store, Key(token), entry, "", New, cancellationToken: cancellationToken))
@@ -50,15 +50,9 @@ public sealed class CardVault(DaprClient dapr, ICardCipher cipher, TimeProvider 
     {
         if (!VaultedCard.IsToken(token) || await FindAsync(token, cancellationToken) is not { } entry || entry.Token != token)
             return null;
-        try
-        {
-            var number = Encoding.ASCII.GetString(cipher.Decrypt(Convert.FromBase64String(entry.NumberCiphertext), token));
-            return (entry, new ProviderCard(number, entry.Expiry));
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException)
-        {
-            return null;
-        }
+        return await cipher.DecryptAsync(entry.NumberCiphertext, token, cancellationToken) is { } number
+            ? (entry, new ProviderCard(Encoding.ASCII.GetString(number), entry.Expiry))
+            : null;
     }
 
     /// <summary>The scheme by its leading digits, as the card networks assign them (enough to show; never a rule).</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using ShopDapr.Payment.Domain;
 
@@ -7,8 +8,8 @@ namespace ShopDapr.Payment.Infrastructure;
 /// <see cref="ICardCipher"/> over ASP.NET Core data protection (authenticated encryption, AES-256-CBC + HMACSHA256 by
 /// default, keys rotated every 90 days with the old ones kept for decryption). The associated data is a sub-purpose of
 /// the protector, so it is bound into the key that encrypts: a ciphertext under another token's purpose fails to decrypt.
-/// The key ring lives where the data-protection defaults put it for this app (its user profile locally; a shared,
-/// protected key store in production) until the cipher moves to the <c>keys</c> app.
+/// The key ring lives where the data-protection defaults put it for this app; used only with
+/// <c>Payment:CardCipher=DataProtection</c> (the shop runs <see cref="KeysCardCipher"/>).
 /// </summary>
 public sealed class DataProtectionCardCipher(IDataProtectionProvider provider) : ICardCipher
 {
@@ -16,7 +17,18 @@ public sealed class DataProtectionCardCipher(IDataProtectionProvider provider) :
 
     private readonly IDataProtector _vault = provider.CreateProtector(Purpose);
 
-    public byte[] Encrypt(byte[] plaintext, string associatedData) => _vault.CreateProtector(associatedData).Protect(plaintext);
+    public Task<string> EncryptAsync(byte[] plaintext, string associatedData, CancellationToken cancellationToken) =>
+        Task.FromResult(Convert.ToBase64String(_vault.CreateProtector(associatedData).Protect(plaintext)));
 
-    public byte[] Decrypt(byte[] ciphertext, string associatedData) => _vault.CreateProtector(associatedData).Unprotect(ciphertext);
+    public Task<byte[]?> DecryptAsync(string ciphertext, string associatedData, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult<byte[]?>(_vault.CreateProtector(associatedData).Unprotect(Convert.FromBase64String(ciphertext)));
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            return Task.FromResult<byte[]?>(null);
+        }
+    }
 }

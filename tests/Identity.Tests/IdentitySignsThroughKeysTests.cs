@@ -1,0 +1,193 @@
+extern alias keysapp;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using ShopDapr.Contracts.Keys;
+using ShopDapr.ServiceDefaults;
+using ShopDapr.ServiceDefaults.Auth;
+using ShopDapr.Testing;
+
+namespace ShopDapr.Identity.Tests;
+
+/// <summary>
+/// Identity signs its tokens through the keys app, as the shop runs: identity's real DaprClient and its dev sidecar invoke
+/// the keys app's sidecar under the repo's access-control policy, and keys signs with <c>identity-tokens</c>, a key it
+/// created itself on start. A rotation there logs nobody out: tokens of both versions verify, in identity and in any app
+/// that validates with identity's JWKS.
+/// </summary>
+public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
+{
+    private const string SigningKey = "identity-tokens";
+
+    private readonly string _secretsFile = Path.Combine(Directory.CreateTempSubdirectory("identity-secrets-").FullName, "secrets.json");
+    private KeysApp _keys = null!;
+    private DevSidecars _sidecars = null!;
+    private IdentityFactory _identity = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        // No signing key in the secret store: only the first admin.
+        var secrets = IdentityFactory.Secrets();
+        secrets.Remove("token-signing-key");
+        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(secrets), Ct);
+        _keys = await KeysApp.StartAsync(Ct);
+        _sidecars = new DevSidecars(new Dictionary<string, string>
+        {
+            ["secretstore.yaml"] = DevDapr.Component(DevDapr.SecretStore, "secretstores.local.file", ("secretsFile", _secretsFile)),
+            ["pubsub.yaml"] = DevDapr.Component(DevDapr.PubSub, "pubsub.in-memory"),
+            ["outbox.yaml"] = DevDapr.Component(ShopNames.Components.UserBehaviorStateStore, "state.in-memory",
+                ("outboxPublishPubsub", DevDapr.PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
+        });
+        await _sidecars.StartAsync(ShopNames.AppIds.Keys, _keys.Server.CreateHandler(), appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: Ct);
+        var sidecar = await _sidecars.StartAsync(ShopNames.AppIds.Identity, cancellationToken: Ct);
+        _identity = new IdentityFactory(dapr: null);
+        _identity.Settings["Identity:TokenSigning"] = nameof(TokenSigning.Keys);
+        _identity.Settings["Auth:JwksMinimumRefreshInterval"] = "00:00:00";
+        _identity.Settings["Identity:SigningKeysCacheDuration"] = "00:00:01";
+        _identity.Settings["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+        _identity.Settings["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _identity.DisposeAsync();
+        await _sidecars.DisposeAsync();
+        await _keys.DisposeAsync();
+        Directory.Delete(Path.GetDirectoryName(_secretsFile)!, recursive: true);
+    }
+
+    /// <summary>The admin's token, once the admin is seeded and keys has provisioned the signing key (both happen on start).</summary>
+    private async Task<JsonWebToken> AdminTokenAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await _identity.ClientWith(null).PostAsJsonAsync("/api/identity/login",
+                new { email = IdentityFactory.AdminEmail, password = IdentityFactory.AdminPassword }, Ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+                return new JsonWebToken((await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("accessToken").GetString());
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"No admin login: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+            await Task.Delay(50, Ct);
+        }
+    }
+
+    private async Task<HttpStatusCode> MeAsync(JsonWebToken token) =>
+        (await _identity.ClientWith(token.EncodedToken).GetAsync("/api/identity/me", Ct)).StatusCode;
+
+    private async Task<List<string>> PublishedKidsAsync() =>
+        [.. (await _identity.ClientWith(null).GetFromJsonAsync<JsonElement>("/.well-known/jwks.json", Ct))
+            .GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!)];
+
+    [Fact]
+    public async Task Tokens_are_signed_by_the_keys_app_and_name_the_key_version()
+    {
+        var token = await AdminTokenAsync();
+        Assert.Equal(("ES256", KeyIds.Of(SigningKey, 1)), (token.Alg, token.Kid));
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(token));
+        Assert.Equal([KeyIds.Of(SigningKey, 1)], await PublishedKidsAsync());
+        // keys signed it, for identity: its audit names the caller by app id.
+        var audit = await _keys.Admin().GetFromJsonAsync<JsonElement>($"{KeysRoutes.Admin}/audit?key={SigningKey}", Ct);
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("operation").GetString() == "sign" && e.GetProperty("caller").GetString() == "app:identity");
+        // The key was made by keys itself on its start.
+        Assert.Contains(audit.GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("operation").GetString() == "create" && e.GetProperty("caller").GetString() == "app:keys");
+    }
+
+    [Fact]
+    public async Task A_rotation_logs_nobody_out_old_and_new_tokens_verify_everywhere()
+    {
+        var before = await AdminTokenAsync();
+        // An app that validated a token before the rotation holds the old JWKS.
+        var otherApp = new JwksConfigurationManager(new IdentityJwks(_identity), Options.Create(new ShopAuthOptions { JwksMinimumRefreshInterval = TimeSpan.Zero }),
+            TimeProvider.System, NullLogger<JwksConfigurationManager>.Instance);
+        Assert.True((await ValidateAsync(before, otherApp)).IsValid);
+
+        (await _keys.Admin().PostAsync($"{KeysRoutes.Admin}/{SigningKey}/rotate", null, Ct)).EnsureSuccessStatusCode();
+        var after = await AdminTokenAsync();
+
+        Assert.Equal(KeyIds.Of(SigningKey, 1), before.Kid);
+        Assert.Equal(KeyIds.Of(SigningKey, 2), after.Kid);
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(before));
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(after));
+        Assert.Equal([KeyIds.Of(SigningKey, 1), KeyIds.Of(SigningKey, 2)], (await PublishedKidsAsync()).Order());
+        var afterResult = await ValidateAsync(after, otherApp); // an unknown kid: the other app fetches identity's JWKS again
+        Assert.True(afterResult.IsValid, afterResult.Exception?.Message);
+        Assert.True((await ValidateAsync(before, otherApp)).IsValid);
+
+        // Once an admin retires version 1, its tokens stop verifying in a fresh validator (and the JWKS drops it).
+        (await _keys.Admin().PutAsJsonAsync($"{KeysRoutes.Admin}/{SigningKey}/config", new { minDecryptionVersion = 2 }, Ct)).EnsureSuccessStatusCode();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await PublishedKidsAsync()).Count != 1 && DateTime.UtcNow < deadline)
+            await Task.Delay(200, Ct); // identity's JWKS cache (Identity:SigningKeysCacheDuration) runs out
+        Assert.Equal([KeyIds.Of(SigningKey, 2)], await PublishedKidsAsync());
+    }
+
+    [Fact]
+    public async Task A_disabled_signing_key_makes_login_a_503_problem_not_a_500()
+    {
+        await AdminTokenAsync();
+        (await _keys.Admin().PostAsync($"{KeysRoutes.Admin}/{SigningKey}/disable", null, Ct)).EnsureSuccessStatusCode();
+        var response = await _identity.ClientWith(null).PostAsJsonAsync("/api/identity/login",
+            new { email = IdentityFactory.AdminEmail, password = IdentityFactory.AdminPassword }, Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        await response.ReadProblemAsync(Ct);
+    }
+
+    private static Task<TokenValidationResult> ValidateAsync(JsonWebToken token, JwksConfigurationManager manager) =>
+        new JsonWebTokenHandler().ValidateTokenAsync(token.EncodedToken, new TokenValidationParameters
+        {
+            ValidIssuer = new ShopAuthOptions().Issuer,
+            ValidAudience = new ShopAuthOptions().Audience,
+            ConfigurationManager = manager,
+        });
+
+    /// <summary>Another app's way to identity's JWKS: through the sidecar, with the app API token.</summary>
+    private sealed class IdentityJwks(IdentityFactory identity) : IJwksHttpClientFactory
+    {
+        public HttpClient Create(string appId) => identity.ClientWith(null);
+    }
+
+    /// <summary>The keys app in process, its state and master key behind a dev sidecar of its own, as Keys.Tests run it.</summary>
+    private sealed class KeysApp : ShopAppFactory<keysapp::Program>
+    {
+        private readonly DevDapr _dapr;
+        private readonly DirectoryInfo _keyFolder;
+        private HttpClient? _admin;
+
+        private KeysApp(DevDapr dapr, DirectoryInfo keyFolder)
+        {
+            _dapr = dapr;
+            _keyFolder = keyFolder;
+            foreach (var (key, value) in dapr.AppSettings)
+                Settings[key] = value;
+        }
+
+        public static async Task<KeysApp> StartAsync(CancellationToken cancellationToken)
+        {
+            var keyFolder = Directory.CreateTempSubdirectory("keys-master-");
+            using (var rsa = System.Security.Cryptography.RSA.Create(3072))
+                await File.WriteAllTextAsync(Path.Combine(keyFolder.FullName, "keys-master.pem"), rsa.ExportPkcs8PrivateKeyPem(), cancellationToken);
+            var crypto = DevDapr.Component(ShopNames.Components.Crypto, "crypto.dapr.localstorage", ("path", keyFolder.FullName));
+            var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Keys, cancellationToken, apiToken: DefaultDaprApiToken,
+                resources: new Dictionary<string, string> { ["crypto.yaml"] = crypto });
+            return new KeysApp(dapr, keyFolder);
+        }
+
+        public HttpClient Admin() => _admin ??= ClientWith(Tokens.Admin());
+
+        public override async ValueTask DisposeAsync()
+        {
+            await base.DisposeAsync();
+            await _dapr.DisposeAsync();
+            _keyFolder.Delete(recursive: true);
+        }
+    }
+}
