@@ -55,15 +55,23 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     private Task<HttpResponseMessage> Login(string email, string password) =>
         _app.ClientWith(null).PostAsJsonAsync("/api/identity/login", new { email, password }, Ct);
 
+    /// <summary>The admin's login once identity is ready (its readiness waits for the admin to exist).</summary>
     private async Task<HttpResponseMessage> AdminLoginAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (true)
+        await WaitUntilReadyAsync();
+        return await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var client = _app.ClientWith(null);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        HttpResponseMessage ready;
+        while ((ready = await client.GetAsync("/healthz", Ct)).StatusCode != HttpStatusCode.OK)
         {
-            var response = await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword);
-            if (response.StatusCode == HttpStatusCode.OK || DateTime.UtcNow > deadline)
-                return response;
-            await Task.Delay(50, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.True(DateTime.UtcNow < deadline, $"identity never became ready: {await ready.Content.ReadAsStringAsync(Ct)}");
+            await Task.Delay(20, Ct);
         }
     }
 
@@ -85,15 +93,7 @@ public sealed class IdentityThroughDevSidecarTests : IAsyncLifetime
     {
         // What a run ("Every app is ready") and a Kubernetes readiness probe wait for. Before the admin check, /healthz
         // answered 200 as soon as the sidecar did, while the admin was still being seeded.
-        var client = _app.ClientWith(null);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        HttpResponseMessage ready;
-        while ((ready = await client.GetAsync("/healthz", Ct)).StatusCode != HttpStatusCode.OK)
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.True(DateTime.UtcNow < deadline, "identity never became ready");
-            await Task.Delay(20, Ct);
-        }
+        await WaitUntilReadyAsync();
 
         Assert.Equal(HttpStatusCode.OK, (await Login(IdentityFactory.AdminEmail, IdentityFactory.AdminPassword)).StatusCode);
     }
