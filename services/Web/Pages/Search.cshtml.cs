@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Mvc;
+using ShopDapr.Web.Shop;
+
+namespace ShopDapr.Web.Pages;
+
+/// <summary>Full-text search (the API forgives typos) with category and brand facets over every match.</summary>
+public sealed class SearchModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
+{
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+
+    public SearchResult? Result { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(Q))
+            Result = Take(await Api.SearchAsync(Q, Math.Max(1, PageNumber), ct));
+    }
+
+    public string Link(int page) => $"/search?q={Uri.EscapeDataString(Q ?? "")}&page={page}";
+}
