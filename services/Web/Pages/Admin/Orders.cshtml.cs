@@ -10,7 +10,8 @@ public sealed class OrdersModel(ShopApi api, AccessTokenCookie token) : ShopPage
         ["Submitted", "AwaitingApproval", "StockReserved", "Paid", "Completed", "Delivered", "Cancelled"];
 
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
-    [BindProperty(SupportsGet = true, Name = "page")] public int PageNumber { get; set; } = 1;
+    /// <summary>The <c>page</c> query value (read by hand: Razor Pages keeps the name <c>page</c> for its own route value).</summary>
+    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
 
     public PagedList<Order>? Orders { get; private set; }
 
