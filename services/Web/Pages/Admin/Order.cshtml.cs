@@ -4,7 +4,7 @@ using ShopDapr.Web.Shop;
 namespace ShopDapr.Web.Pages.Admin;
 
 /// <summary>One order (admin): its event history, and approve / reject with a reason when it is held.</summary>
-public sealed class OrderModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
+public sealed class OrderModel(ShopApi api, AccessTokenCookie token) : AdminPage(api, token)
 {
     public Order? Order { get; private set; }
 
@@ -19,7 +19,8 @@ public sealed class OrderModel(ShopApi api, AccessTokenCookie token) : ShopPage(
     {
         if (!SignedIn)
             return SignInFirst();
-        await LoadAsync(id, ct);
+        if (await IsAdminAsync(ct))
+            await LoadAsync(id, ct);
         return Page();
     }
 

@@ -4,7 +4,7 @@ using ShopDapr.Web.Shop;
 namespace ShopDapr.Web.Pages.Admin;
 
 /// <summary>Every order (admin), newest first, filtered by status on the page shown.</summary>
-public sealed class OrdersModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
+public sealed class OrdersModel(ShopApi api, AccessTokenCookie token) : AdminPage(api, token)
 {
     public static readonly string[] Statuses =
         ["Submitted", "AwaitingApproval", "StockReserved", "Paid", "Completed", "Delivered", "Cancelled"];
@@ -21,7 +21,8 @@ public sealed class OrdersModel(ShopApi api, AccessTokenCookie token) : ShopPage
     {
         if (!SignedIn)
             return SignInFirst();
-        Orders = Take(await Api.OrdersAsync(Math.Max(1, PageNumber), 100, ct));
+        if (await IsAdminAsync(ct))
+            Orders = Take(await Api.OrdersAsync(Math.Max(1, PageNumber), 100, ct));
         return Page();
     }
 

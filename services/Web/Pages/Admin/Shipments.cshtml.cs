@@ -4,7 +4,7 @@ using ShopDapr.Web.Shop;
 namespace ShopDapr.Web.Pages.Admin;
 
 /// <summary>Shipped orders (status Completed) on the newest page of orders, each to mark delivered.</summary>
-public sealed class ShipmentsModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
+public sealed class ShipmentsModel(ShopApi api, AccessTokenCookie token) : AdminPage(api, token)
 {
     public IReadOnlyList<Order> Shipped { get; private set; } = [];
 
@@ -14,7 +14,8 @@ public sealed class ShipmentsModel(ShopApi api, AccessTokenCookie token) : ShopP
     {
         if (!SignedIn)
             return SignInFirst();
-        await LoadAsync(ct);
+        if (await IsAdminAsync(ct))
+            await LoadAsync(ct);
         return Page();
     }
 

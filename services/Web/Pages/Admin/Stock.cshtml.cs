@@ -4,7 +4,7 @@ using ShopDapr.Web.Shop;
 namespace ShopDapr.Web.Pages.Admin;
 
 /// <summary>Stock of one SKU (on hand, reserved, available), and setting what is on hand.</summary>
-public sealed class StockModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
+public sealed class StockModel(ShopApi api, AccessTokenCookie token) : AdminPage(api, token)
 {
     [BindProperty(SupportsGet = true)] public string? Sku { get; set; }
     [BindProperty] public int? OnHand { get; set; }
@@ -15,7 +15,7 @@ public sealed class StockModel(ShopApi api, AccessTokenCookie token) : ShopPage(
     {
         if (!SignedIn)
             return SignInFirst();
-        if (!string.IsNullOrWhiteSpace(Sku))
+        if (await IsAdminAsync(ct) && !string.IsNullOrWhiteSpace(Sku))
             Level = Take(await Api.StockAsync(Sku.Trim(), ct));
         return Page();
     }
