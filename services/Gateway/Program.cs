@@ -15,6 +15,7 @@ app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.Use(UpstreamFailures.HandleForwarderErrorsAsync);
 app.MapApiDocs();
+app.MapGet("/", () => Results.Redirect(PublicRoutes.WebHome)).ExcludeFromDescription();
 app.MapReverseProxy();
 
 app.Run();

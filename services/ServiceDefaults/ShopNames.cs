@@ -58,6 +58,7 @@ public static class ShopNames
         public const string Shipping = "shipping";
         public const string Analytics = "analytics";
         public const string Notifications = "notifications";
+        public const string Web = "web";
     }
 
     /// <summary>Roles carried in the <see cref="ClaimTypes.Role"/> claim of an access token.</summary>

@@ -19,7 +19,7 @@ public sealed class GatewayUpstreams : IAsyncLifetime
     [
         ShopNames.AppIds.Identity, ShopNames.AppIds.Catalog, ShopNames.AppIds.Cart, ShopNames.AppIds.Ordering,
         ShopNames.AppIds.Inventory, ShopNames.AppIds.Shipping, ShopNames.AppIds.Payment, ShopNames.AppIds.Analytics,
-        ShopNames.AppIds.Keys,
+        ShopNames.AppIds.Keys, ShopNames.AppIds.Web,
     ];
 
     private readonly DevSidecars _sidecars = new();

@@ -30,6 +30,12 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     [InlineData("/api/keys/audit/verify", "keys")]
     [InlineData("/api/recommendations/me", "analytics")]
     [InlineData("/api/trending", "analytics")]
+    [InlineData("/products?category=tools&page=2", "web")]
+    [InlineData("/products/3f2c", "web")]
+    [InlineData("/search?q=hamer", "web")]
+    [InlineData("/orders/42?handler=status", "web")]
+    [InlineData("/admin/orders", "web")]
+    [InlineData("/css/site.css", "web")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
     {
         // The gateway's sidecar demands the gateway's API token: a 200 from the app means the gateway sent it.
@@ -39,6 +45,15 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
         Assert.Equal(appId, call.AppId);
         Assert.Equal(path, call.PathAndQuery);
         Assert.Equal("gateway", call.Headers["dapr-caller-app-id"]);
+    }
+
+    [Fact]
+    public async Task The_root_redirects_to_the_storefront_without_reaching_the_sidecar()
+    {
+        var response = await _app.ClientWith(null).GetAsync("/", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/products", response.Headers.Location?.OriginalString);
+        Assert.Empty(_app.Calls);
     }
 
     [Fact]
@@ -75,6 +90,9 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     [InlineData("/v1.0/invoke/keys/method/api/keys")]
     [InlineData("/.well-known/jwks.json")]
     [InlineData("/api/cart/../../v1.0/state/statestore")]
+    [InlineData("/internal/orders")]
+    [InlineData("/events/order-events")]
+    [InlineData("/productsx")]
     public async Task Anything_else_is_404_and_never_reaches_the_sidecar(string path)
     {
         var response = await _app.ClientWith(null).GetAsync(path, Ct);

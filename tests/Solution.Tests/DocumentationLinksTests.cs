@@ -12,7 +12,7 @@ public sealed partial class DocumentationLinksTests
     public static TheoryData<string> Documents()
     {
         var data = new TheoryData<string> { "README.md" };
-        foreach (var file in Directory.EnumerateFiles(Repo.File("docs"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(Repo.File("docs"), "*.md", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             data.Add(Path.GetRelativePath(Repo.Root, file).Replace('\\', '/'));
         return data;
     }

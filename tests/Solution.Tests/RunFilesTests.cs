@@ -11,7 +11,7 @@ public sealed partial class RunFilesTests
     private static readonly Dictionary<string, int> Numbers = new()
     {
         ["gateway"] = 0, ["identity"] = 1, ["catalog"] = 2, ["cart"] = 3, ["ordering"] = 4, ["payment"] = 5,
-        ["inventory"] = 6, ["shipping"] = 7, ["analytics"] = 8, ["notifications"] = 9, ["keys"] = 10,
+        ["inventory"] = 6, ["shipping"] = 7, ["analytics"] = 8, ["notifications"] = 9, ["keys"] = 10, ["web"] = 11,
     };
 
     private sealed record AppPorts(string AppId, string Project, int AppPort, int HttpPort, int GrpcPort);

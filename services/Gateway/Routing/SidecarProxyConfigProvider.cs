@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Configuration;
 namespace ShopDapr.Gateway.Routing;
 
 /// <summary>
-/// YARP routes for <see cref="PublicRoutes"/>, all sent to the gateway's own Dapr sidecar (its HTTP endpoint), which
+/// YARP routes for <see cref="PublicRoutes"/> (the API and the web app's pages), all sent to the gateway's own Dapr sidecar (its HTTP endpoint), which
 /// invokes the app named by the <c>dapr-app-id</c> header with the path unchanged — so access control,
 /// resiliency and tracing of Dapr apply to every public call.
 /// </summary>
@@ -27,6 +27,13 @@ internal sealed class SidecarProxyConfigProvider(IConfiguration configuration) :
             Match = new RouteMatch { Path = $"/api/{r.Key}/{{**rest}}" },
             Metadata = new Dictionary<string, string> { [AppIdMetadata] = r.Value },
         }).ToList();
+        routes.AddRange(PublicRoutes.WebRoots.Select(root => new RouteConfig
+        {
+            RouteId = $"web-{root}",
+            ClusterId = ClusterId,
+            Match = new RouteMatch { Path = $"/{root}/{{**rest}}" },
+            Metadata = new Dictionary<string, string> { [AppIdMetadata] = ShopNames.AppIds.Web },
+        }));
         var cluster = new ClusterConfig
         {
             ClusterId = ClusterId,

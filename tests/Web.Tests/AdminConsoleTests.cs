@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using ShopDapr.EndToEnd.Tests;
+
+namespace ShopDapr.Web.Tests;
+
+/// <summary>The admin console in a real browser: a held order approved, its shipment delivered, stock per SKU.</summary>
+public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
+{
+    private static readonly TimeSpan SagaLimit = TimeSpan.FromMinutes(2);
+    private readonly SagaClient _api = new(shop);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task An_admin_approves_a_held_order_and_marks_its_shipment_delivered()
+    {
+        // An order of 1,000 USD or more is held for approval (docs/architecture.md, the fraud check).
+        var admin = await _api.LoginAdminAsync(Ct);
+        var product = (await _api.ProductsPricedAsync(150, 900, 1, Ct))[0];
+        var quantity = (int)Math.Ceiling(1000m / product.Price);
+        await _api.SetStockAsync(admin, product.Sku, 100, Ct);
+        var (customer, orderId) = await _api.PlaceOrderAsync("held", product.Id, quantity, SagaClient.ApprovingCard, Ct);
+        await _api.AwaitStatusAsync(customer, orderId, "AwaitingApproval", SagaLimit, Ct);
+        var shortId = orderId.ToString()[..8];
+
+        var (email, password) = await AdminAccountAsync();
+        await using var console = await Shopper.OpenAsync(browser, shop);
+        await console.SignInAsync(email, password, "/admin/orders");
+        var page = console.Page;
+        await console.CheckedAsync("admin-orders");
+        await page.GetByLabel("Status").SelectOptionAsync("AwaitingApproval");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync("**status=AwaitingApproval**");
+        await page.GetByRole(AriaRole.Link, new() { Name = shortId }).ClickAsync();
+        await Assertions.Expect(page.Locator("#order-status")).ToHaveTextAsync("AwaitingApproval");
+        await Assertions.Expect(page.Locator(".history")).ToContainTextAsync("OrderAwaitingApproval");
+        await console.CheckedAsync("admin-order-held");
+
+        await page.GetByLabel("Reason (shown to the customer when rejected)").FillAsync("Known customer, called back");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Approved");
+        await _api.AwaitStatusAsync(customer, orderId, "Completed", SagaLimit, Ct);
+
+        await console.GoAsync("/admin/shipments");
+        await console.CheckedAsync("admin-shipments");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Mark delivered order {shortId}" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"Order {shortId} is marked delivered.");
+        await _api.AwaitStatusAsync(customer, orderId, "Delivered", SagaLimit, Ct);
+
+        await console.GoAsync($"/admin/stock?sku={Uri.EscapeDataString(product.Sku)}");
+        await Assertions.Expect(page.Locator("#on-hand")).ToHaveTextAsync((100 - quantity).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Units on hand").FillAsync("75");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set stock" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#on-hand")).ToHaveTextAsync("75");
+        await console.CheckedAsync("admin-stock");
+        Assert.Equal(75, (await _api.GetStockAsync(admin, product.Sku, Ct)).OnHand);
+    }
+
+    [Fact]
+    public async Task A_customer_in_the_admin_console_is_told_in_words_and_changes_nothing()
+    {
+        var admin = await _api.LoginAdminAsync(Ct);
+        var product = (await _api.ProductsPricedAsync(1, 100_000, 1, Ct))[0];
+        var before = await _api.SetStockAsync(admin, product.Sku, 30, Ct);
+        var (_, email) = await _api.NewCustomerAsync("curious", Ct);
+        await using var shopper = await Shopper.OpenAsync(browser, shop);
+        await shopper.SignInAsync(email, Shopper.Password, "/products");
+
+        var page = shopper.Page;
+        var denied = await page.GotoAsync("/admin/orders");
+        Assert.Equal(403, denied!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("This needs an administrator");
+        await Assertions.Expect(page.GetByRole(AriaRole.Table)).ToHaveCountAsync(0);
+        await shopper.CheckedAsync("problem");
+
+        // The stock form posted anyway (with this customer's own antiforgery token): the API's refusal, in words.
+        var form = shopper.Context.APIRequest.CreateFormData();
+        form.Set("__RequestVerificationToken", await page.Locator("input[name=__RequestVerificationToken]").First.InputValueAsync());
+        form.Set("Sku", product.Sku);
+        form.Set("OnHand", "0");
+        var refused = await shopper.Context.APIRequest.PostAsync("/admin/stock", new() { Form = form });
+        Assert.Contains("This needs an administrator", await refused.TextAsync(), StringComparison.Ordinal);
+        Assert.Equal(before.OnHand, (await _api.GetStockAsync(admin, product.Sku, Ct)).OnHand);
+    }
+
+    private async Task<(string Email, string Password)> AdminAccountAsync()
+    {
+        var secrets = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(shop.RepoRoot, "components/local/secrets.json"), Ct))!;
+        return (secrets["admin-email"]!.GetValue<string>(), secrets["admin-password"]!.GetValue<string>());
+    }
+}
