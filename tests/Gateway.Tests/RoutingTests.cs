@@ -30,6 +30,7 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     [InlineData("/api/keys/audit/verify", "keys")]
     [InlineData("/api/recommendations/me", "analytics")]
     [InlineData("/api/trending", "analytics")]
+    [InlineData("/api/analytics/models", "analytics")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
     {
         // The gateway's sidecar demands the gateway's API token: a 200 from the app means the gateway sent it.

@@ -17,5 +17,6 @@ public static class PublicRoutes
         ["keys"] = ShopNames.AppIds.Keys,
         ["recommendations"] = ShopNames.AppIds.Analytics,
         ["trending"] = ShopNames.AppIds.Analytics,
+        ["analytics"] = ShopNames.AppIds.Analytics,
     };
 }
