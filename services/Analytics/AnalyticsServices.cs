@@ -11,6 +11,8 @@ public static class AnalyticsServices
         builder.Services.AddSingleton<BehaviorIngest>();
         builder.Services.AddSingleton<RankerProvider>();
         builder.Services.AddSingleton<RecommendationService>();
+        builder.Services.AddSingleton<ModelTraining>();
+        builder.Services.AddHostedService<ModelRefresher>();
         return builder;
     }
 }

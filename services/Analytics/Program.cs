@@ -14,6 +14,7 @@ app.MapBehaviorSubscriptions();
 app.MapTrendingApi();
 app.MapRecommendationsApi();
 app.MapProfilesApi();
+app.MapModelsApi();
 
 app.Run();
 

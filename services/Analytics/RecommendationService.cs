@@ -11,7 +11,7 @@ public sealed record RecommendedProduct(Guid ProductId, string? Category, decima
 /// the co-occurrences of at most <see cref="MaxSeeds"/> seed products, and the fixed number of trending buckets of a
 /// window. Never proposes what the customer bought, a deleted product, or one whose SKU is out of stock.
 /// </summary>
-public sealed class RecommendationService(AnalyticsStore store, RankerProvider rankers, TimeProvider time)
+public sealed class RecommendationService(AnalyticsStore store, TimeProvider time)
 {
     public const int MaxSeeds = 10;
     public const int MaxCandidates = 100;
@@ -41,11 +41,10 @@ public sealed class RecommendationService(AnalyticsStore store, RankerProvider r
     }
 
     /// <summary>The customer's recommendations, ranked; trending for a customer analytics knows nothing about yet.</summary>
-    public async Task<IReadOnlyList<RecommendedProduct>> ForCustomerAsync(string customerId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RecommendedProduct>> ForCustomerAsync(string customerId, IRanker ranker, CancellationToken cancellationToken)
     {
         var profile = await store.GetAsync<CustomerProfile>(StateKeys.Profile(customerId), cancellationToken) ?? CustomerProfile.Empty(customerId);
         var candidates = await CandidatesAsync(profile, cancellationToken);
-        var ranker = rankers.Current;
         var scores = ranker.Score(candidates);
         return [.. candidates.Zip(scores)
             .OrderByDescending(p => p.Second).ThenBy(p => p.First.ProductId)

@@ -11,6 +11,9 @@ namespace ShopDapr.Analytics.Api;
 /// </summary>
 public static class RecommendationsApi
 {
+    /// <summary>Response header naming the ranker that ordered the recommendations (<c>heuristic</c> or a model version).</summary>
+    public const string RankerHeader = "x-shopdapr-ranker";
+
     public static IEndpointRouteBuilder MapRecommendationsApi(this IEndpointRouteBuilder routes)
     {
         var api = routes.MapGroup("/api/recommendations").WithTags("Recommendations");
@@ -20,11 +23,14 @@ public static class RecommendationsApi
     }
 
     public static async Task<Results<Ok<PagedList<RecommendedProduct>>, ValidationProblem>> ForMe(
-        ClaimsPrincipal user, RecommendationService recommendations, CancellationToken cancellationToken, int page = 1, int pageSize = 10)
+        ClaimsPrincipal user, HttpResponse response, RecommendationService recommendations, RankerProvider rankers, CancellationToken cancellationToken,
+        int page = 1, int pageSize = 10)
     {
         if (Paging.Check(page, pageSize) is { Count: > 0 } errors)
             return Paging.Problem(errors);
-        var items = await recommendations.ForCustomerAsync(Subject(user), cancellationToken);
+        var ranker = rankers.Current;
+        response.Headers[RankerHeader] = ranker.Name;
+        var items = await recommendations.ForCustomerAsync(Subject(user), ranker, cancellationToken);
         return TypedResults.Ok(Paging.Page(items, page, pageSize));
     }
 

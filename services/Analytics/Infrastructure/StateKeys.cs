@@ -7,4 +7,8 @@ public static class StateKeys
     public static string Product(Guid productId) => $"product-{productId:D}";
     public static string Stock(string sku) => $"stock-{sku.Trim().ToUpperInvariant()}";
     public static string CoOccurrence(Guid productId) => $"co-{productId:D}";
+    public const string TrainingHead = "train-head";
+    public static string TrainingPage(int slot) => $"train-log-{slot}";
+    public const string Models = "models";
+    public static string Model(string version) => $"model-{version}";
 }
