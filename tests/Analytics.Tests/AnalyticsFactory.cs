@@ -29,6 +29,9 @@ public sealed class AnalyticsFactory : ShopAppFactory<Program>
         var factory = new AnalyticsFactory(dapr);
         channel.Inner = new HttpMessageInvoker(factory.Server.CreateHandler());
         factory.Sidecar();
+        // The sidecar reports healthy once it has the app's subscriptions: what is published from then on is delivered
+        // (the in-memory broker drops what nobody subscribes to yet).
+        await EventuallyAsync(() => dapr.Client.CheckHealthAsync(cancellationToken), healthy => healthy, cancellationToken);
         return factory;
     }
 
