@@ -36,6 +36,7 @@ public sealed class RoutingTests(GatewayUpstreams upstreams) : IClassFixture<Gat
     [InlineData("/orders/42?handler=status", "web")]
     [InlineData("/admin/orders", "web")]
     [InlineData("/css/site.css", "web")]
+    [InlineData("/api/analytics/models", "analytics")]
     public async Task Public_routes_go_to_the_sidecar_naming_the_app_with_the_path_unchanged(string path, string appId)
     {
         // The gateway's sidecar demands the gateway's API token: a 200 from the app means the gateway sent it.

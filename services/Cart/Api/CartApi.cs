@@ -60,8 +60,10 @@ public static class CartApi
     public static async Task<Results<Ok<CartView>, ProblemHttpResult>> RemoveItem(
         Guid productId, ClaimsPrincipal user, CartStore carts, TimeProvider time, CancellationToken cancellationToken)
     {
+        var customerId = CustomerId(user);
         var now = time.GetUtcNow();
-        var result = await carts.UpdateAsync(CustomerId(user), cart => CartRules.Remove(cart, productId, now), cancellationToken);
+        var result = await carts.UpdateAsync(customerId, cart => CartRules.Remove(cart, productId, now), cancellationToken,
+            announce: _ => new ItemRemovedFromCart(customerId, productId, now));
         return result is CartChange.Changed changed ? TypedResults.Ok(CartView.From(changed.Cart)) : Refused(result);
     }
 

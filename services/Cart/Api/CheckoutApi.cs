@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using ShopDapr.Cart.Domain;
 using ShopDapr.Cart.Infrastructure;
+using ShopDapr.Contracts.Cart;
 using ShopDapr.Contracts.Ordering;
 using ShopDapr.Contracts.Payment;
 using ShopDapr.ServiceDefaults;
@@ -79,7 +80,10 @@ public static class CheckoutApi
 
         // Ordering has the order: remember it (for repeats), then take the ordered lines out of the cart.
         await checkouts.SaveAsync(customerId, idempotencyKey, new CheckoutRecord(accepted.OrderId, fingerprint), cancellationToken);
-        await carts.UpdateAsync(customerId, current => CheckoutCart.TakeOrdered(current, cart.Lines, time.GetUtcNow()), cancellationToken);
+        // The cart without the ordered lines, and its CheckoutStarted (product ids only) for analytics, commit together.
+        var now = time.GetUtcNow();
+        await carts.UpdateAsync(customerId, current => CheckoutCart.TakeOrdered(current, cart.Lines, now), cancellationToken,
+            announce: _ => new CheckoutStarted(customerId, [.. cart.Lines.Select(l => l.ProductId)], now));
 
         var response = new PlaceOrderResponse(accepted.OrderId);
         return accepted.Repeat

@@ -45,7 +45,9 @@ internal static class BrowseApi
         if (!cache.TryGet(id, out var product))
             return TypedResults.NotFound();
 
-        await events.PublishBehaviorAsync(new ProductViewed(id, UserId(http.User), time.GetUtcNow()), cancellationToken);
+        var shown = product.Product;
+        await events.PublishBehaviorAsync(
+            new ProductViewed(id, UserId(http.User), time.GetUtcNow(), shown.Category, shown.Sku, shown.Price.Amount), cancellationToken);
         ETags.Write(http.Response, product.ETag);
         return TypedResults.Ok(ProductResponse.From(product.Product, stock));
     }

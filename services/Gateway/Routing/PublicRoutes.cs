@@ -20,6 +20,7 @@ public static class PublicRoutes
         ["keys"] = ShopNames.AppIds.Keys,
         ["recommendations"] = ShopNames.AppIds.Analytics,
         ["trending"] = ShopNames.AppIds.Analytics,
+        ["analytics"] = ShopNames.AppIds.Analytics,
     };
 
     /// <summary>

@@ -29,17 +29,34 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
     /// an entry whose data does not read as <typeparamref name="T"/> is dropped (to the dead-letter topic) without
     /// holding back the rest.
     /// </summary>
-    public static async Task<BulkSubscriptionReply> EachAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<T, Task<SubscriptionReply>> handle)
+    public static Task<BulkSubscriptionReply> EachAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<T, Task<SubscriptionReply>> handle)
+        where T : class =>
+        EachAsync<T>(batch, (data, _) => handle(data), needsId: false);
+
+    /// <summary>
+    /// As <see cref="EachAsync{T}(BulkSubscribeMessage{JsonElement}, Func{T, Task{SubscriptionReply}})"/>, with the
+    /// CloudEvent <c>id</c> beside the data (the same for every redelivery: what a subscriber de-duplicates on); an entry
+    /// without an id is dropped too.
+    /// </summary>
+    public static Task<BulkSubscriptionReply> EachAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<T, string, Task<SubscriptionReply>> handle)
+        where T : class =>
+        EachAsync<T>(batch, (data, id) => handle(data, id!), needsId: true);
+
+    private static async Task<BulkSubscriptionReply> EachAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<T, string?, Task<SubscriptionReply>> handle, bool needsId)
         where T : class
     {
         var statuses = new List<BulkEntryStatus>();
         foreach (var entry in Entries(batch))
         {
-            var reply = DataOf<T>(entry.Event) is { } data ? await handle(data) : SubscriptionReply.Drop;
+            var id = IdOf(entry.Event);
+            var reply = DataOf<T>(entry.Event) is { } data && (id is not null || !needsId) ? await handle(data, id) : SubscriptionReply.Drop;
             statuses.Add(new BulkEntryStatus(entry.EntryId, reply.Status));
         }
         return new(statuses);
     }
+
+    private static string? IdOf(JsonElement cloudEvent) =>
+        cloudEvent.ValueKind == JsonValueKind.Object && cloudEvent.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } text ? text : null;
 
     /// <summary>The entries a sidecar can be answered about (an entry without an id cannot be; a batch without entries has none).</summary>
     private static IEnumerable<BulkSubscribeMessageEntry<JsonElement>> Entries(BulkSubscribeMessage<JsonElement> batch) =>
