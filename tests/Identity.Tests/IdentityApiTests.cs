@@ -240,7 +240,7 @@ public sealed class IdentityApiTests : IAsyncLifetime
     [Fact]
     public async Task Health_and_openapi_answer()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/healthz", Ct)).StatusCode);
+        await WaitUntilReadyAsync();
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive", Ct)).StatusCode);
         var openapi = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", Ct);
         Assert.True(openapi.GetProperty("paths").TryGetProperty("/api/identity/register", out _));
@@ -249,9 +249,20 @@ public sealed class IdentityApiTests : IAsyncLifetime
     [Fact]
     public async Task Readiness_fails_when_the_sidecar_is_down()
     {
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/healthz", Ct)).StatusCode);
+        await WaitUntilReadyAsync();
         await _app.Dapr.Sidecar.StopAsync(Ct);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await _client.GetAsync("/healthz", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/alive", Ct)).StatusCode);
+    }
+
+    /// <summary>Identity is ready (<c>/healthz</c> 200) once the first admin exists, which it seeds in the background at start.</summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await _client.GetAsync("/healthz", Ct)).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "identity never became ready");
+            await Task.Delay(20, Ct);
+        }
     }
 }

@@ -47,7 +47,10 @@ public sealed class HostileInputTests(FuzzShopFixture shop) : IClassFixture<Fuzz
 
         var failed = answers.Where(a => a.Status is >= 500 or < 100).OrderBy(a => a.Request.Index).ToList();
         var accepted = answers.Where(a => a.Request.SurelyInvalid && a.Status is >= 200 and < 300).OrderBy(a => a.Request.Index).ToList();
-        var changed = after.Differences(before);
+        // A product page the fuzzer is shown is a view, and analytics records views (profiles, trending, the events it
+        // has applied): behaviour, by design, not the shop's state that a refused request must leave alone. Analytics'
+        // own routes that change state (retrain) are admin-only and built to be refused, which `accepted` checks.
+        var changed = after.Differences(before).Where(k => !k.StartsWith("analytics||", StringComparison.Ordinal)).ToList();
         Assert.True(failed.Count == 0 && accepted.Count == 0 && changed.Count == 0,
             $"seed {seed}: {failed.Count} answers were 5xx, hung or dropped; {accepted.Count} requests built to be refused were accepted; "
             + $"{changed.Count} state keys changed\n"
