@@ -251,3 +251,32 @@ public sealed class TaggedChainWorkflow : Workflow<string, string>
         return s;
     }
 }
+
+/// <summary>Records the trace the worker ran it in: <c>trace:{trace id}:{parent span id}</c>.</summary>
+public sealed class TraceActivity(Probe probe) : WorkflowActivity<string, string>
+{
+    public override Task<string> RunAsync(WorkflowActivityContext context, string input)
+    {
+        var current = System.Diagnostics.Activity.Current;
+        probe.Log.Enqueue($"trace:{current?.TraceId.ToHexString()}:{current?.ParentSpanId.ToHexString()}");
+        return Task.FromResult(input);
+    }
+}
+
+/// <summary>Two activities and a child workflow with one more, each recording its trace.</summary>
+public sealed class TracedWorkflow : Workflow<string, string>
+{
+    public override async Task<string> RunAsync(WorkflowContext context, string input)
+    {
+        await context.CallActivityAsync<string>(nameof(TraceActivity), "first");
+        await context.CallActivityAsync<string>(nameof(TraceActivity), "second");
+        return await context.CallChildWorkflowAsync<string>(nameof(TracedChildWorkflow), input,
+            new ChildWorkflowTaskOptions(InstanceId: context.InstanceId + "-child"));
+    }
+}
+
+public sealed class TracedChildWorkflow : Workflow<string, string>
+{
+    public override Task<string> RunAsync(WorkflowContext context, string input) =>
+        context.CallActivityAsync<string>(nameof(TraceActivity), input);
+}

@@ -44,6 +44,9 @@ public sealed class WorkflowApp : IAsyncDisposable
             o.RegisterWorkflow<SupervisorWorkflow>();
             o.RegisterWorkflow<WhereWorkflow>();
             o.RegisterWorkflow<TaggedChainWorkflow>();
+            o.RegisterWorkflow<TracedWorkflow>();
+            o.RegisterWorkflow<TracedChildWorkflow>();
+            o.RegisterActivity<TraceActivity>();
             o.RegisterActivity<WhereActivity>();
             o.RegisterActivity<AppendActivity>();
             o.RegisterActivity<SquareActivity>();

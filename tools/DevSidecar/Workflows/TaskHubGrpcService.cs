@@ -53,7 +53,9 @@ internal sealed class TaskHubGrpcApi(WorkflowReplica replica, WorkItemStreams st
     {
         if (string.IsNullOrEmpty(request.Name))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "workflow name is not configured"));
-        var id = await Guard(() => Engine.StartAsync(request.Name, request.InstanceId, request.Input, request.ScheduledStartTimestamp, call.CancellationToken));
+        var id = await Guard(() => Engine.StartAsync(request.Name, request.InstanceId, request.Input, request.ScheduledStartTimestamp,
+            request.ParentTraceContext ?? WorkflowTrace.FromHeaders(call.RequestHeaders.GetValue("traceparent"), call.RequestHeaders.GetValue("tracestate")),
+            call.CancellationToken));
         return new CreateInstanceResponse { InstanceId = id };
     }
 

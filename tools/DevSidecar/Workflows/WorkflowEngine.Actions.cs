@@ -6,7 +6,7 @@ namespace ShopDapr.DevSidecar.Workflows;
 /// <summary>What the workflow's actions do to the instance store: activities, timers, children, events, the end.</summary>
 internal sealed partial class WorkflowEngine
 {
-    private void Create(string id, string name, string? input, ParentInstanceInfo? parent, Timestamp? startAt, Batch b)
+    private void Create(string id, string name, string? input, ParentInstanceInfo? parent, Timestamp? startAt, TraceContext? trace, Batch b)
     {
         var executionId = Guid.NewGuid().ToString("N");
         var started = new ExecutionStartedEvent
@@ -16,6 +16,7 @@ internal sealed partial class WorkflowEngine
             WorkflowInstance = new WorkflowInstance { InstanceId = id, ExecutionId = executionId },
             ParentInstance = parent,
             ScheduledStartTimestamp = startAt,
+            ParentTraceContext = WorkflowTrace.Child(trace),
         };
         var state = new WorkflowRuntimeState { InstanceId = id, StartEvent = started, CreatedTime = Now, LastUpdatedTime = Now };
         state.NewEvents.Add(new HistoryEvent
@@ -60,7 +61,14 @@ internal sealed partial class WorkflowEngine
             case WorkflowAction.WorkflowActionTypeOneofCase.ScheduleTask:
                 var task = action.ScheduleTask;
                 e.Router = task.Router ?? action.Router;
-                e.TaskScheduled = new TaskScheduledEvent { Name = task.Name, Version = task.Version, Input = task.Input, TaskExecutionId = task.TaskExecutionId };
+                e.TaskScheduled = new TaskScheduledEvent
+                {
+                    Name = task.Name,
+                    Version = task.Version,
+                    Input = task.Input,
+                    TaskExecutionId = task.TaskExecutionId,
+                    ParentTraceContext = WorkflowTrace.Child(instance.State.StartEvent.ParentTraceContext),
+                };
                 instance.State.OldEvents.Add(e);
                 DispatchActivity(instance, e, b);
                 return true;
@@ -78,7 +86,8 @@ internal sealed partial class WorkflowEngine
                 e.DetachedWorkflowInstanceCreated = new DetachedWorkflowInstanceCreatedEvent { InstanceId = detachedId };
                 instance.State.OldEvents.Add(e);
                 if (!_instances.TryGetValue(detachedId, out var running) || running.IsTerminal)
-                    Create(detachedId, detached.Name, detached.Input, parent: null, detached.ScheduledStartTimestamp, b);
+                    Create(detachedId, detached.Name, detached.Input, parent: null, detached.ScheduledStartTimestamp,
+                        detached.ParentTraceContext ?? instance.State.StartEvent.ParentTraceContext, b);
                 return true;
             case WorkflowAction.WorkflowActionTypeOneofCase.SendEvent:
                 var send = action.SendEvent;
@@ -118,7 +127,14 @@ internal sealed partial class WorkflowEngine
     {
         var childId = string.IsNullOrEmpty(child.InstanceId) ? $"{parent.Id}:{actionId:x4}" : child.InstanceId;
         e.Router = child.Router ?? e.Router;
-        e.ChildWorkflowInstanceCreated = new ChildWorkflowInstanceCreatedEvent { InstanceId = childId, Name = child.Name, Version = child.Version, Input = child.Input };
+        e.ChildWorkflowInstanceCreated = new ChildWorkflowInstanceCreatedEvent
+        {
+            InstanceId = childId,
+            Name = child.Name,
+            Version = child.Version,
+            Input = child.Input,
+            ParentTraceContext = WorkflowTrace.Child(parent.State.StartEvent.ParentTraceContext),
+        };
         parent.State.OldEvents.Add(e);
         if (IsRemote(e.Router?.TargetAppID))
         {
@@ -146,7 +162,7 @@ internal sealed partial class WorkflowEngine
             WorkflowInstance = new WorkflowInstance { InstanceId = parent.Id, ExecutionId = parent.ExecutionId },
             AppID = appId,
         };
-        Create(childId, child.Name, child.Input, info, startAt: null, b);
+        Create(childId, child.Name, child.Input, info, startAt: null, e.ChildWorkflowInstanceCreated.ParentTraceContext, b);
     }
 
     private void Finish(InstanceRecord instance, int actionId, CompleteWorkflowAction done, Batch b)

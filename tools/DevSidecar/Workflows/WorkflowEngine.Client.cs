@@ -27,7 +27,7 @@ internal sealed partial class WorkflowEngine
 
     private InstanceRecord Find(string instanceId) => Local(instanceId) ?? throw new WorkflowNotFoundException(instanceId);
 
-    public Task<string> StartAsync(string name, string? instanceId, string? input, Timestamp? startAt, CancellationToken cancellationToken)
+    public Task<string> StartAsync(string name, string? instanceId, string? input, Timestamp? startAt, TraceContext? trace, CancellationToken cancellationToken)
     {
         var id = string.IsNullOrEmpty(instanceId) ? Guid.NewGuid().ToString("N") : instanceId;
         return MutateAsync(b =>
@@ -39,7 +39,7 @@ internal sealed partial class WorkflowEngine
                 _warnedNotDurable = true;
                 Log.NoActorStateStore(log, appId);
             }
-            Create(id, name, input, parent: null, startAt, b);
+            Create(id, name, input, parent: null, startAt, trace, b);
             return id;
         }, cancellationToken);
     }

@@ -37,6 +37,7 @@ internal sealed partial class WorkflowEngine
             WorkflowInstance = new WorkflowInstance { InstanceId = instance.Id, ExecutionId = instance.ExecutionId },
             TaskId = scheduled.EventId,
             TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
+            ParentTraceContext = scheduled.TaskScheduled.ParentTraceContext,
         };
         if (Peer(target!) is { } peer)
         {
@@ -70,7 +71,7 @@ internal sealed partial class WorkflowEngine
         };
         if (Peer(target) is { } peer)
         {
-            b.After.Add(() => Detached(() => peer.StartChildAsync(childId, child.Name, child.Input, info, this), parent.Id));
+            b.After.Add(() => Detached(() => peer.StartChildAsync(childId, child.Name, child.Input, info, parent.State.StartEvent.ParentTraceContext, this), parent.Id));
             return;
         }
         AddToInbox(parent, new HistoryEvent
@@ -82,7 +83,7 @@ internal sealed partial class WorkflowEngine
     }
 
     /// <summary>Starts a child workflow another app's workflow asked for; a refusal goes back to that parent.</summary>
-    private async Task StartChildAsync(string childId, string name, string? input, ParentInstanceInfo parent, WorkflowEngine origin)
+    private async Task StartChildAsync(string childId, string name, string? input, ParentInstanceInfo parent, TraceContext? trace, WorkflowEngine origin)
     {
         try
         {
@@ -90,7 +91,7 @@ internal sealed partial class WorkflowEngine
             {
                 if (_instances.TryGetValue(childId, out var existing) && !existing.IsTerminal)
                     throw new WorkflowStateConflictException($"an active workflow with ID '{childId}' already exists");
-                Create(childId, name, input, parent, startAt: null, b);
+                Create(childId, name, input, parent, startAt: null, trace, b);
             }, _stopping.Token);
         }
         catch (WorkflowStateConflictException e)

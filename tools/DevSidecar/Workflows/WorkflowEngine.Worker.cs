@@ -54,6 +54,7 @@ internal sealed partial class WorkflowEngine
                 WorkflowInstance = new WorkflowInstance { InstanceId = instance.Id, ExecutionId = instance.ExecutionId },
                 TaskId = ticket.TaskId,
                 TaskExecutionId = scheduled.TaskScheduled.TaskExecutionId,
+                ParentTraceContext = scheduled.TaskScheduled.ParentTraceContext,
             },
         };
     }

@@ -39,7 +39,8 @@ internal static partial class WorkflowHttpApi
         var body = await reader.ReadToEndAsync(cancellationToken);
         try
         {
-            var id = await engine.StartAsync(name, instanceId, body.Length == 0 ? null : body, startAt: null, cancellationToken);
+            var id = await engine.StartAsync(name, instanceId, body.Length == 0 ? null : body, startAt: null,
+                WorkflowTrace.FromHeaders(request.Headers.TraceParent.ToString(), request.Headers.TraceState.ToString()), cancellationToken);
             return Results.Json(new Dictionary<string, string> { ["instanceID"] = id }, statusCode: StatusCodes.Status202Accepted);
         }
         catch (WorkflowStateConflictException e)
