@@ -25,6 +25,7 @@ public static class OrderingServices
         services.AddSingleton<IdLists>();
         services.AddSingleton<IdempotencyKeys>();
         services.AddSingleton<OrderEventPublisher>();
+        services.AddSingleton<OrderMetrics>();
         services.AddSingleton<OrderEventStore>();
         services.AddSingleton<IOrderEventLog>(sp => sp.GetRequiredService<OrderEventStore>());
         services.AddSingleton<OrderEventRecorder>();

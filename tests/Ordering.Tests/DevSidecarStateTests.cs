@@ -35,7 +35,8 @@ public sealed class DevSidecarStateTests : IAsyncLifetime
         _sidecar = await Sidecar.StartAsync(new SidecarOptions { AppId = "ordering", ResourcesPaths = [_resources] });
         _dapr = new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint.ToString()).UseHttpEndpoint(_sidecar.HttpEndpoint.ToString()).Build();
         _lists = new IdLists(_dapr);
-        _events = new OrderEventStore(_dapr, _lists, new OrderEventPublisher(_dapr, NullLogger<OrderEventPublisher>.Instance), NullLogger<OrderEventStore>.Instance);
+        _events = new OrderEventStore(_dapr, _lists, new OrderEventPublisher(_dapr, NullLogger<OrderEventPublisher>.Instance),
+            new OrderMetrics(OrderMetricsTests.NewMeterFactory()), NullLogger<OrderEventStore>.Instance);
     }
 
     public async ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ namespace ShopDapr.Ordering.Infrastructure;
 /// event once more (at least once, as after any crash between a publish and its mark).
 /// </para>
 /// </summary>
-public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, OrderEventPublisher publisher, ILogger<OrderEventStore> logger) : IOrderEventLog
+public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, OrderEventPublisher publisher, OrderMetrics metrics, ILogger<OrderEventStore> logger) : IOrderEventLog
 {
     private const string Store = ShopNames.Components.StateStore;
     private const int Attempts = 20;
@@ -61,6 +61,7 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
             if (await dapr.TrySaveStateAsync(Store, Key(orderId), appended, etag ?? "", Guarded, cancellationToken: cancellationToken))
             {
                 Forget(marked);
+                metrics.Stored(appended);
                 LogAppended(logger, appended.Events[^1].Type, orderId, appended.Events[^1].Version);
                 await PublishAsync(appended, markNow: IsSettled(appended), cancellationToken);
                 return appended.Events[^1].Version;
@@ -129,6 +130,7 @@ public sealed partial class OrderEventStore(DaprClient dapr, IdLists lists, Orde
             if (appended is not null)
             {
                 Forget(marked);
+                metrics.Stored(appended);
                 LogAppended(logger, appended.Events[^1].Type, orderId, version);
                 await PublishAsync(appended, markNow: false, cancellationToken);
             }

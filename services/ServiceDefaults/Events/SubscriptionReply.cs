@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapr.AspNetCore;
+using ShopDapr.ServiceDefaults.Telemetry;
 
 namespace ShopDapr.ServiceDefaults.Events;
 
@@ -48,8 +49,10 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
         var statuses = new List<BulkEntryStatus>();
         foreach (var entry in Entries(batch))
         {
+            using var span = EventTelemetry.Handling(entry.Event);
             var id = IdOf(entry.Event);
             var reply = DataOf<T>(entry.Event) is { } data && (id is not null || !needsId) ? await handle(data, id) : SubscriptionReply.Drop;
+            span?.SetTag("dapr.subscription.status", reply.Status);
             statuses.Add(new BulkEntryStatus(entry.EntryId, reply.Status));
         }
         return new(statuses);

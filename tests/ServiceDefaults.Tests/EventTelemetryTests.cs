@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Dapr.AspNetCore;
+using ShopDapr.ServiceDefaults.Events;
+using ShopDapr.ServiceDefaults.Telemetry;
+
+namespace ShopDapr.ServiceDefaults.Tests;
+
+/// <summary>
+/// A bulk delivery mixes events from many traces: each entry is handled in a consumer span of its own publisher's trace
+/// (from the CloudEvent's <c>traceparent</c>), so what the handler calls joins that trace, not the delivery's.
+/// </summary>
+public sealed class EventTelemetryTests : IDisposable
+{
+    private readonly ActivityListener _listener = new()
+    {
+        ShouldListenTo = s => s.Name == EventTelemetry.Name,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+
+    public EventTelemetryTests() => ActivitySource.AddActivityListener(_listener);
+
+    public sealed record Ping(string Name);
+
+    [Fact]
+    public async Task Each_entry_of_a_bulk_delivery_is_handled_in_a_span_of_its_own_publishers_trace()
+    {
+        var first = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
+        var second = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
+        var batch = Batch(
+            Entry("1", "a", $"00-{first.Trace}-{first.Span}-01"),
+            Entry("2", "b", $"00-{second.Trace}-{second.Span}-01"),
+            Entry("3", "c", traceParent: null));
+        using var delivery = new Activity("bulk delivery").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var seen = new List<(string Name, ActivityTraceId Trace, ActivitySpanId Parent, string? Kind)>();
+
+        var reply = await BulkSubscriptionReply.EachAsync<Ping>(batch, ping =>
+        {
+            var current = Activity.Current!;
+            seen.Add((ping.Name, current.TraceId, current.ParentSpanId, current.Kind.ToString()));
+            return Task.FromResult(SubscriptionReply.Success);
+        });
+
+        Assert.All(reply.Statuses, s => Assert.Equal("SUCCESS", s.Status));
+        Assert.Equal(
+            [("a", first.Trace, first.Span, "Consumer"), ("b", second.Trace, second.Span, "Consumer"), ("c", delivery.TraceId, delivery.SpanId, "Consumer")],
+            seen);
+        Assert.Same(delivery, Activity.Current);
+    }
+
+    private static BulkSubscribeMessage<JsonElement> Batch(params BulkSubscribeMessageEntry<JsonElement>[] entries) =>
+        new(entries.ToList(), "order-events", new Dictionary<string, string>());
+
+    private static BulkSubscribeMessageEntry<JsonElement> Entry(string entryId, string name, string? traceParent)
+    {
+        var ce = new Dictionary<string, object?>
+        {
+            ["id"] = Guid.NewGuid().ToString(),
+            ["type"] = "Ping",
+            ["topic"] = "order-events",
+            ["time"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["data"] = new { name },
+        };
+        if (traceParent is not null)
+            ce["traceparent"] = traceParent;
+        return new BulkSubscribeMessageEntry<JsonElement>(entryId, "application/cloudevents+json", new Dictionary<string, string>(), JsonSerializer.SerializeToElement(ce));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
