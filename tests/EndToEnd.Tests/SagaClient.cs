@@ -72,7 +72,7 @@ public sealed class SagaClient(ShopFixture shop)
     }
 
     public async Task<HttpResponseMessage> CheckoutAsync(string customer, string card, string idempotencyKey, CancellationToken ct,
-        string expiry = "12/34", string cvc = "123")
+        string expiry = "12/34", string cvc = "123", string? traceParent = null)
     {
         using var checkout = Request(HttpMethod.Post, "/api/cart/checkout", customer, new
         {
@@ -80,6 +80,8 @@ public sealed class SagaClient(ShopFixture shop)
             card = new { number = card, expiry, cvc },
         });
         checkout.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (traceParent is not null)
+            checkout.Headers.Add("traceparent", traceParent);
         return await Http.SendAsync(checkout, ct);
     }
 

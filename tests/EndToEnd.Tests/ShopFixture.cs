@@ -58,7 +58,7 @@ public class ShopFixture : IAsyncLifetime
     /// <summary>What the run printed so far (apps and sidecars, prefixed), for failure messages.</summary>
     public string Log => Shop.Log;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _shop = await ShopRun.StartAsync(
             new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
@@ -86,7 +86,7 @@ public class ShopFixture : IAsyncLifetime
         Http = new HttpClient { Timeout = TimeSpan.FromSeconds(30), BaseAddress = _shop.Gateway };
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Http.Dispose();
         if (_shop is not null)

@@ -54,9 +54,14 @@ public sealed class ComponentSetsTests
         var mine = Directory.GetFiles(Repo.File("components/kubernetes"), "*.yaml").Select(Path.GetFileName)
             .Where(f => f != "kustomization.yaml").Order().ToList();
         Assert.Equal(local, mine);
-        foreach (var file in (string[])["config.yaml", "resiliency.yaml"])
-            Assert.True(File.ReadAllText(Repo.File($"components/kubernetes/{file}")) == File.ReadAllText(Repo.File($"components/local/{file}")),
-                $"components/kubernetes/{file} differs from components/local/{file}");
+        Assert.True(File.ReadAllText(Repo.File("components/kubernetes/resiliency.yaml")) == File.ReadAllText(Repo.File("components/local/resiliency.yaml")),
+            "components/kubernetes/resiliency.yaml differs from components/local/resiliency.yaml");
+        // The Configuration differs in one place only: in the cluster the sidecars export their spans to the collector.
+        var cluster = Repo.Yaml("components/kubernetes/config.yaml");
+        Assert.True(((YamlMappingNode)((YamlMappingNode)cluster.Get("spec")!).Get("tracing")!).Children.Remove(new YamlScalarNode("otel")),
+            "components/kubernetes/config.yaml sends the sidecars' spans nowhere (spec.tracing.otel)");
+        Assert.True(Text(cluster) == Text(Repo.Yaml("components/local/config.yaml")),
+            "components/kubernetes/config.yaml differs from components/local/config.yaml in more than spec.tracing.otel");
         foreach (var file in BackendFiles)
         {
             var spec = (YamlMappingNode)Repo.Yaml($"components/kubernetes/{file}").Get("spec")!;
@@ -128,4 +133,11 @@ public sealed class ComponentSetsTests
 
     private static Dictionary<string, string?> Metadata(YamlMappingNode component) =>
         ((YamlMappingNode)component.Get("spec")!).Items("metadata").ToDictionary(m => m.Scalar("name")!, m => m.Scalar("value"));
+
+    private static string Text(YamlMappingNode root)
+    {
+        using var writer = new StringWriter();
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
 }

@@ -52,6 +52,20 @@ public sealed class DaprConfiguration : DaprResource
 public sealed class ConfigurationSpec
 {
     public AccessControl? AccessControl { get; set; }
+    public TracingSpec? Tracing { get; set; }
+}
+
+public sealed class TracingSpec
+{
+    public string? SamplingRate { get; set; }
+    public OtelSpec? Otel { get; set; }
+}
+
+public sealed class OtelSpec
+{
+    public string EndpointAddress { get; set; } = "";
+    public bool IsSecure { get; set; }
+    public string Protocol { get; set; } = "";
 }
 
 public sealed class AccessControl

@@ -39,6 +39,8 @@ public sealed class RenderedManifests
     {
         ["apps/v1/Deployment"] = typeof(V1Deployment),
         ["v1/Service"] = typeof(V1Service),
+        ["v1/ConfigMap"] = typeof(V1ConfigMap),
+        ["v1/Namespace"] = typeof(V1Namespace),
         ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
         ["networking.k8s.io/v1/Ingress"] = typeof(V1Ingress),
         ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
@@ -63,8 +65,11 @@ public sealed class RenderedManifests
 
     public IEnumerable<T> Of<T>() => Objects.OfType<T>();
 
-    public static RenderedManifests Render(string overlay) =>
-        Cache.GetOrAdd(overlay, o => new Lazy<RenderedManifests>(() => new RenderedManifests(o, Kustomize($"deploy/k8s/overlays/{o}")))).Value;
+    public static RenderedManifests Render(string overlay) => RenderFolder($"deploy/k8s/overlays/{overlay}");
+
+    /// <summary>Any kustomization of the repo (e.g. <c>deploy/k8s/observability</c>), rendered once per test run.</summary>
+    public static RenderedManifests RenderFolder(string relative) =>
+        Cache.GetOrAdd(relative, r => new Lazy<RenderedManifests>(() => new RenderedManifests(Path.GetFileName(r), Kustomize(r)))).Value;
 
     /// <summary>
     /// <c>kubectl kustomize</c> (kustomize v5, which the .NET machine image ships with kubectl). Without kubectl the
