@@ -16,22 +16,22 @@ public sealed class WebOptions
     [Required]
     public string ApplicationName { get; set; } = "shopdapr-web";
 
-    /// <summary>The state store that holds the key ring (one entry, shared by every replica).</summary>
+    /// <summary>The state store that holds the data-protection key ring (one entry, shared by every replica).</summary>
     [Required]
-    public string KeyRingStore { get; set; } = ShopNames.Components.StateStore;
+    public string RingStore { get; set; } = ShopNames.Components.StateStore;
 
-    /// <summary>The key ring's state key.</summary>
+    /// <summary>The key ring's entry (state key) in <see cref="RingStore"/>.</summary>
     [Required]
-    public string KeyRingKey { get; set; } = "data-protection-keys";
+    public string RingEntry { get; set; } = "data-protection-keys";
 
     /// <summary>The Dapr cryptography component whose key protects the ring at rest.</summary>
     [Required]
-    public string KeyRingCrypto { get; set; } = ShopNames.Components.WebCrypto;
+    public string RingCrypto { get; set; } = ShopNames.Components.WebCrypto;
 
-    /// <summary>The key's name in <see cref="KeyRingCrypto"/> (for <c>crypto.dapr.localstorage</c>, its file name).</summary>
+    /// <summary>The name, in <see cref="RingCrypto"/>, of the key that encrypts the ring (for <c>crypto.dapr.localstorage</c>, its file name).</summary>
     [Required]
-    public string KeyRingKeyName { get; set; } = "web-data-protection.pem";
+    public string RingCryptoName { get; set; } = "web-data-protection.pem";
 
     /// <summary>How the sidecar wraps each element's file key: RSA-OAEP-256 for an RSA key, AES key wrap for a symmetric one.</summary>
-    public KeyWrapAlgorithm KeyRingKeyWrap { get; set; } = KeyWrapAlgorithm.Rsa;
+    public KeyWrapAlgorithm RingCryptoWrap { get; set; } = KeyWrapAlgorithm.Rsa;
 }

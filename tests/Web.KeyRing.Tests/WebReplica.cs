@@ -16,7 +16,7 @@ public sealed class WebReplica : ShopAppFactory<Program>
     {
         foreach (var (key, value) in sidecar.Dapr.AppSettings)
             Settings[key] = value;
-        Settings["Web:KeyRingKeyName"] = WebSidecar.KeyName;
+        Settings["Web:RingCryptoName"] = WebSidecar.KeyName;
     }
 
     /// <summary>A client that keeps no cookies of its own and follows no redirect: a test passes the cookies it means to.</summary>

@@ -42,8 +42,8 @@ public sealed partial class DaprXmlRepository(DaprClient dapr, IOptions<WebOptio
             var (ring, etag) = await ReadAsync(cancellationToken);
             var next = new KeyRing([.. ring?.Elements ?? [], element]);
             var saved = string.IsNullOrEmpty(etag)
-                ? await dapr.TrySaveStateAsync(_options.KeyRingStore, _options.KeyRingKey, next, "", FirstWrite, cancellationToken: cancellationToken)
-                : await dapr.TrySaveStateAsync(_options.KeyRingStore, _options.KeyRingKey, next, etag, Strong, cancellationToken: cancellationToken);
+                ? await dapr.TrySaveStateAsync(_options.RingStore, _options.RingEntry, next, "", FirstWrite, cancellationToken: cancellationToken)
+                : await dapr.TrySaveStateAsync(_options.RingStore, _options.RingEntry, next, etag, Strong, cancellationToken: cancellationToken);
             if (saved)
             {
                 LogStored(logger, element.Name, next.Elements.Count);
@@ -53,11 +53,11 @@ public sealed partial class DaprXmlRepository(DaprClient dapr, IOptions<WebOptio
             await Task.Delay(StateContention.Backoff(attempt), cancellationToken);
         }
         throw new InvalidOperationException(
-            $"The data-protection key ring '{_options.KeyRingKey}' kept changing under {Attempts} attempts to append '{element.Name}'.");
+            $"The data-protection key ring '{_options.RingEntry}' kept changing under {Attempts} attempts to append '{element.Name}'.");
     }
 
     private async Task<(KeyRing? Ring, string ETag)> ReadAsync(CancellationToken cancellationToken) =>
-        await dapr.GetStateAndETagAsync<KeyRing?>(_options.KeyRingStore, _options.KeyRingKey, ConsistencyMode.Strong, cancellationToken: cancellationToken);
+        await dapr.GetStateAndETagAsync<KeyRing?>(_options.RingStore, _options.RingEntry, ConsistencyMode.Strong, cancellationToken: cancellationToken);
 
     /// <summary>The stored entry: every element data protection handed over, in order.</summary>
     public sealed record KeyRing(IReadOnlyList<StoredElement> Elements);
