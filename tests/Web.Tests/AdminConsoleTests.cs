@@ -91,7 +91,7 @@ public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
         // A shopper looks at a product: analytics counts the view, so something is trending.
         var viewed = (await _api.ProductsPricedAsync(1, 100_000, 1, Ct))[0];
         (await _api.Http.GetAsync($"/api/catalog/products/{viewed.Id}", Ct)).EnsureSuccessStatusCode();
-        var trending = await AwaitTrendingAsync(admin);
+        await AwaitTrendingAsync(admin);
         var models = (await _api.GetAsync<JsonObject>(admin, "/api/analytics/models", Ct))!["items"]!.AsArray();
         var keys = (await _api.GetAsync<JsonObject>(admin, "/api/keys", Ct))!["items"]!.AsArray();
         Assert.NotEmpty(keys); // the shop provisions its signing and card-vault keys on start
@@ -112,9 +112,10 @@ public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin console" }).GetByRole(AriaRole.Link, new() { Name = "Analytics" }).ClickAsync();
         await page.WaitForURLAsync("**/admin/analytics");
-        // The chart draws one bar per product of the table, which lists what analytics answered (the catalog names them).
+        // The chart draws one bar per product of the table, which lists the top ten analytics answered (the catalog names
+        // them); other tests' views keep arriving, so the count is the page's to say, within its ten.
         var trendingRows = page.Locator("#trending-table tbody tr");
-        Assert.InRange(await trendingRows.CountAsync(), 1, Math.Min(trending, 10));
+        Assert.InRange(await trendingRows.CountAsync(), 1, 10);
         Assert.Equal(await trendingRows.CountAsync(), await page.Locator("#trending-chart .bar").CountAsync());
         await Assertions.Expect(page.Locator("#trending-chart")).ToHaveAttributeAsync("role", "img");
         if (models.Count == 0)
@@ -128,15 +129,15 @@ public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
         await console.CheckedAsync("admin-analytics");
     }
 
-    /// <summary>How many products trend over the last day, once the view has reached analytics (through the broker).</summary>
-    private async Task<int> AwaitTrendingAsync(string admin)
+    /// <summary>Waits until something trends over the last day: the view has reached analytics (through the broker).</summary>
+    private async Task AwaitTrendingAsync(string admin)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
             var total = (await _api.GetAsync<JsonObject>(admin, "/api/trending?window=day", Ct))!["total"]!.GetValue<int>();
             if (total > 0)
-                return total;
+                return;
             Assert.True(DateTime.UtcNow < deadline, "nothing trends 30 s after a product view");
             await Task.Delay(250, Ct);
         }
