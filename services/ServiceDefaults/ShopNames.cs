@@ -30,6 +30,9 @@ public static class ShopNames
 
         /// <summary>Dapr's cryptography building block: the master key that wraps the keys app's key material.</summary>
         public const string Crypto = "crypto";
+
+        /// <summary>Dapr's cryptography building block for the web app: the key that protects its data-protection key ring at rest.</summary>
+        public const string WebCrypto = "crypto-web";
         public const string RetrainSchedule = "retrain-schedule";
         public const string Mail = "mail";
     }

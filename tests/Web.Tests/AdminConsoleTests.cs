@@ -84,6 +84,65 @@ public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
         Assert.Equal(before.OnHand, (await _api.GetStockAsync(admin, product.Sku, Ct)).OnHand);
     }
 
+    [Fact]
+    public async Task An_admin_sees_the_keys_with_their_versions_and_the_trends_and_models_as_charts()
+    {
+        var admin = await _api.LoginAdminAsync(Ct);
+        // A shopper looks at a product: analytics counts the view, so something is trending.
+        var viewed = (await _api.ProductsPricedAsync(1, 100_000, 1, Ct))[0];
+        (await _api.Http.GetAsync($"/api/catalog/products/{viewed.Id}", Ct)).EnsureSuccessStatusCode();
+        await AwaitTrendingAsync(admin);
+        var models = (await _api.GetAsync<JsonObject>(admin, "/api/analytics/models", Ct))!["items"]!.AsArray();
+        var keys = (await _api.GetAsync<JsonObject>(admin, "/api/keys", Ct))!["items"]!.AsArray();
+        Assert.NotEmpty(keys); // the shop provisions its signing and card-vault keys on start
+
+        var (email, password) = await AdminAccountAsync();
+        await using var console = await Shopper.OpenAsync(browser, shop);
+        await console.SignInAsync(email, password, "/admin/keys");
+        var page = console.Page;
+        await Assertions.Expect(page.Locator("#audit-result")).ToContainTextAsync("Verified");
+        var rows = page.GetByRole(AriaRole.Table).First.Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(keys.Count);
+        await console.CheckedAsync("admin-keys");
+        var first = keys[0]!["name"]!.GetValue<string>();
+        await page.GetByRole(AriaRole.Link, new() { Name = first, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync($"**/admin/keys?key={first}");
+        await Assertions.Expect(page.Locator("#key-versions tbody tr")).ToHaveCountAsync(keys[0]!["versions"]!.AsArray().Count);
+        await Assertions.Expect(page.Locator("#key-versions tbody tr").First).ToContainTextAsync("Active");
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin console" }).GetByRole(AriaRole.Link, new() { Name = "Analytics" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/analytics");
+        // The chart draws one bar per product of the table, which lists the top ten analytics answered (the catalog names
+        // them); other tests' views keep arriving, so the count is the page's to say, within its ten.
+        var trendingRows = page.Locator("#trending-table tbody tr");
+        Assert.InRange(await trendingRows.CountAsync(), 1, 10);
+        Assert.Equal(await trendingRows.CountAsync(), await page.Locator("#trending-chart .bar").CountAsync());
+        await Assertions.Expect(page.Locator("#trending-chart")).ToHaveAttributeAsync("role", "img");
+        if (models.Count == 0)
+            await Assertions.Expect(page.GetByText("No model has been trained yet")).ToBeVisibleAsync();
+        else
+        {
+            await Assertions.Expect(page.Locator("#models-table tbody tr")).ToHaveCountAsync(models.Count);
+            await Assertions.Expect(page.Locator("#hit-rate-chart .bar")).ToHaveCountAsync(models.Count);
+            await Assertions.Expect(page.Locator("#models-table tbody tr").First).ToContainTextAsync(models[0]!["version"]!.GetValue<string>());
+        }
+        await console.CheckedAsync("admin-analytics");
+    }
+
+    /// <summary>Waits until something trends over the last day: the view has reached analytics (through the broker).</summary>
+    private async Task AwaitTrendingAsync(string admin)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var total = (await _api.GetAsync<JsonObject>(admin, "/api/trending?window=day", Ct))!["total"]!.GetValue<int>();
+            if (total > 0)
+                return;
+            Assert.True(DateTime.UtcNow < deadline, "nothing trends 30 s after a product view");
+            await Task.Delay(250, Ct);
+        }
+    }
+
     private async Task<(string Email, string Password)> AdminAccountAsync()
     {
         var secrets = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(shop.RepoRoot, "components/local/secrets.json"), Ct))!;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Globalization;
 using Microsoft.Playwright;
 using ShopDapr.EndToEnd.Tests;
@@ -124,6 +125,116 @@ public sealed class StorefrontTests(ShopFixture shop, BrowserFixture browser)
         Assert.True(posts >= 1, "the double click sent no checkout request");
         var orders = await _api.GetAsync<OrderList>(customer, "/api/orders", Ct);
         Assert.Equal(orderId, Assert.Single(orders!.Items).Id);
+    }
+
+    [Fact]
+    public async Task The_product_page_follows_stock_as_it_moves_and_shows_it_without_scripts_too()
+    {
+        // Priced where no other test of the suite orders, so analytics has seen no order of it: no "bought together".
+        var product = (await StockedProductsAsync(101, 149, 1))[0];
+        var admin = await _api.LoginAdminAsync(Ct);
+        var together = $"/api/recommendations/products/{product.Id}";
+        if (await _api.StatusOfAsync(admin, together, Ct) != HttpStatusCode.NotFound) // analytics knows the product, yet no order of it
+            Assert.Empty((await _api.GetAsync<System.Text.Json.Nodes.JsonObject>(admin, together, Ct))!["items"]!.AsArray());
+        await using var shopper = await Shopper.OpenAsync(browser, shop);
+        var page = shopper.Page;
+        await shopper.GoAsync($"/products/{product.Id}");
+        await Assertions.Expect(page.Locator("#availability")).ToHaveTextAsync("In stock (50 available)", new() { Timeout = 30_000 });
+        // A missing analytics answer hides the box, and is no problem to show.
+        await Assertions.Expect(page.Locator("#bought-together")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+
+        // Without scripts, the page as rendered says what is in stock.
+        var noScript = await browser.Browser.NewContextAsync(new() { BaseURL = shop.Http.BaseAddress!.ToString(), JavaScriptEnabled = false });
+        await using (noScript)
+        {
+            var plain = await noScript.NewPageAsync();
+            await plain.GotoAsync($"/products/{product.Id}");
+            await Assertions.Expect(plain.Locator("#availability")).ToHaveTextAsync("In stock (50 available)");
+        }
+
+        // Stock moves while the page is open: the page follows, without a reload.
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) Interlocked.Increment(ref navigations); };
+        await _api.SetStockAsync(admin, product.Sku, 7, Ct);
+        await Assertions.Expect(page.Locator("#availability")).ToHaveTextAsync("In stock (7 available)", new() { Timeout = 20_000 });
+        await _api.SetStockAsync(admin, product.Sku, 0, Ct);
+        await Assertions.Expect(page.Locator("#availability")).ToHaveTextAsync("Sold out", new() { Timeout = 20_000 });
+        Assert.Equal(0, navigations);
+        await shopper.CheckedAsync("product-sold-out");
+    }
+
+    [Fact]
+    public async Task A_customer_shops_from_search_to_the_order_page_with_the_keyboard_alone_and_sees_where_the_focus_is()
+    {
+        var product = (await StockedProductsAsync(5, 100, 1))[0];
+        var (_, email) = await _api.NewCustomerAsync("keyboard", Ct);
+        await using var shopper = await Shopper.OpenAsync(browser, shop);
+        var page = shopper.Page;
+        var keys = page.Keyboard;
+
+        await shopper.GoAsync("/account/signin?returnUrl=%2Fproducts");
+        await TabToAsync(page, "#email");
+        await keys.TypeAsync(email);
+        await TabToAsync(page, "#password");
+        await keys.TypeAsync(Shopper.Password);
+        await keys.PressAsync("Enter");
+        await page.WaitForURLAsync("**/products");
+
+        await TabToAsync(page, "#site-search");
+        await keys.TypeAsync(product.Name);
+        await keys.PressAsync("Enter");
+        await page.WaitForURLAsync("**/search?q=**");
+
+        await TabToAsync(page, $".products a[href='/products/{product.Id}']");
+        await keys.PressAsync("Enter");
+        await page.WaitForURLAsync($"**/products/{product.Id}");
+
+        await TabToAsync(page, "article.product button[type=submit]");
+        await keys.PressAsync("Space");
+        await page.WaitForURLAsync("**/cart");
+        await Assertions.Expect(page.Locator("#cart-total")).ToHaveTextAsync(Money(product.Price));
+
+        await TabToAsync(page, "a[href='/checkout']");
+        await keys.PressAsync("Enter");
+        await page.WaitForURLAsync("**/checkout");
+        (string Field, string Text)[] form =
+        [
+            ("#Form_Name", "Ada Keys"), ("#Form_Street", "1 Main Street"), ("#Form_City", "Springfield"), ("#Form_PostalCode", "12345"),
+            ("#Form_Country", "US"), ("#Form_CardNumber", SagaClient.ApprovingCard), ("#Form_Expiry", "12/34"), ("#Form_Cvc", "123"),
+        ];
+        foreach (var (field, text) in form)
+        {
+            await TabToAsync(page, field);
+            await keys.TypeAsync(text);
+        }
+        await TabToAsync(page, "#place-order");
+        // Shift+Tab goes back to the last field, and Tab forward again.
+        await TabToAsync(page, "#Form_Cvc", backwards: true);
+        await TabToAsync(page, "#place-order");
+        await keys.PressAsync("Enter");
+        var orderId = await shopper.AwaitOrderPageAsync();
+        await Assertions.Expect(page.Locator("#order-status")).ToHaveTextAsync("Completed", new() { Timeout = (float)SagaLimit.TotalMilliseconds });
+        Assert.Equal(orderId, Guid.Parse(page.Url[^36..]));
+    }
+
+    /// <summary>
+    /// Presses Tab (or Shift+Tab) until the focus is on <paramref name="selector"/>, then checks the browser draws where
+    /// it is: a visible outline on the focused control.
+    /// </summary>
+    private static async Task TabToAsync(IPage page, string selector, bool backwards = false)
+    {
+        for (var press = 0; press < 60; press++)
+        {
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+            if (!await page.EvaluateAsync<bool>("s => document.activeElement !== null && document.activeElement.matches(s)", selector))
+                continue;
+            var outline = await page.EvaluateAsync<string[]>(
+                "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }");
+            Assert.True(outline[0] != "none" && outline[1] != "0px", $"{selector} has focus but no visible outline ({outline[0]} {outline[1]})");
+            return;
+        }
+        Assert.Fail($"{(backwards ? "Shift+Tab" : "Tab")} never reached {selector} on {page.Url}");
     }
 
     /// <summary><paramref name="count"/> products priced in the range, each with 50 units on hand.</summary>

@@ -28,6 +28,10 @@ public abstract class ShopPage(ShopApi api, AccessTokenCookie token) : PageModel
     protected IActionResult SignInFirst() =>
         RedirectToPage("/Account/SignIn", new { returnUrl = Request.Path + Request.QueryString });
 
+    /// <summary>A moment as the admin console writes it: UTC, to the minute.</summary>
+    public static string When(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
     public static string Money(decimal amount, string currency = "USD") =>
         string.Create(CultureInfo.InvariantCulture, $"{amount:N2} {currency}");
 }

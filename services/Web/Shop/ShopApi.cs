@@ -77,6 +77,27 @@ public sealed class ShopApi(HttpClient http, AccessTokenCookie token)
     public Task<ApiResult<JsonElement>> MarkDeliveredAsync(Guid orderId, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/api/shipping/{orderId}/delivered", null, ct);
 
+    public Task<ApiResult<PagedList<KeyInfo>>> KeysAsync(CancellationToken ct) =>
+        SendAsync<PagedList<KeyInfo>>(HttpMethod.Get, "/api/keys", null, ct);
+
+    public Task<ApiResult<KeyInfo>> KeyAsync(string name, CancellationToken ct) =>
+        SendAsync<KeyInfo>(HttpMethod.Get, $"/api/keys/{Uri.EscapeDataString(name)}", null, ct);
+
+    public Task<ApiResult<AuditVerification>> VerifyAuditAsync(CancellationToken ct) =>
+        SendAsync<AuditVerification>(HttpMethod.Get, "/api/keys/audit/verify", null, ct);
+
+    public Task<ApiResult<PagedList<Recommended>>> TrendingAsync(string window, int pageSize, CancellationToken ct) =>
+        SendAsync<PagedList<Recommended>>(HttpMethod.Get, $"/api/trending?window={Uri.EscapeDataString(window)}&pageSize={pageSize}", null, ct);
+
+    public Task<ApiResult<PagedList<ModelSummary>>> ModelsAsync(CancellationToken ct) =>
+        SendAsync<PagedList<ModelSummary>>(HttpMethod.Get, "/api/analytics/models", null, ct);
+
+    public Task<ApiResult<PagedList<Recommended>>> BoughtTogetherAsync(Guid productId, int pageSize, CancellationToken ct) =>
+        SendAsync<PagedList<Recommended>>(HttpMethod.Get, $"/api/recommendations/products/{productId}?pageSize={pageSize}", null, ct);
+
+    public Task<ApiResult<PagedList<Recommended>>> ForMeAsync(int pageSize, CancellationToken ct) =>
+        SendAsync<PagedList<Recommended>>(HttpMethod.Get, $"/api/recommendations/me?pageSize={pageSize}", null, ct);
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct,
         Action<HttpRequestMessage>? configure = null)
     {

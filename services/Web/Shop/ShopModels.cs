@@ -11,7 +11,10 @@ public sealed record Product(
     Guid Id, string Sku, string Name, string Description, string Category, string Brand, decimal Price, string Currency,
     IReadOnlyDictionary<string, string>? Attributes, int Available, bool StockKnown)
 {
-    public string Availability => !StockKnown ? "Availability unknown" : Available > 0 ? $"In stock ({Available} available)" : "Sold out";
+    public string Availability => Describe(StockKnown, Available);
+
+    public static string Describe(bool known, int available) =>
+        !known ? "Availability unknown" : available > 0 ? $"In stock ({available} available)" : "Sold out";
 }
 
 public sealed record Category(string Slug, string Name, int ProductCount);
@@ -55,3 +58,25 @@ public sealed record OrderHistoryEntry(long Version, string Type, DateTimeOffset
 public sealed record StockLevel(string Sku, int OnHand, int Reserved, int Available);
 
 public sealed record Shipment(Guid OrderId, string ShipmentId, string TrackingNumber, string Status);
+
+public sealed record KeyVersionInfo(int Version, DateTimeOffset CreatedAt, string State);
+
+/// <summary>A managed key's metadata (the keys app never hands out material).</summary>
+public sealed record KeyInfo(
+    string Name, string Type, string State, int LatestVersion, int MinDecryptionVersion, string? RotationPeriod,
+    DateTimeOffset CreatedAt, DateTimeOffset? DeletionDate, IReadOnlyList<KeyVersionInfo> Versions);
+
+public sealed record AuditBreak(long Sequence, string Reason);
+
+/// <summary>The keys app's audit chain, checked link by link.</summary>
+public sealed record AuditVerification(bool Valid, long Entries, AuditBreak? FirstInvalid);
+
+/// <summary>A recommended or trending product as analytics answers it: an id and a score, not yet a name.</summary>
+public sealed record Recommended(Guid ProductId, string? Category, decimal? Price, double Score, string Reason);
+
+public sealed record RankingMetrics(double HitRateAt10, double NdcgAt10, int Cases);
+
+/// <summary>One trained version of the recommendation model, with its metrics and those it was compared with.</summary>
+public sealed record ModelSummary(
+    string Version, DateTimeOffset TrainedAt, DateTimeOffset WindowFrom, DateTimeOffset WindowTo, int Orders,
+    RankingMetrics Metrics, string ComparedWith, RankingMetrics Incumbent, RankingMetrics Popularity, bool Promoted);

@@ -40,7 +40,7 @@ public sealed partial class PlatformTests
     public void Every_component_is_scoped_to_apps_that_exist_and_takes_its_secrets_by_reference(string overlay)
     {
         var components = RenderedManifests.Render(overlay).Of<DaprComponent>().ToList();
-        Assert.Equal(["crypto", "mail", "pubsub", "retrain-schedule", "secretstore", "statestore", "statestore-order-events", "statestore-user-behavior"],
+        Assert.Equal(["crypto", "crypto-web", "mail", "pubsub", "retrain-schedule", "secretstore", "statestore", "statestore-order-events", "statestore-user-behavior"],
             components.Select(c => c.Metadata.Name).Order());
         foreach (var c in components)
         {
