@@ -194,40 +194,4 @@ public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
     {
         public HttpClient Create(string appId) => identity.ClientWith(null);
     }
-
-    /// <summary>The keys app in process, its state and master key behind a dev sidecar of its own, as Keys.Tests run it.</summary>
-    private sealed class KeysApp : ShopAppFactory<keysapp::Program>
-    {
-        private readonly DevDapr _dapr;
-        private readonly DirectoryInfo _keyFolder;
-        private HttpClient? _admin;
-
-        private KeysApp(DevDapr dapr, DirectoryInfo keyFolder)
-        {
-            _dapr = dapr;
-            _keyFolder = keyFolder;
-            foreach (var (key, value) in dapr.AppSettings)
-                Settings[key] = value;
-        }
-
-        public static async Task<KeysApp> StartAsync(CancellationToken cancellationToken)
-        {
-            var keyFolder = Directory.CreateTempSubdirectory("keys-master-");
-            using (var rsa = System.Security.Cryptography.RSA.Create(3072))
-                await File.WriteAllTextAsync(Path.Combine(keyFolder.FullName, "keys-master.pem"), rsa.ExportPkcs8PrivateKeyPem(), cancellationToken);
-            var crypto = DevDapr.Component(ShopNames.Components.Crypto, "crypto.dapr.localstorage", ("path", keyFolder.FullName));
-            var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Keys, cancellationToken, apiToken: DefaultDaprApiToken,
-                resources: new Dictionary<string, string> { ["crypto.yaml"] = crypto });
-            return new KeysApp(dapr, keyFolder);
-        }
-
-        public HttpClient Admin() => _admin ??= ClientWith(Tokens.Admin());
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await _dapr.DisposeAsync();
-            _keyFolder.Delete(recursive: true);
-        }
-    }
 }
