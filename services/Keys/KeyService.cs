@@ -25,7 +25,8 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
         {
             if (current is not null)
                 throw new KeyRuleException(KeyError.Exists, "The key exists", $"A key named '{name}' exists already.");
-            return ManagedKey.Create(name!, keyType, period == TimeSpan.Zero ? null : period, KeyMaterial.Generate(keyType), now);
+            return ManagedKey.Create(name!, keyType, period == TimeSpan.Zero ? null : period, KeyMaterial.Generate(keyType), now)
+                .AnnounceNext(() => KeyMaterial.Generate(keyType), now);
         }, mustExist: false, validate: () =>
         {
             // A malformed request is refused before anything is read: a malformed name is no key to look up.
@@ -46,11 +47,19 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
         return keys;
     }
 
-    /// <summary>Creates key <paramref name="name"/> unless it exists (a start of the app, or of another replica, created it): true when this call created it.</summary>
+    /// <summary>
+    /// Creates key <paramref name="name"/> unless it exists (a start of the app, or of another replica, created it): true
+    /// when this call created it. A signing key that exists without a next version (stored before keys announced them)
+    /// gets one now.
+    /// </summary>
     public async Task<bool> EnsureAsync(string name, string type, string? rotationPeriod, CancellationToken cancellationToken)
     {
-        if (await store.GetMetadataAsync(name, cancellationToken) is not null)
+        if (await store.GetMetadataAsync(name, cancellationToken) is { } existing)
+        {
+            if (existing.AsOf(time.GetUtcNow()).LacksNext)
+                await AnnounceNextAsync(name, cancellationToken);
             return false;
+        }
         try
         {
             await CreateAsync(System, name, type, rotationPeriod, cancellationToken);
@@ -66,7 +75,17 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
         UseAsync(caller, "read", name, null, cancellationToken, key => (key, (int?)null));
 
     public Task<ManagedKey> RotateAsync(KeyCaller caller, string name, CancellationToken cancellationToken) =>
-        ChangeAsync(caller, "rotate", name, cancellationToken, (key, now) => key!.Rotate(KeyMaterial.Generate(key.Type), now));
+        ChangeAsync(caller, "rotate", name, cancellationToken, (key, now) => Rotated(key!, now));
+
+    /// <summary>The key rotated, a signing key with its next version announced (a key stored without one gets it now).</summary>
+    private static ManagedKey Rotated(ManagedKey key, DateTimeOffset now) =>
+        key.Rotate(KeyMaterial.Generate(key.Type), now).AnnounceNext(() => KeyMaterial.Generate(key.Type), now);
+
+    /// <summary>Gives a signing key stored without a next version its next (audited <c>announce-next</c> as <c>app:keys</c>); nothing when it has one.</summary>
+    public Task<ManagedKey> AnnounceNextAsync(string name, CancellationToken cancellationToken) =>
+        ChangeAsync(System, AnnounceNext, name, cancellationToken, (key, now) => key!.AnnounceNext(() => KeyMaterial.Generate(key.Type), now));
+
+    private const string AnnounceNext = "announce-next";
 
     public Task<ManagedKey> ConfigureAsync(KeyCaller caller, string name, int? minDecryptionVersion, string? rotationPeriod, CancellationToken cancellationToken) =>
         ChangeAsync(caller, "configure", name, cancellationToken, (key, _) => key!.Configure(minDecryptionVersion, RotationPeriods.Parse(rotationPeriod)));
@@ -83,7 +102,10 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
     public Task<ManagedKey> CancelDeletionAsync(KeyCaller caller, string name, CancellationToken cancellationToken) =>
         ChangeAsync(caller, "cancel-deletion", name, cancellationToken, (key, _) => key!.CancelDeletion());
 
-    /// <summary>The maintenance sweep's change: destroys a key past its deletion date, rotates one whose period is up; null when neither is due.</summary>
+    /// <summary>
+    /// The maintenance sweep's change: destroys a key past its deletion date, rotates one whose period is up, announces the
+    /// next version of a signing key stored without one; null when none is due.
+    /// </summary>
     public async Task<ManagedKey?> MaintainAsync(string name, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -93,7 +115,9 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
             return await ChangeAsync(System, "destroy", name, cancellationToken, (key, _) => key!);
         if (loaded.Key.RotationDue(now))
             return await ChangeAsync(System, "scheduled-rotate", name, cancellationToken,
-                (key, at) => key!.RotationDue(at) ? key.Rotate(KeyMaterial.Generate(key.Type), at) : key);
+                (key, at) => key!.RotationDue(at) ? Rotated(key, at) : key);
+        if (loaded.Key.AsOf(now).LacksNext)
+            return await AnnounceNextAsync(name, cancellationToken);
         return null;
     }
 
@@ -145,8 +169,11 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
             return (result, result.Version);
         });
 
-    public Task<IReadOnlyList<PublicJwk>> PublicKeysAsync(KeyCaller caller, string name, CancellationToken cancellationToken) =>
-        UseAsync(caller, "jwks", name, null, cancellationToken, key => (KeyOperations.PublicKeys(key), (int?)null));
+    /// <summary>The key's public keys and the kid of the version that signs now (null when the key cannot sign: not enabled, or destroyed).</summary>
+    public Task<(IReadOnlyList<PublicJwk> Keys, string? SigningKid)> PublicKeysAsync(KeyCaller caller, string name, CancellationToken cancellationToken) =>
+        UseAsync(caller, "jwks", name, null, cancellationToken, key =>
+            ((KeyOperations.PublicKeys(key), key.State == KeyState.Enabled && key.Latest.Material is not null ? KeyOperations.KeyId(key.Name, key.LatestVersion) : null),
+                (int?)null));
 
     /// <summary>Records a call refused before it reached a key (authentication, authorization).</summary>
     public Task AuditRefusalAsync(KeyCaller caller, string operation, string? name, string outcome, CancellationToken cancellationToken) =>
@@ -202,7 +229,7 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
                 await audit.AppendAsync(Draft(caller, operation, name, null, Outcome(e)!, null), cancellationToken);
                 throw;
             }
-            if (await audit.TryCommitAsync(Draft(caller, operation, name, next.LatestVersion, "ok", null), writes, cancellationToken))
+            if (await audit.TryCommitAsync(Drafts(caller, operation, current?.Key, next), writes, cancellationToken))
             {
                 LogChanged(logger, name, operation, next.State, next.LatestVersion);
                 return next;
@@ -211,6 +238,22 @@ public sealed partial class KeyService(KeyStore store, AuditLog audit, TimeProvi
             await Task.Delay(StateContention.Backoff(attempt), cancellationToken);
         }
         throw new AuditUnavailableException($"Key '{name}' kept changing concurrently; retry.");
+    }
+
+    /// <summary>
+    /// The entries of a change: the operation, at the latest version; and when the change announced a new next version
+    /// (a create or a rotation of a signing key), <c>announce-next</c> at that version, so the audit names every version
+    /// published before it signs.
+    /// </summary>
+    private List<AuditDraft> Drafts(KeyCaller caller, string operation, ManagedKey? current, ManagedKey next)
+    {
+        var announced = next.Next is { } n && n.Version != current?.Next?.Version ? n.Version : (int?)null;
+        if (operation == AnnounceNext)
+            return [Draft(caller, operation, next.Name, announced ?? next.Next?.Version, "ok", null)];
+        List<AuditDraft> drafts = [Draft(caller, operation, next.Name, next.LatestVersion, "ok", null)];
+        if (announced is { } version)
+            drafts.Add(Draft(caller, AnnounceNext, next.Name, version, "ok", null));
+        return drafts;
     }
 
     private AuditDraft Draft(KeyCaller caller, string operation, string name, int? version, string outcome, string? dataHmac) =>

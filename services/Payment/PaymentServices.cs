@@ -23,6 +23,10 @@ public static class PaymentServices
         }
         else
         {
+            // Cards sealed by data protection before the vault used keys still open, and move to keys as they open
+            // (CardVault); the key ring stays, read only, until none is left.
+            builder.Services.AddDataProtection();
+            builder.Services.AddSingleton<DataProtectionCardCipher>();
             // keys through the sidecar: http://keys/... becomes {sidecar}/v1.0/invoke/keys/method/...
             var configuration = builder.Configuration;
             builder.Services.AddSingleton<ICardCipher>(sp => new KeysCardCipher(

@@ -90,7 +90,8 @@ public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
         var token = await AdminTokenAsync();
         Assert.Equal(("ES256", KeyIds.Of(SigningKey, 1)), (token.Alg, token.Kid));
         Assert.Equal(HttpStatusCode.OK, await MeAsync(token));
-        Assert.Equal([KeyIds.Of(SigningKey, 1)], await PublishedKidsAsync());
+        // The version that signs, and the next one, announced before it signs.
+        Assert.Equal([KeyIds.Of(SigningKey, 1), KeyIds.Of(SigningKey, 2)], (await PublishedKidsAsync()).Order());
         // keys signed it, for identity: its audit names the caller by app id.
         var audit = await _keys.Admin().GetFromJsonAsync<JsonElement>($"{KeysRoutes.Admin}/audit?key={SigningKey}", Ct);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(),
@@ -116,17 +117,56 @@ public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
         Assert.Equal(KeyIds.Of(SigningKey, 2), after.Kid);
         Assert.Equal(HttpStatusCode.OK, await MeAsync(before));
         Assert.Equal(HttpStatusCode.OK, await MeAsync(after));
-        Assert.Equal([KeyIds.Of(SigningKey, 1), KeyIds.Of(SigningKey, 2)], (await PublishedKidsAsync()).Order());
-        var afterResult = await ValidateAsync(after, otherApp); // an unknown kid: the other app fetches identity's JWKS again
+        Assert.Equal([KeyIds.Of(SigningKey, 1), KeyIds.Of(SigningKey, 2), KeyIds.Of(SigningKey, 3)], (await PublishedKidsAsync()).Order());
+        var afterResult = await ValidateAsync(after, otherApp);
         Assert.True(afterResult.IsValid, afterResult.Exception?.Message);
         Assert.True((await ValidateAsync(before, otherApp)).IsValid);
 
-        // Once an admin retires version 1, its tokens stop verifying in a fresh validator (and the JWKS drops it).
+        // Once an admin retires version 1, the JWKS drops it (and keeps the next version, 3).
         (await _keys.Admin().PutAsJsonAsync($"{KeysRoutes.Admin}/{SigningKey}/config", new { minDecryptionVersion = 2 }, Ct)).EnsureSuccessStatusCode();
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await PublishedKidsAsync()).Count != 1 && DateTime.UtcNow < deadline)
+        while ((await PublishedKidsAsync()).Count != 2 && DateTime.UtcNow < deadline)
             await Task.Delay(200, Ct); // identity's JWKS cache (Identity:SigningKeysCacheDuration) runs out
-        Assert.Equal([KeyIds.Of(SigningKey, 2)], await PublishedKidsAsync());
+        Assert.Equal([KeyIds.Of(SigningKey, 2), KeyIds.Of(SigningKey, 3)], (await PublishedKidsAsync()).Order());
+    }
+
+    [Fact]
+    public async Task A_validator_that_fetched_the_jwks_before_a_rotation_validates_tokens_signed_after_it_without_fetching_again()
+    {
+        var before = await AdminTokenAsync();
+        var fetches = new CountingHandler();
+        var otherApp = new JwksConfigurationManager(new CountedIdentityJwks(_identity, fetches),
+            Options.Create(new ShopAuthOptions { JwksMinimumRefreshInterval = TimeSpan.Zero }), TimeProvider.System, NullLogger<JwksConfigurationManager>.Instance);
+        Assert.True((await ValidateAsync(before, otherApp)).IsValid);
+        Assert.Equal(1, fetches.Count);
+
+        (await _keys.Admin().PostAsync($"{KeysRoutes.Admin}/{SigningKey}/rotate", null, Ct)).EnsureSuccessStatusCode();
+        var after = await AdminTokenAsync();
+
+        Assert.Equal(KeyIds.Of(SigningKey, 2), after.Kid);
+        var afterResult = await ValidateAsync(after, otherApp);
+        Assert.True(afterResult.IsValid, afterResult.Exception?.Message);
+        Assert.True((await ValidateAsync(before, otherApp)).IsValid);
+        Assert.Equal(1, fetches.Count); // version 2 was in the JWKS it fetched before the rotation, as the next version
+    }
+
+    /// <summary>Counts the requests it passes on: here, a validator's JWKS fetches.</summary>
+    private sealed class CountingHandler : DelegatingHandler
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _count);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class CountedIdentityJwks(IdentityFactory identity, CountingHandler counter) : IJwksHttpClientFactory
+    {
+        public HttpClient Create(string appId) => identity.CreateDefaultClient(counter);
     }
 
     [Fact]
@@ -153,41 +193,5 @@ public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
     private sealed class IdentityJwks(IdentityFactory identity) : IJwksHttpClientFactory
     {
         public HttpClient Create(string appId) => identity.ClientWith(null);
-    }
-
-    /// <summary>The keys app in process, its state and master key behind a dev sidecar of its own, as Keys.Tests run it.</summary>
-    private sealed class KeysApp : ShopAppFactory<keysapp::Program>
-    {
-        private readonly DevDapr _dapr;
-        private readonly DirectoryInfo _keyFolder;
-        private HttpClient? _admin;
-
-        private KeysApp(DevDapr dapr, DirectoryInfo keyFolder)
-        {
-            _dapr = dapr;
-            _keyFolder = keyFolder;
-            foreach (var (key, value) in dapr.AppSettings)
-                Settings[key] = value;
-        }
-
-        public static async Task<KeysApp> StartAsync(CancellationToken cancellationToken)
-        {
-            var keyFolder = Directory.CreateTempSubdirectory("keys-master-");
-            using (var rsa = System.Security.Cryptography.RSA.Create(3072))
-                await File.WriteAllTextAsync(Path.Combine(keyFolder.FullName, "keys-master.pem"), rsa.ExportPkcs8PrivateKeyPem(), cancellationToken);
-            var crypto = DevDapr.Component(ShopNames.Components.Crypto, "crypto.dapr.localstorage", ("path", keyFolder.FullName));
-            var dapr = await DevDapr.StartAsync(ShopNames.AppIds.Keys, cancellationToken, apiToken: DefaultDaprApiToken,
-                resources: new Dictionary<string, string> { ["crypto.yaml"] = crypto });
-            return new KeysApp(dapr, keyFolder);
-        }
-
-        public HttpClient Admin() => _admin ??= ClientWith(Tokens.Admin());
-
-        public override async ValueTask DisposeAsync()
-        {
-            await base.DisposeAsync();
-            await _dapr.DisposeAsync();
-            _keyFolder.Delete(recursive: true);
-        }
     }
 }

@@ -109,8 +109,42 @@ public sealed class KeysApiTests : IAsyncLifetime
         Assert.True((await _app.PostOkAsync<VerifyResponse>(Path("tokens", "verify"), new { input = B64("header.payload"), signature = signed.Signature }, Ct)).Valid);
         Assert.False((await _app.PostOkAsync<VerifyResponse>(Path("tokens", "verify"), new { input = B64("header.other"), signature = signed.Signature }, Ct)).Valid);
         var jwks = await _app.Admin().GetFromJsonAsync<JsonWebKeySetView>(Path("tokens", "jwks"), Ct);
-        Assert.Equal(["tokens:v1", "tokens:v2"], jwks!.Keys.Select(k => k.Kid));
+        Assert.Equal(["tokens:v1", "tokens:v2", "tokens:v3"], jwks!.Keys.Select(k => k.Kid)); // v3: the next version, announced
+        Assert.Equal("tokens:v2", jwks.SigningKid);
         Assert.DoesNotContain("\"d\"", await _app.Admin().GetStringAsync(Path("tokens", "jwks"), Ct));
+    }
+
+    [Fact]
+    public async Task A_signing_keys_next_version_is_shown_published_and_audited_before_it_signs()
+    {
+        var created = await _app.CreateKeyAsync("tokens", "ecdsa-p256", Ct);
+        Assert.Equal((1, (int?)2), (created.LatestVersion, created.NextVersion));
+        Assert.Equal([(1, "Active"), (2, "Next")], created.Versions.Select(v => (v.Version, v.State)));
+        var before = await _app.Admin().GetFromJsonAsync<JsonWebKeySetView>(Path("tokens", "jwks"), Ct);
+        Assert.Equal(["tokens:v1", "tokens:v2"], before!.Keys.Select(k => k.Kid));
+        Assert.Equal("tokens:v1", before.SigningKid);
+
+        var rotated = await _app.PostOkAsync<KeyView>(Path("tokens", "rotate"), new { }, Ct);
+        Assert.Equal((2, (int?)3), (rotated.LatestVersion, rotated.NextVersion));
+        Assert.Equal([(1, "Active", false), (2, "Active", true), (3, "Next", false)], rotated.Versions.Select(v => (v.Version, v.State, v.ActivatedAt is not null)));
+        var signed = await _app.PostOkAsync<SignResponse>(Path("tokens", "sign"), new { input = B64("header.payload") }, Ct);
+        Assert.Equal(2, signed.Version);
+        // The version that signs now is the one published before the rotation, under the same public key.
+        var after = await _app.Admin().GetFromJsonAsync<JsonWebKeySetView>(Path("tokens", "jwks"), Ct);
+        Assert.Equal(before.Keys.Single(k => k.Kid == "tokens:v2"), after!.Keys.Single(k => k.Kid == after.SigningKid));
+
+        var audit = (await _app.AuditAsync("?key=tokens", Ct)).Reverse().Select(e => (e.Operation, e.Version)).Where(e => e.Operation != "jwks" && e.Operation != "sign");
+        Assert.Equal([("create", 1), ("announce-next", 2), ("rotate", 2), ("announce-next", 3)], audit);
+        Assert.True((await _app.VerifyAuditAsync(Ct)).Valid);
+    }
+
+    [Fact]
+    public async Task A_symmetric_key_has_no_next_version()
+    {
+        var created = await _app.CreateKeyAsync("cards", "aes256-gcm", Ct);
+        Assert.Null(created.NextVersion);
+        Assert.Equal(["Active"], created.Versions.Select(v => v.State));
+        Assert.DoesNotContain("\"nextVersion\"", await _app.Admin().GetStringAsync($"{KeysRoutes.Admin}/cards", Ct));
     }
 
     [Fact]
@@ -145,7 +179,7 @@ public sealed class KeysApiTests : IAsyncLifetime
         var signed = await _app.PostOkAsync<SignResponse>(KeysRoutes.Operation("identity-signing", "sign"), new { input = B64("jwt") }, Ct, identity);
         Assert.Equal(1, signed.Version);
         var jwks = await identity.GetFromJsonAsync<JsonWebKeySetView>(KeysRoutes.Operation("identity-signing", "jwks"), Ct);
-        Assert.Single(jwks!.Keys);
+        Assert.Equal(["identity-signing:v1", "identity-signing:v2"], jwks!.Keys.Select(k => k.Kid)); // the latest and the announced next
         var entries = await _app.AuditAsync("?key=identity-signing", Ct);
         Assert.Equal(("app:identity", "jwks", "ok"), (entries[0].Caller, entries[0].Operation, entries[0].Outcome));
         Assert.Equal(("app:identity", "sign", 1), (entries[1].Caller, entries[1].Operation, entries[1].Version));

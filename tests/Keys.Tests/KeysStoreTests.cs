@@ -111,4 +111,39 @@ public sealed class KeysStoreTests
         var entries = await app.Services.GetRequiredService<AuditLog>().QueryAsync("doomed", null, null, 100, Ct);
         Assert.Contains(entries, e => e is { Operation: "destroy", Caller: "app:keys", Outcome: "ok" });
     }
+
+    [Fact]
+    public async Task A_signing_key_stored_without_a_next_version_keeps_signing_and_the_sweep_announces_one()
+    {
+        await using var app = await KeysFactory.StartAsync(Ct);
+        var keys = app.Services.GetRequiredService<KeyService>();
+        var admin = new KeyCaller("user:admin-1", "test");
+        await keys.CreateAsync(admin, "legacy", "ecdsa-p256", null, Ct);
+        // As keys stored signing keys before they announced next versions: no "next" in the row.
+        var row = System.Text.Json.Nodes.JsonNode.Parse(app.Dapr.Read<JsonElement>(KeyStore.StateKey("legacy")).GetRawText())!.AsObject();
+        Assert.True(row.Remove("next"));
+        await app.Dapr.WriteAsync(KeyStore.StateKey("legacy"), row, Ct);
+
+        var legacy = await app.Admin().GetFromJsonAsync<KeyView>($"{KeysRoutes.Admin}/legacy", Ct);
+        Assert.Equal((1, (int?)null), (legacy!.LatestVersion, legacy.NextVersion));
+        Assert.Equal(1, (await app.PostOkAsync<SignResponse>(Path("legacy", "sign"), new { input = B64("x") }, Ct)).Version);
+
+        await app.Services.GetRequiredService<KeyMaintenance>().SweepAsync(Ct);
+        var announced = await app.Admin().GetFromJsonAsync<KeyView>($"{KeysRoutes.Admin}/legacy", Ct);
+        Assert.Equal((1, (int?)2), (announced!.LatestVersion, announced.NextVersion));
+        var stored = app.Dapr.Read<JsonElement>(KeyStore.StateKey("legacy")).Deserialize<StoredKey>(KeysState.Json)!;
+        Assert.Equal(2, stored.Next!.Version);
+        Assert.NotNull(stored.Next.WrappedMaterial);
+        var unwrapped = await app.UnwrapAsync(Convert.FromBase64String(stored.Next.WrappedMaterial), Ct);
+        Assert.Equal((await keys.GetAsync(admin, "legacy", Ct)).Next!.Material, unwrapped); // wrapped under the master key, as every version
+        var entries = await app.Services.GetRequiredService<AuditLog>().QueryAsync("legacy", null, null, 100, Ct);
+        Assert.Contains(entries, e => e is { Operation: "announce-next", Caller: "app:keys", Version: 2, Outcome: "ok" });
+
+        // A second sweep has nothing to announce; a rotation promotes what was announced.
+        var announcements = entries.Count(e => e.Operation == "announce-next"); // the create's, and the sweep's
+        await app.Services.GetRequiredService<KeyMaintenance>().SweepAsync(Ct);
+        Assert.Equal(announcements, (await app.Services.GetRequiredService<AuditLog>().QueryAsync("legacy", null, null, 100, Ct)).Count(e => e.Operation == "announce-next"));
+        var rotated = await app.PostOkAsync<KeyView>(Path("legacy", "rotate"), new { }, Ct);
+        Assert.Equal((2, (int?)3), (rotated.LatestVersion, rotated.NextVersion));
+    }
 }

@@ -97,6 +97,81 @@ public sealed class ManagedKeyTests
         Assert.Null(key.Configure(null, TimeSpan.Zero).RotationPeriod);
     }
 
+    private static ManagedKey NewSigningKey(KeyType type = KeyType.EcdsaP256) =>
+        NewKey(type).AnnounceNext(() => KeyMaterial.Generate(type), Now);
+
+    [Theory]
+    [InlineData(KeyType.EcdsaP256)]
+    [InlineData(KeyType.Rsa3072Pss)]
+    public void A_signing_key_announces_a_next_version_that_is_published_and_verifies_but_never_signs(KeyType type)
+    {
+        var key = NewSigningKey(type);
+        Assert.Equal((1, 2), (key.LatestVersion, key.Next!.Version));
+        Assert.Equal([1, 2], key.LiveVersions.Select(v => v.Version));
+        Assert.Equal(["Active", "Next"], key.AllVersions.Select(key.VersionState));
+        Assert.Equal([KeyOperations.KeyId("orders", 1), KeyOperations.KeyId("orders", 2)], KeyOperations.PublicKeys(key).Select(k => k.Kid));
+        Assert.Equal(1, KeyOperations.Sign(key, "payload"u8).Version);
+        Assert.Same(key.Next, key.ForReading(2, "verify"));
+    }
+
+    [Fact]
+    public void A_rotation_promotes_the_announced_version_and_announces_a_new_one()
+    {
+        var key = NewSigningKey();
+        var announced = key.Next!;
+        var rotated = key.Rotate(KeyMaterial.Generate(KeyType.EcdsaP256), Now.AddDays(1));
+        Assert.Equal((2, 3), (rotated.LatestVersion, rotated.Next!.Version));
+        Assert.Same(announced.Material, rotated.Latest.Material); // the published key is the one that now signs
+        Assert.Equal((Now, Now.AddDays(1)), (rotated.Latest.CreatedAt, rotated.Latest.InUseSince));
+        Assert.Equal(2, KeyOperations.Sign(rotated, "payload"u8).Version);
+        Assert.Equal([1, 2, 3], KeyOperations.PublicKeys(rotated).Select(k => VersionedKid(k.Kid)));
+        Assert.Equal([2, 3], KeyOperations.PublicKeys(rotated.Configure(2, null)).Select(k => VersionedKid(k.Kid)));
+        // The next version is no version to retire up to: it has never signed.
+        Assert.Equal(KeyError.Malformed, Assert.Throws<KeyRuleException>(() => rotated.Configure(3, null)).Error);
+    }
+
+    [Fact]
+    public void Rotation_is_due_a_period_after_the_latest_version_began_signing_not_after_it_was_announced()
+    {
+        var rotated = NewSigningKey().Configure(null, TimeSpan.FromDays(30)).Rotate(KeyMaterial.Generate(KeyType.EcdsaP256), Now.AddDays(30));
+        Assert.False(rotated.RotationDue(Now.AddDays(60).AddTicks(-1)));
+        Assert.True(rotated.RotationDue(Now.AddDays(60)));
+    }
+
+    [Fact]
+    public void A_signing_key_stored_without_a_next_version_keeps_working_and_gets_one_announced_or_on_rotation()
+    {
+        var stored = NewKey(KeyType.EcdsaP256); // as keys stored signing keys before they announced next versions
+        Assert.True(stored.LacksNext);
+        Assert.Equal(1, KeyOperations.Sign(stored, "payload"u8).Version);
+        Assert.Equal(2, stored.AnnounceNext(() => KeyMaterial.Generate(KeyType.EcdsaP256), Now).Next!.Version);
+
+        var rotated = stored.Rotate(KeyMaterial.Generate(KeyType.EcdsaP256), Now);
+        Assert.Equal((2, true), (rotated.LatestVersion, rotated.LacksNext));
+        Assert.Equal(3, rotated.AnnounceNext(() => KeyMaterial.Generate(KeyType.EcdsaP256), Now).Next!.Version);
+    }
+
+    [Theory]
+    [InlineData(KeyType.Aes256Gcm)]
+    [InlineData(KeyType.HmacSha256)]
+    public void A_symmetric_key_announces_nothing(KeyType type)
+    {
+        var key = NewKey(type).AnnounceNext(() => throw new InvalidOperationException("no material is made"), Now);
+        Assert.Null(key.Next);
+        Assert.False(key.LacksNext);
+    }
+
+    [Fact]
+    public void Destroying_a_key_destroys_its_next_version_too()
+    {
+        var destroyed = NewSigningKey().ScheduleDeletion(7, Now).AsOf(Now.AddDays(7));
+        Assert.Null(destroyed.Next!.Material);
+        Assert.Empty(KeyOperations.PublicKeys(destroyed));
+        Assert.False(destroyed.LacksNext);
+    }
+
+    private static int VersionedKid(string kid) => int.Parse(kid[(kid.LastIndexOf(":v", StringComparison.Ordinal) + 2)..], System.Globalization.CultureInfo.InvariantCulture);
+
     [Theory]
     [InlineData("12h", 12 * 60)]
     [InlineData("30d", 30 * 24 * 60)]

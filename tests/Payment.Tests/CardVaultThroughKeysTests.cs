@@ -106,6 +106,51 @@ public sealed class CardVaultThroughKeysTests : IAsyncLifetime
         await refused.ReadProblemAsync(Ct);
     }
 
+    [Fact]
+    public async Task A_card_sealed_by_data_protection_opens_and_is_rewritten_under_the_keys_app()
+    {
+        // An entry as the vault wrote it before keys: data protection's ciphertext, bound to the token.
+        var token = VaultedCard.TokenPrefix + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var sealedBefore = await _payment.Services.GetRequiredService<DataProtectionCardCipher>()
+            .EncryptAsync(System.Text.Encoding.ASCII.GetBytes(Number), token, Ct);
+        Assert.DoesNotContain("shopdapr:", sealedBefore);
+        await SaveAsync(new VaultEntry(token, sealedBefore, "0000", "visa", "12/39", DateTimeOffset.UtcNow));
+
+        var vault = _payment.Services.GetRequiredService<CardVault>();
+        Assert.Equal(Number, (await vault.OpenAsync(token, Ct))!.Value.Card.Number);
+        var migrated = JsonDocument.Parse(await StoredAsync(token)).RootElement.GetProperty("numberCiphertext").GetString()!;
+        Assert.StartsWith("shopdapr:v1:", migrated);
+
+        // Opened again, it is keys' entry: read through keys, not rewritten.
+        Assert.Equal(Number, (await vault.OpenAsync(token, Ct))!.Value.Card.Number);
+        Assert.Equal(migrated, JsonDocument.Parse(await StoredAsync(token)).RootElement.GetProperty("numberCiphertext").GetString());
+        var audit = await _keys.Admin().GetFromJsonAsync<JsonElement>($"{KeysRoutes.Admin}/audit?key={CardKey}", Ct);
+        Assert.Equal((1, 1), (audit.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("operation").GetString() == "encrypt"),
+            audit.GetProperty("items").EnumerateArray().Count(e => e.GetProperty("operation").GetString() == "decrypt")));
+    }
+
+    [Fact]
+    public async Task A_card_sealed_by_data_protection_under_another_token_opens_nothing_and_is_left_as_it_is()
+    {
+        var token = VaultedCard.TokenPrefix + new string('1', 32);
+        var sealedForAnother = await _payment.Services.GetRequiredService<DataProtectionCardCipher>()
+            .EncryptAsync(System.Text.Encoding.ASCII.GetBytes(Number), VaultedCard.TokenPrefix + new string('2', 32), Ct);
+        await SaveAsync(new VaultEntry(token, sealedForAnother, "0000", "visa", "12/39", DateTimeOffset.UtcNow));
+
+        Assert.Null(await _payment.Services.GetRequiredService<CardVault>().OpenAsync(token, Ct));
+        Assert.Equal(sealedForAnother, JsonDocument.Parse(await StoredAsync(token)).RootElement.GetProperty("numberCiphertext").GetString());
+    }
+
+    /// <summary>Writes an entry through payment's sidecar, as the vault stores them.</summary>
+    private async Task SaveAsync(VaultEntry entry)
+    {
+        using var http = new HttpClient { BaseAddress = _paymentSidecar.HttpEndpoint };
+        http.DefaultRequestHeaders.Add("dapr-api-token", ShopAppFactory<Program>.DefaultDaprApiToken);
+        var body = new[] { new { key = $"card-{entry.Token}", value = entry } };
+        (await http.PostAsync($"v1.0/state/{ShopNames.Components.StateStore}",
+            JsonContent.Create(body, options: new JsonSerializerOptions(JsonSerializerDefaults.Web)), Ct)).EnsureSuccessStatusCode();
+    }
+
     /// <summary>The keys app in process, its state and master key behind a dev sidecar of its own, as Keys.Tests run it.</summary>
     private sealed class KeysApp : ShopAppFactory<keysapp::Program>
     {

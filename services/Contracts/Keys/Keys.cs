@@ -33,13 +33,20 @@ public sealed record CreateKeyRequest(string? Name, string? Type, string? Rotati
 /// <summary><c>rotationPeriod</c>: <c>"12h"</c>, <c>"30d"</c>, or <c>"0"</c> for none; a null field stays as it is.</summary>
 public sealed record KeyConfigRequest(int? MinDecryptionVersion, string? RotationPeriod);
 
-/// <summary>A version's state: <c>Active</c>, <c>Retired</c> (below minDecryptionVersion) or <c>Destroyed</c>.</summary>
-public sealed record KeyVersionView(int Version, DateTimeOffset CreatedAt, string State);
+/// <summary>
+/// A version's state: <c>Active</c>, <c>Retired</c> (below minDecryptionVersion), <c>Destroyed</c>, or <c>Next</c> (a
+/// signing key's version announced ahead: published and verifying, never signing until a rotation makes it the latest).
+/// <see cref="ActivatedAt"/> is when a version announced ahead became the latest (absent for one latest from its creation).
+/// </summary>
+public sealed record KeyVersionView(
+    int Version, DateTimeOffset CreatedAt, string State,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? ActivatedAt = null);
 
-/// <summary>A key's metadata; never its material.</summary>
+/// <summary>A key's metadata; never its material. <see cref="NextVersion"/>: a signing key's announced next version.</summary>
 public sealed record KeyView(
     string Name, string Type, string State, int LatestVersion, int MinDecryptionVersion, string? RotationPeriod,
-    DateTimeOffset CreatedAt, DateTimeOffset? DeletionDate, IReadOnlyList<KeyVersionView> Versions);
+    DateTimeOffset CreatedAt, DateTimeOffset? DeletionDate, IReadOnlyList<KeyVersionView> Versions,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? NextVersion = null);
 
 public sealed record EncryptRequest(string? Plaintext, string? AssociatedData);
 
@@ -78,7 +85,12 @@ public sealed record JsonWebKeyView(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? N,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? E);
 
-public sealed record JsonWebKeySetView(IReadOnlyList<JsonWebKeyView> Keys);
+/// <summary>
+/// A key's public keys: every live version, and the announced next one. <see cref="SigningKid"/> names the version that
+/// signs now (the others only verify), so a signer puts the right <c>kid</c> in its header before it signs.
+/// </summary>
+public sealed record JsonWebKeySetView(
+    IReadOnlyList<JsonWebKeyView> Keys, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SigningKid = null);
 
 /// <summary>One audited call; <see cref="DataHmac"/> is the HMAC of the caller's data (never the data itself).</summary>
 public sealed record AuditEntryView(

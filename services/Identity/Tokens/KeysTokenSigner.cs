@@ -13,9 +13,11 @@ namespace ShopDapr.Identity.Tokens;
 /// Signs access tokens with a key of the <c>keys</c> app (<see cref="IdentityOptions.SigningKeyName"/>, ECDSA P-256 →
 /// ES256) over service invocation, so the private key never leaves keys and a rotation there logs nobody out: each token's
 /// <c>kid</c> names the key and the version that signed it (<c>identity-tokens:v2</c>), and the JWKS publishes every live
-/// version of the key (until an admin retires old versions with <c>minDecryptionVersion</c>), old and new side by side.
-/// The JWKS is cached for <see cref="IdentityOptions.SigningKeysCacheDuration"/>, and dropped as soon as keys signs with
-/// a version the cache does not hold, so the apps that refetch on an unknown <c>kid</c> find the new one at once.
+/// version of the key (until an admin retires old versions with <c>minDecryptionVersion</c>), old and new side by side,
+/// and the next version, which keys announces before it signs: an app holding the JWKS from before a rotation already
+/// has the key of the tokens signed after it. The JWKS is cached for <see cref="IdentityOptions.SigningKeysCacheDuration"/>,
+/// and dropped as soon as keys signs with another version than the cache's (a rotation), so the JWKS soon names the new
+/// next version, and the apps that refetch on an unknown <c>kid</c> find it at once.
 /// </summary>
 public sealed class KeysTokenSigner(HttpClient keys, IOptions<IdentityOptions> options, TimeProvider time) : ITokenSigner, IDisposable
 {
@@ -40,10 +42,8 @@ public sealed class KeysTokenSigner(HttpClient keys, IOptions<IdentityOptions> o
             var signed = await SignInputAsync(input, cancellationToken);
             if (signed.Version == version)
             {
-                if (!published.Has(version))
-                    _published = null; // a version the JWKS does not show yet: the next JWKS read fetches it
-                else
-                    published.SigningVersion = version;
+                if (version != published.SigningVersion)
+                    _published = null; // the key rotated: the next JWKS read fetches the new latest and its new next version
                 return $"{input}.{Base64UrlEncoder.Encode(SignatureBytes(signed.Signature))}";
             }
             version = signed.Version; // the key rotated since the last signature: sign again under the new version's kid
@@ -77,10 +77,11 @@ public sealed class KeysTokenSigner(HttpClient keys, IOptions<IdentityOptions> o
     {
         var jwks = await CallAsync<JsonWebKeySetView>(() => keys.GetAsync(KeysRoutes.Operation(KeyName, "jwks"), cancellationToken), cancellationToken);
         var published = jwks.Keys.Select(ToJsonWebKey).ToList();
-        var latest = jwks.Keys.Select(k => VersionOf(k.Kid)).DefaultIfEmpty(0).Max();
-        if (latest == 0)
-            throw new TokenSigningUnavailableException($"Key '{KeyName}' publishes no public key.");
-        var algorithm = jwks.Keys.First(k => VersionOf(k.Kid) == latest).Alg;
+        // The signing version as keys names it; a keys app that does not name it publishes no next version, so its latest.
+        var latest = jwks.SigningKid is { } kid ? VersionOf(kid) : jwks.Keys.Select(k => VersionOf(k.Kid)).DefaultIfEmpty(0).Max();
+        if (latest == 0 || jwks.Keys.FirstOrDefault(k => VersionOf(k.Kid) == latest) is not { } signing)
+            throw new TokenSigningUnavailableException($"Key '{KeyName}' publishes no public key it signs with.");
+        var algorithm = signing.Alg;
         return new PublishedKeys(published, algorithm, latest, time.GetUtcNow() + options.Value.SigningKeysCacheDuration);
     }
 
@@ -152,22 +153,14 @@ public sealed class KeysTokenSigner(HttpClient keys, IOptions<IdentityOptions> o
 
     public void Dispose() => _fetch.Dispose();
 
-    /// <summary>The key's JWKS as fetched, the algorithm its tokens carry, and the version the next token is signed with first.</summary>
-    private sealed class PublishedKeys(IReadOnlyList<JsonWebKey> keys, string algorithm, int latest, DateTimeOffset freshUntil)
+    /// <summary>The key's JWKS as fetched, the algorithm its tokens carry, and the version that signed when it was fetched.</summary>
+    private sealed class PublishedKeys(IReadOnlyList<JsonWebKey> keys, string algorithm, int signingVersion, DateTimeOffset freshUntil)
     {
-        private volatile int _signingVersion = latest;
-
         public IReadOnlyList<JsonWebKey> Keys { get; } = keys;
 
         public string Algorithm { get; } = algorithm;
 
-        public int SigningVersion
-        {
-            get => _signingVersion;
-            set => _signingVersion = value;
-        }
-
-        public bool Has(int version) => Keys.Any(k => VersionOf(k.Kid) == version);
+        public int SigningVersion { get; } = signingVersion;
 
         public bool IsStale(DateTimeOffset now) => now >= freshUntil;
     }

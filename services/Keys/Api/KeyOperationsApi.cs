@@ -74,6 +74,9 @@ public static class KeyOperationsApi
         return TypedResults.Ok(new HmacResponse(hmac, version));
     }
 
-    public static async Task<Ok<JsonWebKeySetView>> Jwks(string name, KeyService keys, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(new JsonWebKeySetView([.. (await keys.PublicKeysAsync(KeyViews.CallerOf(http), name, cancellationToken)).Select(KeyViews.View)]));
+    public static async Task<Ok<JsonWebKeySetView>> Jwks(string name, KeyService keys, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (published, signingKid) = await keys.PublicKeysAsync(KeyViews.CallerOf(http), name, cancellationToken);
+        return TypedResults.Ok(new JsonWebKeySetView([.. published.Select(KeyViews.View)], signingKid));
+    }
 }

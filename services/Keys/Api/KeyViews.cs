@@ -10,7 +10,8 @@ internal static class KeyViews
 {
     public static KeyView View(ManagedKey key) => new(
         key.Name, key.Type.Name(), key.State.ToString(), key.LatestVersion, key.MinDecryptionVersion, RotationPeriods.Format(key.RotationPeriod),
-        key.CreatedAt, key.DeletionDate, [.. key.Versions.Select(v => new KeyVersionView(v.Version, v.CreatedAt, key.VersionState(v)))]);
+        key.CreatedAt, key.DeletionDate, [.. key.AllVersions.Select(v => new KeyVersionView(v.Version, v.CreatedAt, key.VersionState(v), v.ActivatedAt))],
+        key.Next?.Version);
 
     public static JsonWebKeyView View(PublicJwk k) => new(k.Kty, k.Kid, k.Alg, k.Use, k.Crv, k.X, k.Y, k.N, k.E);
 

@@ -2,12 +2,23 @@ using System.Text.RegularExpressions;
 
 namespace ShopDapr.Keys.Domain;
 
-/// <summary>One version of a key: its material (plaintext, in memory only; null once destroyed).</summary>
-public sealed record KeyVersion(int Version, DateTimeOffset CreatedAt, byte[]? Material);
+/// <summary>
+/// One version of a key: its material (plaintext, in memory only; null once destroyed), when it was made, and when it
+/// became the version in use (<see cref="ActivatedAt"/>: later than <see cref="CreatedAt"/> for a version announced
+/// ahead as a key's <see cref="ManagedKey.Next"/>; null for one that was in use from its creation).
+/// </summary>
+public sealed record KeyVersion(int Version, DateTimeOffset CreatedAt, byte[]? Material, DateTimeOffset? ActivatedAt = null)
+{
+    /// <summary>Since when this version has been the one in use.</summary>
+    public DateTimeOffset InUseSince => ActivatedAt ?? CreatedAt;
+}
 
 /// <summary>
 /// A managed key: its versions (1, 2, … — rotation adds one), its state, and <see cref="MinDecryptionVersion"/> below
 /// which versions are retired (no longer decrypt, verify or appear in the JWKS). The latest version encrypts and signs.
+/// A signing key also carries <see cref="Next"/>, the version after the latest, made ahead: its public key is published
+/// and it verifies, but it never signs until a rotation promotes it (and announces a new next), so anyone who fetched
+/// the JWKS before a rotation already holds the key of the tokens signed after it.
 /// Plain rules, no I/O: every change returns a new key or throws <see cref="KeyRuleException"/>.
 /// </summary>
 public sealed partial record ManagedKey(
@@ -18,7 +29,8 @@ public sealed partial record ManagedKey(
     int MinDecryptionVersion,
     TimeSpan? RotationPeriod,
     DateTimeOffset? DeletionDate,
-    IReadOnlyList<KeyVersion> Versions)
+    IReadOnlyList<KeyVersion> Versions,
+    KeyVersion? Next = null)
 {
     public const int MinPendingWindowDays = 7;
     public const int MaxPendingWindowDays = 30;
@@ -51,18 +63,37 @@ public sealed partial record ManagedKey(
     public ManagedKey AsOf(DateTimeOffset now) =>
         State == KeyState.PendingDeletion && DeletionDate <= now ? Destroy() : this;
 
-    public ManagedKey Destroy() =>
-        this with { State = KeyState.Destroyed, RotationPeriod = null, Versions = [.. Versions.Select(v => v with { Material = null })] };
+    public ManagedKey Destroy() => this with
+    {
+        State = KeyState.Destroyed, RotationPeriod = null, Versions = [.. Versions.Select(v => v with { Material = null })],
+        Next = Next is null ? null : Next with { Material = null },
+    };
 
     public bool RotationDue(DateTimeOffset now) =>
-        State == KeyState.Enabled && RotationPeriod is { } period && now - Latest.CreatedAt >= period;
+        State == KeyState.Enabled && RotationPeriod is { } period && now - Latest.InUseSince >= period;
 
-    /// <summary>A new latest version with <paramref name="material"/>; only an enabled key rotates.</summary>
+    /// <summary>
+    /// Whether this key should announce a next version and has none: a signing key, enabled or disabled, stored before
+    /// keys announced next versions (or whose next was never made).
+    /// </summary>
+    public bool LacksNext => Type.Signs() && Next is null && State is KeyState.Enabled or KeyState.Disabled;
+
+    /// <summary>
+    /// A new latest version; only an enabled key rotates. A key with a <see cref="Next"/> promotes it (it is already
+    /// published) and announces a new next made of <paramref name="material"/>; any other takes <paramref name="material"/>
+    /// as its latest (a signing key then still lacks a next: see <see cref="AnnounceNext"/>).
+    /// </summary>
     public ManagedKey Rotate(byte[] material, DateTimeOffset now)
     {
         RequireEnabled("rotate");
-        return this with { Versions = [.. Versions, new KeyVersion(LatestVersion + 1, now, material)] };
+        return Next is { } next
+            ? this with { Versions = [.. Versions, next with { ActivatedAt = now }], Next = new KeyVersion(next.Version + 1, now, material) }
+            : this with { Versions = [.. Versions, new KeyVersion(LatestVersion + 1, now, material)] };
     }
+
+    /// <summary>A signing key that <see cref="LacksNext"/> gets one, made of <paramref name="material"/> (called only then); any other key is returned as it is.</summary>
+    public ManagedKey AnnounceNext(Func<byte[]> material, DateTimeOffset now) =>
+        LacksNext ? this with { Next = new KeyVersion(LatestVersion + 1, now, material()) } : this;
 
     /// <summary>Retires versions below <paramref name="minDecryptionVersion"/> (1 … latest) and sets or clears (zero) the rotation period.</summary>
     public ManagedKey Configure(int? minDecryptionVersion, TimeSpan? rotationPeriod)
@@ -124,16 +155,20 @@ public sealed partial record ManagedKey(
         RequireEnabled(operation);
         if (version < MinDecryptionVersion)
             throw KeyRuleException.Unusable($"Version {version} of key '{Name}' is retired (minDecryptionVersion is {MinDecryptionVersion}).");
-        return Versions.FirstOrDefault(v => v.Version == version) is { Material: not null } found
+        return Versions.Append(Next).FirstOrDefault(v => v?.Version == version) is { Material: not null } found
             ? found
             : throw KeyRuleException.Unusable($"Key '{Name}' has no version {version}.");
     }
 
-    /// <summary>Versions that still read old outputs and publish their public key: not retired, not destroyed.</summary>
-    public IEnumerable<KeyVersion> LiveVersions => Versions.Where(v => v.Version >= MinDecryptionVersion && v.Material is not null);
+    /// <summary>Versions that still read old outputs and publish their public key: not retired, not destroyed, and the announced next.</summary>
+    public IEnumerable<KeyVersion> LiveVersions =>
+        Versions.Where(v => v.Version >= MinDecryptionVersion && v.Material is not null).Concat(Next is { Material: not null } next ? [next] : []);
+
+    /// <summary>Every version, the announced next last.</summary>
+    public IEnumerable<KeyVersion> AllVersions => Next is null ? Versions : Versions.Append(Next);
 
     public string VersionState(KeyVersion version) =>
-        version.Material is null ? "Destroyed" : version.Version < MinDecryptionVersion ? "Retired" : "Active";
+        version.Material is null ? "Destroyed" : version.Version == Next?.Version ? "Next" : version.Version < MinDecryptionVersion ? "Retired" : "Active";
 
     private void RequireEnabled(string operation)
     {

@@ -32,14 +32,23 @@ public sealed class AuditLog(KeysState state, KeyStore keys, TimeProvider time)
     }
 
     /// <summary>Commits <paramref name="writes"/> with the entry <paramref name="draft"/>; false when a write's key moved on (decide again).</summary>
-    public async Task<bool> TryCommitAsync(AuditDraft draft, IReadOnlyList<GuardedWrite> writes, CancellationToken cancellationToken)
+    public Task<bool> TryCommitAsync(AuditDraft draft, IReadOnlyList<GuardedWrite> writes, CancellationToken cancellationToken) =>
+        TryCommitAsync([draft], writes, cancellationToken);
+
+    /// <summary>Commits <paramref name="writes"/> with the entries <paramref name="drafts"/>, chained in their order, in one transaction.</summary>
+    public async Task<bool> TryCommitAsync(IReadOnlyList<AuditDraft> drafts, IReadOnlyList<GuardedWrite> writes, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var (head, headETag) = await GetHeadAsync(cancellationToken);
-            var entry = AuditChain.Append(head, draft);
-            var all = writes.Append(new GuardedWrite(EntryKey(entry.Sequence), KeysState.Serialize(entry), null))
-                .Append(new GuardedWrite(HeadKey, KeysState.Serialize(new AuditHead(entry.Sequence, entry.Hash)), headETag)).ToList();
+            var all = writes.ToList();
+            foreach (var draft in drafts)
+            {
+                var entry = AuditChain.Append(head, draft);
+                all.Add(new GuardedWrite(EntryKey(entry.Sequence), KeysState.Serialize(entry), null));
+                head = new AuditHead(entry.Sequence, entry.Hash);
+            }
+            all.Add(new GuardedWrite(HeadKey, KeysState.Serialize(head), headETag));
             if (await state.TryCommitAsync(all, cancellationToken))
                 return true;
             if (writes.Count > 0)

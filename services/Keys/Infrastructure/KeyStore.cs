@@ -5,12 +5,21 @@ using ShopDapr.Keys.Domain;
 namespace ShopDapr.Keys.Infrastructure;
 
 /// <summary>A version at rest: its material wrapped under the master key (null once destroyed).</summary>
-public sealed record StoredVersion(int Version, DateTimeOffset CreatedAt, string? WrappedMaterial);
+public sealed record StoredVersion(int Version, DateTimeOffset CreatedAt, string? WrappedMaterial, DateTimeOffset? ActivatedAt = null)
+{
+    public KeyVersion ToVersion(byte[]? material) => new(Version, CreatedAt, material, ActivatedAt);
+}
 
-/// <summary>A key at rest: metadata in the clear, material only wrapped.</summary>
+/// <summary>
+/// A key at rest: metadata in the clear, material only wrapped. <see cref="Next"/> is absent from keys stored before
+/// next versions were announced; such a key reads as a key without one, and gets one from the maintenance sweep.
+/// </summary>
 public sealed record StoredKey(
     string Name, KeyType Type, KeyState State, DateTimeOffset CreatedAt, int MinDecryptionVersion, TimeSpan? RotationPeriod,
-    DateTimeOffset? DeletionDate, IReadOnlyList<StoredVersion> Versions);
+    DateTimeOffset? DeletionDate, IReadOnlyList<StoredVersion> Versions, StoredVersion? Next = null)
+{
+    public IEnumerable<StoredVersion> AllVersions => Next is null ? Versions : Versions.Append(Next);
+}
 
 /// <summary>Every key's name, for listing and for the maintenance sweep (names are never removed: a destroyed key keeps its metadata).</summary>
 public sealed record KeyIndex(IReadOnlyList<string> Names);
@@ -38,11 +47,14 @@ public sealed class KeyStore(KeysState state, IMasterKey masterKey, IOptions<Key
             return null;
         var versions = new List<KeyVersion>(stored.Versions.Count);
         foreach (var v in stored.Versions)
-            versions.Add(new KeyVersion(v.Version, v.CreatedAt, v.WrappedMaterial is null ? null : await UnwrapAsync(v.WrappedMaterial, cancellationToken)));
+            versions.Add(await UnwrapAsync(v, cancellationToken));
         var key = new ManagedKey(stored.Name, stored.Type, stored.State, stored.CreatedAt, stored.MinDecryptionVersion, stored.RotationPeriod,
-            stored.DeletionDate, versions);
+            stored.DeletionDate, versions, stored.Next is null ? null : await UnwrapAsync(stored.Next, cancellationToken));
         return new LoadedKey(key, stored, etag);
     }
+
+    private async Task<KeyVersion> UnwrapAsync(StoredVersion v, CancellationToken cancellationToken) =>
+        v.ToVersion(v.WrappedMaterial is null ? null : await UnwrapAsync(v.WrappedMaterial, cancellationToken));
 
     /// <summary>
     /// A key's metadata only, its material left wrapped (no round trip to the master key): each version not destroyed
@@ -52,7 +64,9 @@ public sealed class KeyStore(KeysState state, IMasterKey masterKey, IOptions<Key
     {
         var (stored, _) = await state.GetAsync<StoredKey>(StateKey(name), cancellationToken);
         return stored is null ? null : new ManagedKey(stored.Name, stored.Type, stored.State, stored.CreatedAt, stored.MinDecryptionVersion,
-            stored.RotationPeriod, stored.DeletionDate, [.. stored.Versions.Select(v => new KeyVersion(v.Version, v.CreatedAt, v.WrappedMaterial is null ? null : []))]);
+            stored.RotationPeriod, stored.DeletionDate, [.. stored.Versions.Select(Metadata)], stored.Next is null ? null : Metadata(stored.Next));
+
+        static KeyVersion Metadata(StoredVersion v) => v.ToVersion(v.WrappedMaterial is null ? null : []);
     }
 
     public async Task<(KeyIndex Index, string? ETag)> GetIndexAsync(CancellationToken cancellationToken)
@@ -66,16 +80,12 @@ public sealed class KeyStore(KeysState state, IMasterKey masterKey, IOptions<Key
     {
         var versions = new List<StoredVersion>(next.Versions.Count);
         foreach (var v in next.Versions)
-        {
-            var wrapped = v.Material is null ? null
-                : current?.Stored.Versions.FirstOrDefault(s => s.Version == v.Version)?.WrappedMaterial
-                  ?? await WrapAsync(v.Material, cancellationToken);
-            versions.Add(new StoredVersion(v.Version, v.CreatedAt, wrapped));
-        }
-        var stored = new StoredKey(next.Name, next.Type, next.State, next.CreatedAt, next.MinDecryptionVersion, next.RotationPeriod, next.DeletionDate, versions);
+            versions.Add(await StoreAsync(v));
+        var stored = new StoredKey(next.Name, next.Type, next.State, next.CreatedAt, next.MinDecryptionVersion, next.RotationPeriod, next.DeletionDate,
+            versions, next.Next is null ? null : await StoreAsync(next.Next));
         var writes = new List<GuardedWrite> { new(StateKey(next.Name), KeysState.Serialize(stored), current?.ETag) };
-        foreach (var gone in current?.Stored.Versions ?? [])
-            if (gone.WrappedMaterial is { } w && versions.All(v => v.WrappedMaterial != w))
+        foreach (var gone in current?.Stored.AllVersions ?? [])
+            if (gone.WrappedMaterial is { } w && stored.AllVersions.All(v => v.WrappedMaterial != w))
                 _materials.TryRemove(w, out _);
         if (current is null && !ManagedKey.IsInternal(next.Name))
         {
@@ -83,6 +93,11 @@ public sealed class KeyStore(KeysState state, IMasterKey masterKey, IOptions<Key
             writes.Add(new GuardedWrite(IndexKey, KeysState.Serialize(new KeyIndex([.. index.Names, next.Name])), etag));
         }
         return writes;
+
+        // A version already stored (a promoted next among them) keeps its wrapped form: only new material is wrapped.
+        async Task<StoredVersion> StoreAsync(KeyVersion v) => new(v.Version, v.CreatedAt, v.Material is null ? null
+            : current?.Stored.AllVersions.FirstOrDefault(s => s.Version == v.Version)?.WrappedMaterial ?? await WrapAsync(v.Material, cancellationToken),
+            v.ActivatedAt);
     }
 
     private async Task<string> WrapAsync(byte[] material, CancellationToken cancellationToken)
