@@ -12,6 +12,8 @@ public static class AnalyticsServices
         builder.Services.AddSingleton<RankerProvider>();
         builder.Services.AddSingleton<RecommendationService>();
         builder.Services.AddSingleton<ModelTraining>();
+        builder.Services.AddSingleton<FraudIngest>();
+        builder.Services.AddSingleton<FraudTraining>();
         builder.Services.AddHostedService<ModelRefresher>();
         return builder;
     }

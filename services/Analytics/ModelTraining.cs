@@ -112,8 +112,8 @@ public sealed partial class ModelTraining(AnalyticsStore store, DaprClient dapr,
     private static partial void LogUnloadable(ILogger logger, string version, Exception exception);
 }
 
-/// <summary>Keeps each replica on the promoted model: checks the index at start and then every <see cref="Every"/>.</summary>
-public sealed partial class ModelRefresher(ModelTraining training, DaprClient dapr, ILogger<ModelRefresher> logger) : BackgroundService
+/// <summary>Keeps each replica on the promoted models (ranker and fraud): checks the index at start and then every <see cref="Every"/>.</summary>
+public sealed partial class ModelRefresher(ModelTraining training, FraudTraining fraud, DaprClient dapr, ILogger<ModelRefresher> logger) : BackgroundService
 {
     public static readonly TimeSpan Every = TimeSpan.FromSeconds(30);
 
@@ -126,6 +126,7 @@ public sealed partial class ModelRefresher(ModelTraining training, DaprClient da
             try
             {
                 await training.RefreshAsync(stoppingToken);
+                await fraud.RefreshAsync(stoppingToken);
             }
             catch (Dapr.DaprException e)
             {

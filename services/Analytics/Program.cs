@@ -15,6 +15,7 @@ app.MapTrendingApi();
 app.MapRecommendationsApi();
 app.MapProfilesApi();
 app.MapModelsApi();
+app.MapFraudApi();
 
 app.Run();
 

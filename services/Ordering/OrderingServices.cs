@@ -18,6 +18,7 @@ public static class OrderingServices
         var configuration = builder.Configuration;
         services.AddValidatedOptions<OrderingOptions>(OrderingOptions.Section);
         services.AddValidatedOptions<FraudRuleOptions>(FraudRuleOptions.Section);
+        services.AddValidatedOptions<FraudModelOptions>(FraudModelOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddExceptionHandler<Api.OrderingExceptionHandler>();
 
@@ -39,7 +40,10 @@ public static class OrderingServices
         services.AddSingleton(_ => new InventoryClient(Invoke(ShopNames.AppIds.Inventory)));
         services.AddSingleton(_ => new PaymentClient(Invoke(ShopNames.AppIds.Payment)));
         services.AddSingleton(_ => new ShippingClient(Invoke(ShopNames.AppIds.Shipping)));
-        services.AddSingleton<IFraudScorer>(sp => new RuleBasedFraudScorer(sp.GetRequiredService<IOptions<FraudRuleOptions>>().Value));
+        // Fraud: analytics' model when it answers in time, the rules otherwise.
+        services.AddSingleton(sp => new RuleBasedFraudScorer(sp.GetRequiredService<IOptions<FraudRuleOptions>>().Value));
+        services.AddSingleton<IFraudScorer>(sp => new AnalyticsFraudScorer(Invoke(ShopNames.AppIds.Analytics), sp.GetRequiredService<RuleBasedFraudScorer>(),
+            sp.GetRequiredService<IOptions<FraudModelOptions>>().Value, sp.GetRequiredService<ILogger<AnalyticsFraudScorer>>()));
 
         // The workflow and its activities, hosted here. Dapr.Workflow 1.19's source generator registers every Workflow and
         // WorkflowActivity of Ordering.Workflows by its type name (what nameof gives); registering them again only logs

@@ -24,8 +24,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal(["catalog-events", "inventory-events", "order-events", "user-behavior"], subscriptions.Keys.Order(StringComparer.Ordinal));
         var expected = new Dictionary<string, string[]>
         {
-            ["user-behavior"] = ["ProductViewed", "ItemAddedToCart", "ItemRemovedFromCart", "CheckoutStarted"],
-            ["order-events"] = ["OrderSubmitted"],
+            ["user-behavior"] = ["ProductViewed", "ItemAddedToCart", "ItemRemovedFromCart", "CheckoutStarted", "UserRegistered"],
+            ["order-events"] = ["OrderSubmitted", "OrderAwaitingApproval", "OrderCompleted", "OrderCancelled", "PaymentDeclined"],
             ["catalog-events"] = ["ProductCreated", "ProductUpdated", "ProductDeleted"],
             ["inventory-events"] = ["StockLevelChanged", "StockDepleted"],
         };

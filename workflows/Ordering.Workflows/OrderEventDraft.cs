@@ -18,6 +18,7 @@ public sealed record OrderEventDraft(
     OrderEventKind Kind,
     double? FraudScore = null,
     IReadOnlyList<string>? Reasons = null,
+    string? ScoredBy = null,
     string? PaymentId = null,
     decimal? Amount = null,
     string? Currency = null,
@@ -31,7 +32,7 @@ public sealed record OrderEventDraft(
 
     public IOrderEvent ToEvent(long version, DateTimeOffset now) => Kind switch
     {
-        OrderEventKind.AwaitingApproval => new OrderAwaitingApproval(EventId, OrderId, version, CustomerId, CustomerEmail, now, FraudScore ?? 0, Reasons ?? []),
+        OrderEventKind.AwaitingApproval => new OrderAwaitingApproval(EventId, OrderId, version, CustomerId, CustomerEmail, now, FraudScore ?? 0, Reasons ?? [], ScoredBy),
         OrderEventKind.StockReserved => new StockReserved(EventId, OrderId, version, CustomerId, CustomerEmail, now),
         OrderEventKind.Paid => new OrderPaid(EventId, OrderId, version, CustomerId, CustomerEmail, now, Required(PaymentId), Amount ?? 0, Required(Currency)),
         OrderEventKind.Shipped => new OrderShipped(EventId, OrderId, version, CustomerId, CustomerEmail, now, Required(ShipmentId), TrackingNumber ?? ""),

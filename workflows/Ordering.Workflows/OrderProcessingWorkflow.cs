@@ -51,6 +51,7 @@ public sealed partial class OrderProcessingWorkflow : Workflow<OrderSnapshot, Or
                 {
                     FraudScore = fraud.Score,
                     Reasons = fraud.Reasons,
+                    ScoredBy = fraud.ScoredBy,
                 });
                 LogHeld(log, order.OrderId, fraud.Score);
                 await WaitForApprovalAsync(context, order, cancelRequested);

@@ -15,5 +15,11 @@ public sealed record PaymentOutcome(bool Succeeded, string? PaymentId, decimal A
 
 public sealed record ShipmentOutcome(bool Succeeded, string? ShipmentId, string? TrackingNumber, string? FailureReason);
 
-/// <summary>The fraud scorer's verdict: a score in [0, 1] and the reasons behind it.</summary>
-public sealed record FraudAssessment(double Score, bool HighRisk, IReadOnlyList<string> Reasons);
+/// <summary>
+/// The fraud scorer's verdict: a score in [0, 1], the reasons behind it, and which scorer gave it (<c>rules</c>, or
+/// <c>model {version}</c> when analytics' model did; a history written before it was named reads as rules).
+/// </summary>
+public sealed record FraudAssessment(double Score, bool HighRisk, IReadOnlyList<string> Reasons, string ScoredBy = FraudAssessment.Rules)
+{
+    public const string Rules = "rules";
+}

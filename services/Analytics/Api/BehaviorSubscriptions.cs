@@ -6,8 +6,10 @@ using ShopDapr.Contracts;
 using ShopDapr.Contracts.Analytics;
 using ShopDapr.Contracts.Cart;
 using ShopDapr.Contracts.Catalog;
+using ShopDapr.Contracts.Identity;
 using ShopDapr.Contracts.Inventory;
 using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
 using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Events;
 
@@ -18,8 +20,9 @@ namespace ShopDapr.Analytics.Api;
 /// <c>type</c> to one route per event analytics learns from, a default route that acknowledges the rest, and
 /// <c>deadletter</c> for what cannot be applied (a malformed event is dropped there; it never stops the subscription):
 /// <list type="bullet">
-/// <item><c>user-behavior</c>: views, cart changes, checkouts (profiles, trending);</item>
-/// <item><c>order-events</c>: submitted orders (purchases, trending, co-occurrence);</item>
+/// <item><c>user-behavior</c>: views, cart changes, checkouts (profiles, trending), registrations (fraud features);</item>
+/// <item><c>order-events</c>: submitted orders (purchases, trending, co-occurrence, fraud features), holds, completions,
+/// cancellations and payment declines (fraud features and labels, <see cref="FraudIngest"/>);</item>
 /// <item><c>catalog-events</c>: products' categories and prices; <c>inventory-events</c>: what is out of stock.</item>
 /// </list>
 /// </summary>
@@ -36,10 +39,15 @@ public static class BehaviorSubscriptions
         behavior.Route<ItemAddedToCart>();
         behavior.Route<ItemRemovedFromCart>();
         behavior.Route<CheckoutStarted>();
+        behavior.Route<UserRegistered>();
         behavior.Other();
 
         var orders = new Topic(events, ShopNames.Topics.OrderEvents);
         orders.Route<OrderSubmitted>();
+        orders.Route<OrderAwaitingApproval>();
+        orders.Route<OrderCompleted>();
+        orders.Route<OrderCancelled>();
+        orders.Route<PaymentDeclined>();
         orders.Other();
 
         var catalog = new Topic(events, ShopNames.Topics.CatalogEvents);
@@ -82,8 +90,19 @@ public static class BehaviorSubscriptions
                 .WithBulkSubscribe(_batches);
     }
 
-    /// <summary>The batch's events of one type, each applied once by <see cref="BehaviorIngest"/>; one that does not read as one is dropped.</summary>
-    public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, BehaviorIngest ingest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batch's events of one type, each applied once by <see cref="BehaviorIngest"/> (unless only the fraud features
+    /// read it) and by <see cref="FraudIngest"/> (when they read it); one that does not read as one is dropped. An entry
+    /// either asks to retry is retried (each ingest skips what it already applied).
+    /// </summary>
+    public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, BehaviorIngest ingest, FraudIngest fraud, CancellationToken cancellationToken)
         where T : class, IIntegrationEvent =>
-        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<T>(batch, (e, id) => ingest.HandleAsync(e, id, cancellationToken)));
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<T>(batch, async (e, id) =>
+        {
+            var behaviour = FraudIngest.Only<T>() ? SubscriptionReply.Success : await ingest.HandleAsync(e, id, cancellationToken);
+            var features = FraudIngest.Reads<T>() ? await fraud.HandleAsync(e, id, cancellationToken) : SubscriptionReply.Success;
+            return behaviour == SubscriptionReply.Retry || features == SubscriptionReply.Retry ? SubscriptionReply.Retry
+                : behaviour == SubscriptionReply.Drop || features == SubscriptionReply.Drop ? SubscriptionReply.Drop
+                : SubscriptionReply.Success;
+        }));
 }

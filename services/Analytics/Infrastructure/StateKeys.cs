@@ -11,4 +11,10 @@ public static class StateKeys
     public static string TrainingPage(int slot) => $"train-log-{slot}";
     public const string Models = "models";
     public static string Model(string version) => $"model-{version}";
+    public static string Risk(string customerId) => $"risk-{customerId}";
+    public static string FraudCase(Guid orderId) => $"fraud-case-{orderId:D}";
+    public const string FraudHead = "fraud-head";
+    public static string FraudPage(int slot) => $"fraud-log-{slot}";
+    public const string FraudModels = "fraud-models";
+    public static string FraudModel(string version) => $"fraud-model-{version}";
 }

@@ -18,10 +18,13 @@ public sealed record OrderSubmitted(
     Guid EventId, Guid OrderId, long Version, string CustomerId, string CustomerEmail, DateTimeOffset OccurredAt,
     IReadOnlyList<OrderLine> Lines, decimal Total, string Currency, Address ShippingAddress, string CardLast4) : IOrderEvent;
 
-/// <summary>Held for an admin's decision: the fraud score was high.</summary>
+/// <summary>
+/// Held for an admin's decision: the fraud score was high. <paramref name="ScoredBy"/> names the scorer: <c>rules</c> or
+/// <c>model {version}</c> (analytics' model); null in events recorded before it was named.
+/// </summary>
 public sealed record OrderAwaitingApproval(
     Guid EventId, Guid OrderId, long Version, string CustomerId, string CustomerEmail, DateTimeOffset OccurredAt,
-    double FraudScore, IReadOnlyList<string> Reasons) : IOrderEvent;
+    double FraudScore, IReadOnlyList<string> Reasons, string? ScoredBy = null) : IOrderEvent;
 
 public sealed record StockReserved(
     Guid EventId, Guid OrderId, long Version, string CustomerId, string CustomerEmail, DateTimeOffset OccurredAt) : IOrderEvent;

@@ -23,7 +23,7 @@ public sealed class FraudRuleOptions
 
 /// <summary>
 /// Not a model: a few fixed rules (large total, many units, a destination outside the home markets), each adding to
-/// the score. Honest about what it is; analytics' trained scorer can replace it behind <see cref="IFraudScorer"/>.
+/// the score. Honest about what it is; it scores when analytics' model cannot (<see cref="AnalyticsFraudScorer"/>).
 /// </summary>
 public sealed class RuleBasedFraudScorer(FraudRuleOptions rules) : IFraudScorer
 {

@@ -6,7 +6,12 @@ namespace ShopDapr.Analytics.Domain.Learning;
 /// </summary>
 public sealed record ModelSummary(
     string Version, DateTimeOffset TrainedAt, DateTimeOffset WindowFrom, DateTimeOffset WindowTo, int Orders,
-    RankingMetrics Metrics, string ComparedWith, RankingMetrics Incumbent, RankingMetrics Popularity, bool Promoted);
+    RankingMetrics Metrics, string ComparedWith, RankingMetrics Incumbent, RankingMetrics Popularity, bool Promoted)
+{
+    public const string KindName = "ranker";
+
+    public string Kind => KindName;
+}
 
 /// <summary>The list of versions (state key <c>models</c>, newest first, at most <see cref="Kept"/>) and the one serving.</summary>
 public sealed record ModelIndex(string? Current, IReadOnlyList<ModelSummary> Versions)
