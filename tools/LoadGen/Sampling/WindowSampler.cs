@@ -38,13 +38,16 @@ internal sealed class WindowSampler(LoadMetrics metrics, int? rootPid, TimeSpan 
             if (due > TimeSpan.Zero)
                 await Task.WhenAny(Task.Delay(due, time, ct), _closed.Task);
             ct.ThrowIfCancellationRequested();
+            // Whether the window had closed before this row is cut: one that closes while the row is written may have
+            // completed orders after the cut, and they get one more row.
+            var closing = _closed.Task.IsCompleted;
             var now = time.GetTimestamp();
             var interval = time.GetElapsedTime(last, now);
             // The last, shorter interval is written unless it is an empty sliver.
-            if (!_closed.Task.IsCompleted || interval >= every / 10 || metrics.IntervalOrders > 0)
+            if (!closing || interval >= every / 10 || metrics.IntervalOrders > 0)
                 await WriteRowAsync(time.GetElapsedTime(opened, now), interval);
             last = now;
-            if (_closed.Task.IsCompleted)
+            if (closing)
                 return;
         }
     }
