@@ -127,6 +127,15 @@ public sealed class AdminConsoleTests(ShopFixture shop, BrowserFixture browser)
             await Assertions.Expect(page.Locator("#models-table tbody tr").First).ToContainTextAsync(models[0]!["version"]!.GetValue<string>());
         }
         await console.CheckedAsync("admin-analytics");
+
+        var letters = (await _api.GetAsync<JsonObject>(admin, "/api/orders/admin/deadletters?pageSize=50", Ct))!["items"]!.AsArray();
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Admin console" }).GetByRole(AriaRole.Link, new() { Name = "Dead letters" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/deadletters");
+        if (letters.Count == 0)
+            await Assertions.Expect(page.Locator("#no-deadletters")).ToBeVisibleAsync();
+        else
+            Assert.True(await page.Locator("#deadletters tbody tr").CountAsync() >= letters.Count, "the page lists fewer dead letters than the API has");
+        await console.CheckedAsync("admin-deadletters");
     }
 
     /// <summary>Waits until something trends over the last day: the view has reached analytics (through the broker).</summary>

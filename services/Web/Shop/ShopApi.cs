@@ -77,6 +77,9 @@ public sealed class ShopApi(HttpClient http, AccessTokenCookie token)
     public Task<ApiResult<JsonElement>> MarkDeliveredAsync(Guid orderId, CancellationToken ct) =>
         SendAsync<JsonElement>(HttpMethod.Post, $"/api/shipping/{orderId}/delivered", null, ct);
 
+    public Task<ApiResult<PagedList<DeadLetter>>> DeadLettersAsync(int page, int pageSize, CancellationToken ct) =>
+        SendAsync<PagedList<DeadLetter>>(HttpMethod.Get, $"/api/orders/admin/deadletters?page={page}&pageSize={pageSize}", null, ct);
+
     public Task<ApiResult<PagedList<KeyInfo>>> KeysAsync(CancellationToken ct) =>
         SendAsync<PagedList<KeyInfo>>(HttpMethod.Get, "/api/keys", null, ct);
 

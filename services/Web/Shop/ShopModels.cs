@@ -80,3 +80,6 @@ public sealed record RankingMetrics(double HitRateAt10, double NdcgAt10, int Cas
 public sealed record ModelSummary(
     string Version, DateTimeOffset TrainedAt, DateTimeOffset WindowFrom, DateTimeOffset WindowTo, int Orders,
     RankingMetrics Metrics, string ComparedWith, RankingMetrics Incumbent, RankingMetrics Popularity, bool Promoted);
+
+/// <summary>An event a subscriber could not handle, as ordering keeps it for the admin (newest first).</summary>
+public sealed record DeadLetter(string Id, string? Type, string? Source, string? Topic, DateTimeOffset ReceivedAt, System.Text.Json.JsonElement Message);
