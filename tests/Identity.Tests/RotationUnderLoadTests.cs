@@ -67,6 +67,9 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.WebHost.UseTestServer();
         builder.Configuration["DAPR_HTTP_ENDPOINT"] = validatorSidecar.HttpEndpoint.ToString();
+        // The validator refreshes its JWKS every 5 s (the least the options allow; 10 min in the shop) so that the test's
+        // rotations, seconds apart, can each wait until it has seen the next version announced.
+        builder.Configuration["Auth:JwksCacheDuration"] = "00:00:05";
         builder.Services.AddShopAuthentication(appApiToken: null);
         _validator = builder.Build();
         _validator.UseAuthentication();
@@ -96,6 +99,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
         // On demand: three rotations, each once every client has used a token of the new version.
         for (var rotation = 0; rotation < 3; rotation++)
         {
+            await UntilTheValidatorKnowsTheNextVersionAsync();
             var rotated = await RotateAsync();
             await load.UntilEveryClientUsedAsync(rotated.LatestVersion);
             if (rotation == 1)
@@ -114,6 +118,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
         for (var scheduled = 0; scheduled < 2; scheduled++)
         {
             var before = (await KeyAsync()).LatestVersion;
+            await UntilTheValidatorKnowsTheNextVersionAsync();
             _keysClock.Advance(TimeSpan.FromHours(1));
             var version = await UntilAsync(async () => (await KeyAsync()).LatestVersion is var v && v > before ? v : (int?)null);
             await load.UntilEveryClientUsedAsync(version);
@@ -156,6 +161,21 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
     private const string Password = "Client-Passw0rd!";
 
     private static string Email(int client) => $"client{client}@shop.test";
+
+    /// <summary>
+    /// A rotation is safe once every validator has fetched the JWKS that announces the version it promotes: the shop's
+    /// validators refresh within their cache duration, and keys' rotation periods are days. Rotating again sooner signs
+    /// with a version no validator has seen announced, and its first tokens are refused until the validator refetches
+    /// (which a run on a loaded CI machine showed: three 401s on v3). So each rotation here waits for that, as an
+    /// operator's rotation schedule does.
+    /// </summary>
+    private async Task UntilTheValidatorKnowsTheNextVersionAsync()
+    {
+        var key = await KeyAsync();
+        var next = KeyIds.Of(SigningKey, key.NextVersion ?? key.LatestVersion + 1);
+        var validatorKeys = _validator.Services.GetRequiredService<JwksConfigurationManager>();
+        await UntilAsync(async () => (await validatorKeys.GetConfigurationAsync(Ct)).SigningKeys.Any(k => k.KeyId == next) ? true : (bool?)null);
+    }
 
     private async Task<KeyView> KeyAsync() => (await _keys.Admin().GetFromJsonAsync<KeyView>($"{KeysRoutes.Admin}/{SigningKey}", Ct))!;
 
