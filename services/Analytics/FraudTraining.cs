@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapr.Client;
 using ShopDapr.Analytics.Domain.Fraud;
 using ShopDapr.Analytics.Domain.Learning;
@@ -16,30 +15,18 @@ namespace ShopDapr.Analytics;
 /// </summary>
 public sealed partial class FraudTraining(AnalyticsStore store, DaprClient dapr, TimeProvider time, ILogger<FraudTraining> logger)
 {
-    private readonly Lock _gate = new();
-    private Task _running = Task.CompletedTask;
+    private readonly BackgroundTraining _background = new();
     private string? _loaded;
     private volatile FraudModel? _current;
 
     /// <summary>The model serving now; null when none is promoted or it cannot be loaded.</summary>
     public FraudModel? Current => _current;
 
-    public Task Running
-    {
-        get { lock (_gate) return _running; }
-    }
+    /// <summary>The training started last (completed when none runs).</summary>
+    public Task Running => _background.Running;
 
-    /// <summary>Starts a training unless one is running; true when this call started it.</summary>
-    public bool Trigger()
-    {
-        lock (_gate)
-        {
-            if (!_running.IsCompleted)
-                return false;
-            _running = Task.Run(() => TrainAsync(CancellationToken.None));
-            return true;
-        }
-    }
+    /// <summary>Starts a training in the background unless one is running; true when this call started it.</summary>
+    public bool Trigger() => _background.Trigger(() => TrainAsync(CancellationToken.None));
 
     public async Task<FraudModelIndex> IndexAsync(CancellationToken cancellationToken) =>
         await store.GetAsync<FraudModelIndex>(StateKeys.FraudModels, cancellationToken) ?? FraudModelIndex.Empty;
@@ -51,7 +38,7 @@ public sealed partial class FraudTraining(AnalyticsStore store, DaprClient dapr,
             var pages = await store.GetManyAsync<FraudPage>([.. Enumerable.Range(0, FraudPage.Pages).Select(StateKeys.FraudPage)], cancellationToken);
             var records = pages.Values.SelectMany(p => p.Records).ToList();
             var set = new FraudTrainingSet(records);
-            var version = time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+            var version = BackgroundTraining.NewVersion(time);
             var model = set.Fit(version);
             var metrics = set.Evaluate(model);
             var incumbent = _current;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dapr.Client;
 using ShopDapr.Analytics.Domain;
 using ShopDapr.Analytics.Domain.Learning;
@@ -15,27 +14,14 @@ namespace ShopDapr.Analytics;
 /// </summary>
 public sealed partial class ModelTraining(AnalyticsStore store, DaprClient dapr, RankerProvider rankers, TimeProvider time, ILogger<ModelTraining> logger)
 {
-    private readonly Lock _gate = new();
-    private Task _running = Task.CompletedTask;
+    private readonly BackgroundTraining _background = new();
     private string? _loaded;
 
     /// <summary>The training started last (completed when none runs).</summary>
-    public Task Running
-    {
-        get { lock (_gate) return _running; }
-    }
+    public Task Running => _background.Running;
 
-    /// <summary>Starts a training unless one is running; true when this call started it.</summary>
-    public bool Trigger()
-    {
-        lock (_gate)
-        {
-            if (!_running.IsCompleted)
-                return false;
-            _running = Task.Run(() => TrainAsync(CancellationToken.None));
-            return true;
-        }
-    }
+    /// <summary>Starts a training in the background unless one is running; true when this call started it.</summary>
+    public bool Trigger() => _background.Trigger(() => TrainAsync(CancellationToken.None));
 
     public async Task<ModelIndex> IndexAsync(CancellationToken cancellationToken) =>
         await store.GetAsync<ModelIndex>(StateKeys.Models, cancellationToken) ?? ModelIndex.Empty;
@@ -47,7 +33,7 @@ public sealed partial class ModelTraining(AnalyticsStore store, DaprClient dapr,
             var pages = await store.GetManyAsync<TrainingPage>([.. Enumerable.Range(0, TrainingPage.Pages).Select(StateKeys.TrainingPage)], cancellationToken);
             var records = pages.Values.SelectMany(p => p.Records).ToList();
             var set = new TrainingSet(records);
-            var version = time.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
+            var version = BackgroundTraining.NewVersion(time);
             var (ranker, bytes) = LearnedRanker.Train(version, set);
             var metrics = set.Evaluate(ranker);
             var incumbent = rankers.Current;
