@@ -23,43 +23,18 @@ public sealed class IdentitySignsThroughKeysTests : IAsyncLifetime
 {
     private const string SigningKey = "identity-tokens";
 
-    private readonly string _secretsFile = Path.Combine(Directory.CreateTempSubdirectory("identity-secrets-").FullName, "secrets.json");
-    private KeysApp _keys = null!;
-    private DevSidecars _sidecars = null!;
-    private IdentityFactory _identity = null!;
+    private IdentityOnKeys _shop = null!;
+    private KeysApp _keys => _shop.Keys;
+    private IdentityFactory _identity => _shop.Identity;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        // No signing key in the secret store: only the first admin.
-        var secrets = IdentityFactory.Secrets();
-        secrets.Remove("token-signing-key");
-        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(secrets), Ct);
-        _keys = await KeysApp.StartAsync(Ct);
-        _sidecars = new DevSidecars(new Dictionary<string, string>
-        {
-            ["secretstore.yaml"] = DevDapr.Component(DevDapr.SecretStore, "secretstores.local.file", ("secretsFile", _secretsFile)),
-            ["pubsub.yaml"] = DevDapr.Component(DevDapr.PubSub, "pubsub.in-memory"),
-            ["outbox.yaml"] = DevDapr.Component(ShopNames.Components.UserBehaviorStateStore, "state.in-memory",
-                ("outboxPublishPubsub", DevDapr.PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
-        });
-        await _sidecars.StartAsync(ShopNames.AppIds.Keys, _keys.Server.CreateHandler(), appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: Ct);
-        var sidecar = await _sidecars.StartAsync(ShopNames.AppIds.Identity, cancellationToken: Ct);
-        _identity = new IdentityFactory(dapr: null);
-        _identity.Settings["Identity:TokenSigning"] = nameof(TokenSigning.Keys);
+        _shop = await IdentityOnKeys.StartAsync(Ct);
         _identity.Settings["Auth:JwksMinimumRefreshInterval"] = "00:00:00";
-        _identity.Settings["Identity:SigningKeysCacheDuration"] = "00:00:01";
-        _identity.Settings["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
-        _identity.Settings["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _identity.DisposeAsync();
-        await _sidecars.DisposeAsync();
-        await _keys.DisposeAsync();
-        Directory.Delete(Path.GetDirectoryName(_secretsFile)!, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _shop.DisposeAsync();
 
     /// <summary>The admin's token, once the admin is seeded and keys has provisioned the signing key (both happen on start).</summary>
     private async Task<JsonWebToken> AdminTokenAsync()

@@ -28,41 +28,21 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
     private const string SigningKey = "identity-tokens";
     private const int Clients = 6;
 
-    private readonly string _secretsFile = Path.Combine(Directory.CreateTempSubdirectory("identity-secrets-").FullName, "secrets.json");
     private readonly ShiftedClock _keysClock = new();
-    private KeysApp _keys = null!;
-    private DevSidecars _sidecars = null!;
-    private IdentityFactory _identity = null!;
+    private IdentityOnKeys _shop = null!;
+    private KeysApp _keys => _shop.Keys;
+    private IdentityFactory _identity => _shop.Identity;
     private WebApplication _validator = null!;
     private HttpClient _validatorClient = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        var secrets = IdentityFactory.Secrets();
-        secrets.Remove("token-signing-key");
-        await File.WriteAllTextAsync(_secretsFile, JsonSerializer.Serialize(secrets), Ct);
-        _keys = await KeysApp.StartAsync(Ct, services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(_keysClock));
-        _keys.Settings["Keys:MaintenanceInterval"] = "00:00:01";
-        _sidecars = new DevSidecars(new Dictionary<string, string>
-        {
-            ["secretstore.yaml"] = DevDapr.Component(DevDapr.SecretStore, "secretstores.local.file", ("secretsFile", _secretsFile)),
-            ["pubsub.yaml"] = DevDapr.Component(DevDapr.PubSub, "pubsub.in-memory"),
-            ["outbox.yaml"] = DevDapr.Component(ShopNames.Components.UserBehaviorStateStore, "state.in-memory",
-                ("outboxPublishPubsub", DevDapr.PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
-        });
-        await _sidecars.StartAsync(ShopNames.AppIds.Keys, _keys.Server.CreateHandler(), appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: Ct);
-        // Identity's sidecar reaches identity, which starts after it (it is configured with the sidecar's endpoints).
-        var identitySidecar = await _sidecars.StartAsync(ShopNames.AppIds.Identity, new LateHandler(() => _identity.Server.CreateHandler()),
-            appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: Ct);
-        _identity = new IdentityFactory(dapr: null);
-        _identity.Settings["Identity:TokenSigning"] = nameof(TokenSigning.Keys);
-        _identity.Settings["Identity:SigningKeysCacheDuration"] = "00:00:01";
-        _identity.Settings["DAPR_HTTP_ENDPOINT"] = identitySidecar.HttpEndpoint.ToString();
-        _identity.Settings["DAPR_GRPC_ENDPOINT"] = identitySidecar.GrpcEndpoint.ToString();
+        _shop = await IdentityOnKeys.StartAsync(Ct, services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(_keysClock),
+            keysSettings: new Dictionary<string, string> { ["Keys:MaintenanceInterval"] = "00:00:01" }, identityAnswersItsSidecar: true);
 
         // The validating app: the shop's JWT validation, its JWKS fetched from identity through its own sidecar.
-        var validatorSidecar = await _sidecars.StartAsync(ShopNames.AppIds.Analytics, cancellationToken: Ct);
+        var validatorSidecar = await _shop.Sidecars.StartAsync(ShopNames.AppIds.Analytics, cancellationToken: Ct);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseTestServer();
@@ -83,10 +63,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
     {
         _validatorClient.Dispose();
         await _validator.DisposeAsync();
-        await _identity.DisposeAsync();
-        await _sidecars.DisposeAsync();
-        await _keys.DisposeAsync();
-        Directory.Delete(Path.GetDirectoryName(_secretsFile)!, recursive: true);
+        await _shop.DisposeAsync();
     }
 
     [Fact]
@@ -290,21 +267,6 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
                 // the test reported it, or fails for another reason
             }
             _stop.Dispose();
-        }
-    }
-
-    /// <summary>Sends to the handler <paramref name="make"/> gives on the first request (an app that starts after its sidecar).</summary>
-    private sealed class LateHandler(Func<HttpMessageHandler> make) : HttpMessageHandler
-    {
-        private HttpMessageInvoker? _inner;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            LazyInitializer.EnsureInitialized(ref _inner, () => new HttpMessageInvoker(make())).SendAsync(request, cancellationToken);
-
-        protected override void Dispose(bool disposing)
-        {
-            _inner?.Dispose();
-            base.Dispose(disposing);
         }
     }
 
