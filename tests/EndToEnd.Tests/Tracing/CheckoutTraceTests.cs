@@ -70,12 +70,7 @@ public sealed class CheckoutTraceTests(TracedShopFixture shop) : IClassFixture<T
         Assert.Equal("Completed", (await _api.AwaitTerminalAsync(customer, orderId, TimeSpan.FromMinutes(2), ct)).Status);
 
         string[] expected = ["shop.orders.placed", "shop.orders.completed", "shop.saga.duration"];
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60)
-            && !(expected.All(m => shop.Receiver.HasMetric("ordering", m)) && shop.Receiver.HasMetric("notifications", "shop.event.lag")))
-        {
-            await Task.Delay(250, ct);
-        }
+        await UntilAsync(() => expected.All(m => shop.Receiver.HasMetric("ordering", m)) && shop.Receiver.HasMetric("notifications", "shop.event.lag"), ct);
 
         Assert.All(expected, m => Assert.True(shop.Receiver.HasMetric("ordering", m), $"ordering exported no {m}"));
         Assert.True(shop.Receiver.HasMetric("notifications", "shop.event.lag"), "notifications exported no shop.event.lag");
@@ -103,14 +98,16 @@ public sealed class CheckoutTraceTests(TracedShopFixture shop) : IClassFixture<T
 
     private async Task<IReadOnlyList<ReceivedSpan>> WaitForAsync(string trace, Func<IReadOnlyList<ReceivedSpan>, bool> done, CancellationToken ct)
     {
+        await UntilAsync(() => done(shop.Receiver.SpansOf(trace)), ct);
+        return shop.Receiver.SpansOf(trace);
+    }
+
+    /// <summary>Until <paramref name="holds"/> (the exports arrive in batches), for at most a minute; the caller asserts what arrived.</summary>
+    private static async Task UntilAsync(Func<bool> holds, CancellationToken ct)
+    {
         var waited = Stopwatch.StartNew();
-        var spans = shop.Receiver.SpansOf(trace);
-        while (!done(spans) && waited.Elapsed < TimeSpan.FromSeconds(60))
-        {
+        while (!holds() && waited.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(250, ct);
-            spans = shop.Receiver.SpansOf(trace);
-        }
-        return spans;
     }
 
     private static List<string> Missing(IReadOnlyList<ReceivedSpan> spans) =>

@@ -82,13 +82,16 @@ public sealed class ObservabilityTests
         }
     }
 
-    private static YamlMappingNode Config()
+    /// <summary>The collector's own configuration (its ConfigMap's <c>config.yaml</c>), parsed once.</summary>
+    private static readonly Lazy<YamlMappingNode> CollectorConfig = new(() =>
     {
         var map = Assert.Single(Collector.Of<V1ConfigMap>());
         var stream = new YamlStream();
         stream.Load(new StringReader(map.Data["config.yaml"]));
         return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    });
+
+    private static YamlMappingNode Config() => CollectorConfig.Value;
 
     private static bool Selects(IDictionary<string, string>? selector, V1Deployment d) =>
         selector is { Count: > 0 } && selector.All(kv => d.Spec.Template.Metadata.Labels?.TryGetValue(kv.Key, out var v) == true && v == kv.Value);
