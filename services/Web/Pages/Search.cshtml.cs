@@ -8,7 +8,6 @@ public sealed class SearchModel(ShopApi api, AccessTokenCookie token) : ShopPage
 {
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     /// <summary>The <c>page</c> query value (read by hand: Razor Pages keeps the name <c>page</c> for its own route value).</summary>
-    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
 
     public SearchResult? Result { get; private set; }
 

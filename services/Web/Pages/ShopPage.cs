@@ -14,6 +14,9 @@ public abstract class ShopPage(ShopApi api, AccessTokenCookie token) : PageModel
 
     public bool SignedIn => Token.SignedIn;
 
+    /// <summary>The list page asked for (<c>?page=</c>); 1 when absent, not a number, or below 1.</summary>
+    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
+
     /// <summary>The API's problem from this request, shown in words at the top of the page.</summary>
     public ApiProblem? Problem { get; protected set; }
 

@@ -14,8 +14,6 @@ public sealed class DeadLettersModel(ShopApi api, AccessTokenCookie token) : Adm
 
     public PagedList<DeadLetter>? Letters { get; private set; }
 
-    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
-
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!SignedIn)

@@ -11,7 +11,6 @@ public sealed class OrdersModel(ShopApi api, AccessTokenCookie token) : AdminPag
 
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     /// <summary>The <c>page</c> query value (read by hand: Razor Pages keeps the name <c>page</c> for its own route value).</summary>
-    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
 
     public PagedList<Order>? Orders { get; private set; }
 

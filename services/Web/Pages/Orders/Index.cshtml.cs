@@ -7,7 +7,6 @@ namespace ShopDapr.Web.Pages.Orders;
 public sealed class IndexModel(ShopApi api, AccessTokenCookie token) : ShopPage(api, token)
 {
     /// <summary>The <c>page</c> query value (read by hand: Razor Pages keeps the name <c>page</c> for its own route value).</summary>
-    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
 
     public PagedList<Order>? Orders { get; private set; }
 

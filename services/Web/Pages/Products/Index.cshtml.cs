@@ -15,7 +15,6 @@ public sealed class IndexModel(ShopApi api, AccessTokenCookie token) : ShopPage(
     [BindProperty(SupportsGet = true)] public decimal? MaxPrice { get; set; }
     [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
     /// <summary>The <c>page</c> query value (read by hand: Razor Pages keeps the name <c>page</c> for its own route value).</summary>
-    public int PageNumber => int.TryParse(Request.Query["page"], out var n) && n > 0 ? n : 1;
 
     public IReadOnlyList<Category> Categories { get; private set; } = [];
     public PagedList<Product>? Products { get; private set; }
