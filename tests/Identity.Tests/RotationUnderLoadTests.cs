@@ -32,8 +32,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
     private IdentityOnKeys _shop = null!;
     private KeysApp _keys => _shop.Keys;
     private IdentityFactory _identity => _shop.Identity;
-    private WebApplication _validator = null!;
-    private HttpClient _validatorClient = null!;
+    private JwksValidator _validator = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
@@ -41,27 +40,13 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
         _shop = await IdentityOnKeys.StartAsync(Ct, services => services.RemoveAll<TimeProvider>().AddSingleton<TimeProvider>(_keysClock),
             keysSettings: new Dictionary<string, string> { ["Keys:MaintenanceInterval"] = "00:00:01" }, identityAnswersItsSidecar: true);
 
-        // The validating app: the shop's JWT validation, its JWKS fetched from identity through its own sidecar.
-        var validatorSidecar = await _shop.Sidecars.StartAsync(ShopNames.AppIds.Analytics, cancellationToken: Ct);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseTestServer();
-        builder.Configuration["DAPR_HTTP_ENDPOINT"] = validatorSidecar.HttpEndpoint.ToString();
         // The validator refreshes its JWKS every 5 s (the least the options allow; 10 min in the shop) so that the test's
         // rotations, seconds apart, can each wait until it has seen the next version announced.
-        builder.Configuration["Auth:JwksCacheDuration"] = "00:00:05";
-        builder.Services.AddShopAuthentication(appApiToken: null);
-        _validator = builder.Build();
-        _validator.UseAuthentication();
-        _validator.UseAuthorization();
-        _validator.MapGet("/whoami", (HttpContext http) => http.User.FindFirst(ShopNames.ClaimTypes.Subject)!.Value).RequireAuthorization(ShopNames.Policies.Customer);
-        await _validator.StartAsync(Ct);
-        _validatorClient = _validator.GetTestClient();
+        _validator = await JwksValidator.StartAsync(_shop, jwksCacheDuration: "00:00:05", Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        _validatorClient.Dispose();
         await _validator.DisposeAsync();
         await _shop.DisposeAsync();
     }
@@ -150,8 +135,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
     {
         var key = await KeyAsync();
         var next = KeyIds.Of(SigningKey, key.NextVersion ?? key.LatestVersion + 1);
-        var validatorKeys = _validator.Services.GetRequiredService<JwksConfigurationManager>();
-        await UntilAsync(async () => (await validatorKeys.GetConfigurationAsync(Ct)).SigningKeys.Any(k => k.KeyId == next) ? true : (bool?)null);
+        await UntilAsync(async () => (await _validator.Keys.GetConfigurationAsync(Ct)).SigningKeys.Any(k => k.KeyId == next) ? true : (bool?)null);
     }
 
     private async Task<KeyView> KeyAsync() => (await _keys.Admin().GetFromJsonAsync<KeyView>($"{KeysRoutes.Admin}/{SigningKey}", Ct))!;
@@ -212,7 +196,7 @@ public sealed class RotationUnderLoadTests : IAsyncLifetime
                 Volatile.Write(ref _held[client], version);
                 using var call = new HttpRequestMessage(HttpMethod.Get, "/whoami");
                 call.Headers.Authorization = new("Bearer", token.EncodedToken);
-                var response = await _test._validatorClient.SendAsync(call, CancellationToken.None);
+                var response = await _test._validator.Client.SendAsync(call, CancellationToken.None);
                 Interlocked.Increment(ref _calls);
                 if (response.StatusCode != HttpStatusCode.OK)
                     _failures.Enqueue($"call with a token of v{version}: {(int)response.StatusCode} {response.Headers.WwwAuthenticate}");
