@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using ShopDapr.Contracts.Keys;
 using ShopDapr.Keys.Infrastructure;
 using ShopDapr.Testing;
@@ -70,6 +71,40 @@ public sealed class KeysAuditTests : IAsyncLifetime
         await _app.Dapr.Client.DeleteStateAsync(DevDapr.StateStore, AuditLog.EntryKey(1), cancellationToken: Ct);
         var broken = await _app.VerifyAuditAsync(Ct);
         Assert.Equal((false, 1L), (broken.Valid, broken.FirstInvalid!.Sequence));
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_share_one_audit_commit_and_every_one_is_recorded()
+    {
+        await _app.CreateKeyAsync("busy", "aes256-gcm", Ct);
+        await _app.PostOkAsync<EncryptResponse>(Path("busy", "encrypt"), new { plaintext = B64("warm") }, Ct); // the audit key exists
+        var audit = _app.Services.GetRequiredService<AuditLog>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var transactions = 0;
+        _app.BeforeTransaction = async () =>
+        {
+            if (Interlocked.Increment(ref transactions) == 1)
+                await gate.Task; // the first call's commit is in flight until every other call has arrived
+        };
+
+        const int calls = 32;
+        var encrypts = Enumerable.Range(0, calls).Select(i => _app.Admin().PostAsJsonAsync(Path("busy", "encrypt"), new { plaintext = B64($"card {i}") }, Ct)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (audit.Waiting < calls - 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{audit.Waiting} of {calls - 1} calls waited for the commit in flight");
+            await Task.Delay(10, Ct);
+        }
+        gate.SetResult();
+        var responses = await Task.WhenAll(encrypts);
+        _app.BeforeTransaction = null;
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(2, transactions); // the first call's, then the other 31 together
+        var entries = await _app.AuditAsync($"?key=busy&limit={calls + 10}", Ct);
+        Assert.Equal(calls + 1, entries.Count(e => e.Operation == "encrypt" && e.Outcome == "ok"));
+        Assert.Equal(calls + 1, entries.Where(e => e.Operation == "encrypt").Select(e => e.RequestId).Distinct().Count());
+        Assert.True((await _app.VerifyAuditAsync(Ct)).Valid);
     }
 
     [Fact]

@@ -58,8 +58,73 @@ public sealed class AuditLog(KeysState state, KeyStore keys, TimeProvider time)
         throw new AuditUnavailableException("The audit log kept changing while this call was being recorded; retry.");
     }
 
-    /// <summary>Appends <paramref name="draft"/> alone (a call that changed nothing: an operation, or a refusal).</summary>
-    public Task AppendAsync(AuditDraft draft, CancellationToken cancellationToken) => TryCommitAsync(draft, [], cancellationToken);
+    /// <summary>
+    /// Appends <paramref name="draft"/> (a call that changed nothing: an operation, or a refusal) and returns once it is
+    /// stored. Appends are group-committed: while one transaction is in flight, the entries that arrive wait and go
+    /// together in the next one (at most <see cref="MaxGroup"/>), so concurrent calls share a commit instead of racing for
+    /// the head's ETag one by one (which made 16 concurrent callers no faster than one, and their p99 hundreds of ms).
+    /// A failed commit fails every call of its group. An entry whose caller stops waiting is still written: the call was made.
+    /// </summary>
+    public async Task AppendAsync(AuditDraft draft, CancellationToken cancellationToken)
+    {
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool lead;
+        lock (_group)
+        {
+            _waiting.Add((draft, stored));
+            lead = !_committing;
+            _committing = true;
+        }
+        if (lead)
+            _ = CommitWaitingAsync();
+        await stored.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The most entries one group commit writes (the rest wait for the next).</summary>
+    public const int MaxGroup = 64;
+
+    private readonly Lock _group = new();
+    private readonly List<(AuditDraft Draft, TaskCompletionSource Stored)> _waiting = [];
+    private bool _committing;
+
+    /// <summary>Entries waiting for the commit in flight (for tests).</summary>
+    internal int Waiting
+    {
+        get
+        {
+            lock (_group)
+                return _waiting.Count;
+        }
+    }
+
+    private async Task CommitWaitingAsync()
+    {
+        while (true)
+        {
+            List<(AuditDraft Draft, TaskCompletionSource Stored)> group;
+            lock (_group)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _committing = false;
+                    return;
+                }
+                group = _waiting[..Math.Min(MaxGroup, _waiting.Count)];
+                _waiting.RemoveRange(0, group.Count);
+            }
+            try
+            {
+                await TryCommitAsync([.. group.Select(g => g.Draft)], [], CancellationToken.None);
+                foreach (var (_, stored) in group)
+                    stored.SetResult();
+            }
+            catch (Exception e)
+            {
+                foreach (var (_, stored) in group)
+                    stored.SetException(e);
+            }
+        }
+    }
 
     /// <summary>
     /// Re-walks the whole chain from the first entry: the first entry that is missing, out of place, not linked to its
