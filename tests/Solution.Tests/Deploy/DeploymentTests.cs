@@ -176,4 +176,29 @@ public sealed class DeploymentTests
         }
         Assert.NotEmpty(scaled);
     }
+
+    /// <summary>
+    /// Ordering's workflow workers scale on the workflow work arriving: a Prometheus trigger on the rate at which its own
+    /// sidecars start workflows (daprd's metric, labelled with the app id and the namespace the shop renders into), one
+    /// replica per the checkouts a second one replica carries; and Prometheus may read that metric through the policies.
+    /// </summary>
+    [Fact]
+    public void In_prod_ordering_scales_on_the_workflows_its_sidecars_start_which_prometheus_may_scrape()
+    {
+        var rendered = RenderedManifests.Render("prod");
+        var ordering = Assert.Single(rendered.Of<ScaledObject>(), s => s.Spec.ScaleTargetRef.Name == "ordering");
+        var trigger = Assert.Single(ordering.Spec.Triggers, t => t.Type == "prometheus");
+        var query = trigger.Metadata.GetValueOrDefault("query") ?? "";
+        var ns = rendered.Of<V1Deployment>().Single(d => d.Metadata.Name == "ordering").Metadata.NamespaceProperty;
+        Assert.StartsWith("sum(rate(dapr_runtime_workflow_operation_count{", query, StringComparison.Ordinal);
+        foreach (var label in new[] { "app_id=\"ordering\"", $"namespace=\"{ns}\"", "operation=\"create_workflow\"", "status=\"success\"" })
+            Assert.Contains(label, query, StringComparison.Ordinal);
+        Assert.True(double.TryParse(trigger.Metadata.GetValueOrDefault("threshold"), System.Globalization.CultureInfo.InvariantCulture, out var perReplica) && perReplica is >= 10 and <= 100,
+            $"ordering's threshold '{trigger.Metadata.GetValueOrDefault("threshold")}' is not checkouts a second per replica");
+        Assert.True(Uri.TryCreate(trigger.Metadata.GetValueOrDefault("serverAddress"), UriKind.Absolute, out var server) && server.UserInfo.Length == 0,
+            "ordering's Prometheus address is not a plain URL");
+
+        var scrape = rendered.Of<V1NetworkPolicy>().SelectMany(p => p.Spec.Ingress ?? []).Where(r => r.Ports?.Any(p => p.Port?.Value == "9090") == true);
+        Assert.Contains(scrape, r => r.FromProperty.Any(f => f.NamespaceSelector?.MatchLabels is { } labels && labels.TryGetValue("kubernetes.io/metadata.name", out var ns) && ns == "monitoring"));
+    }
 }

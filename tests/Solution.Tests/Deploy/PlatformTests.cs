@@ -13,6 +13,7 @@ public sealed partial class PlatformTests
 {
     private const string Gateway = "gateway";
     private const string SidecarInternalGrpcPort = "50002";
+    private const string SidecarMetricsPort = "9090";
 
     private static readonly HashSet<string> AppIds = [.. DaprApp.All.Select(a => a.AppId)];
 
@@ -138,6 +139,14 @@ public sealed partial class PlatformTests
                         Assert.True(rule.Rule.FromProperty.All(f => f.NamespaceSelector is null && f.IpBlock is null
                                 && Label(f.PodSelector, "app.kubernetes.io/part-of") == "shopdapr"),
                             $"{overlay}: NetworkPolicy {rule.Policy} opens {pod.AppId}'s sidecar to pods outside the shop");
+                        continue;
+                    }
+                    if (port == SidecarMetricsPort)
+                    {
+                        Assert.True(rule.Rule.FromProperty.All(f => f.IpBlock is null
+                                && Label(f.NamespaceSelector, "kubernetes.io/metadata.name") == "monitoring"
+                                && Label(f.PodSelector, "app.kubernetes.io/name") == "prometheus"),
+                            $"{overlay}: NetworkPolicy {rule.Policy} opens {pod.AppId}'s sidecar metrics to more than Prometheus");
                         continue;
                     }
                     Assert.True(pod.AppId == Gateway && (port == pod.AppPort.ToString() || port == "http"),
