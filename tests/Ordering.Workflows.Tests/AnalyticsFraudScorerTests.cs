@@ -8,6 +8,7 @@ using ShopDapr.Contracts.Ordering;
 using ShopDapr.Ordering.Workflows.Activities;
 using ShopDapr.Ordering.Workflows.Fraud;
 using ShopDapr.ServiceDefaults;
+using Microsoft.Extensions.Time.Testing;
 using ShopDapr.Testing;
 
 namespace ShopDapr.Ordering.Workflows.Tests;
@@ -43,8 +44,8 @@ public sealed class AnalyticsFraudScorerTests : IAsyncLifetime
 
     private readonly Logged _log = new();
 
-    private AnalyticsFraudScorer Scorer(FraudModelOptions? options = null) => new(
-        DaprClient.CreateInvokeHttpClient(ShopNames.AppIds.Analytics, _dapr.Sidecar.HttpEndpoint.ToString()), _rules, options ?? Options, _log);
+    private AnalyticsFraudScorer Scorer(FraudModelOptions? options = null, TimeProvider? time = null) => new(
+        DaprClient.CreateInvokeHttpClient(ShopNames.AppIds.Analytics, _dapr.Sidecar.HttpEndpoint.ToString()), _rules, options ?? Options, _log, time);
 
     private void Answer(int status, string? json) => _analytics.Respond = (method, path) =>
         method == "POST" && path == AnalyticsRoutes.FraudScore ? (status, json) : (404, null);
@@ -96,6 +97,26 @@ public sealed class AnalyticsFraudScorerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_analytics_had_no_model_the_rules_score_without_asking_it_until_the_pause_is_over()
+    {
+        await AnalyticsUpAsync();
+        Answer(503, """{"title":"No fraud model is serving"}""");
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var scorer = Scorer(time: clock);
+
+        Assert.Equal(FraudAssessment.Rules, (await scorer.ScoreAsync(_saga.Order, Ct)).ScoredBy);
+        Answer(200, Model(0.12));
+        clock.Advance(Options.RetryAfter - TimeSpan.FromSeconds(1));
+        Assert.Equal(FraudAssessment.Rules, (await scorer.ScoreAsync(_saga.Order, Ct)).ScoredBy);
+        Assert.Single(_analytics.Calls, c => c.PathAndQuery == AnalyticsRoutes.FraudScore); // the second order did not ask
+        Assert.Single(_log.Messages, m => m.Contains("analytics is asked again in 30 s", StringComparison.Ordinal));
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal("model v3", (await scorer.ScoreAsync(_saga.Order, Ct)).ScoredBy);
+        Assert.Equal(2, _analytics.Calls.Count(c => c.PathAndQuery == AnalyticsRoutes.FraudScore));
+    }
+
+    [Fact]
     public async Task Analytics_down_falls_back_to_the_rules()
     {
         var assessment = await Scorer().ScoreAsync(_saga.Order with { ShippingAddress = _saga.Order.ShippingAddress with { Country = "XX" } }, Ct);
@@ -114,7 +135,7 @@ public sealed class AnalyticsFraudScorerTests : IAsyncLifetime
 
         Assert.Equal(FraudAssessment.Rules, assessment.ScoredBy);
         Assert.InRange(clock.Elapsed, Impatient.Timeout, Impatient.Timeout + TimeSpan.FromSeconds(10));
-        Assert.Contains(_log.Messages, m => m.EndsWith("analytics did not answer within 1 s", StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, m => m.Contains("analytics did not answer within 1 s;", StringComparison.Ordinal));
     }
 
     [Fact]

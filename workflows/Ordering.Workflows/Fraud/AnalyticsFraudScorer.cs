@@ -19,19 +19,39 @@ public sealed class FraudModelOptions
     /// <summary>How long the saga waits for analytics before it scores with the rules.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// After analytics gave no usable answer, how long the saga scores with the rules without asking it again (zero: ask
+    /// every time). Spares each checkout a call that will fail, or a wait of <see cref="Timeout"/>, while analytics has
+    /// no model or is down.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
 /// Scores with the fraud model analytics serves (<see cref="AnalyticsRoutes.FraudScore"/>, through the sidecar), and with
 /// <see cref="RuleBasedFraudScorer"/> whenever that does not give a usable answer: analytics down or unreachable, slower
 /// than <see cref="FraudModelOptions.Timeout"/>, no model promoted (503), or an answer that is not a score in [0, 1] with a
-/// version. Each fallback is logged; none fails the saga. The assessment names its scorer (<c>model {version}</c> or
-/// <c>rules</c>), and that goes into the order's history with the reasons.
+/// version. None fails the saga. After such an answer analytics is not asked again for <see cref="FraudModelOptions.RetryAfter"/>
+/// (the rules score meanwhile): the fallback that starts that pause is a warning, the orders scored during it are debug
+/// lines. The assessment names its scorer (<c>model {version}</c> or <c>rules</c>), and that goes into the order's
+/// history with the reasons.
 /// </summary>
-public sealed partial class AnalyticsFraudScorer(HttpClient analytics, RuleBasedFraudScorer rules, FraudModelOptions options, ILogger<AnalyticsFraudScorer> logger) : IFraudScorer
+public sealed partial class AnalyticsFraudScorer(HttpClient analytics, RuleBasedFraudScorer rules, FraudModelOptions options, ILogger<AnalyticsFraudScorer> logger,
+    TimeProvider? time = null) : IFraudScorer
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _askAgainAtTicks;
+
     public async Task<FraudAssessment> ScoreAsync(OrderSnapshot order, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        if (now.UtcTicks < Interlocked.Read(ref _askAgainAtTicks))
+        {
+            LogPaused(logger, order.OrderId, new DateTimeOffset(Interlocked.Read(ref _askAgainAtTicks), TimeSpan.Zero));
+            return rules.Score(order);
+        }
         var request = new FraudScoreRequest(order.OrderId, order.CustomerId, order.Total, order.Currency, order.Lines.Count, order.Units,
             order.ShippingAddress.Country, order.Card.Last4);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,7 +79,8 @@ public sealed partial class AnalyticsFraudScorer(HttpClient analytics, RuleBased
         {
             why = "analytics answered something that is not a score";
         }
-        LogFallback(logger, order.OrderId, why);
+        Interlocked.Exchange(ref _askAgainAtTicks, (_time.GetUtcNow() + options.RetryAfter).UtcTicks);
+        LogFallback(logger, order.OrderId, why, options.RetryAfter.TotalSeconds);
         return rules.Score(order);
     }
 
@@ -67,6 +88,9 @@ public sealed partial class AnalyticsFraudScorer(HttpClient analytics, RuleBased
         double.IsFinite(result.Score) && result.Score is >= 0 and <= 1 && !string.IsNullOrWhiteSpace(result.ModelVersion)
         && result.Reasons is { } reasons && reasons.All(r => !string.IsNullOrWhiteSpace(r));
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} scored with the rules: {Why}")]
-    private static partial void LogFallback(ILogger logger, Guid orderId, string why);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} scored with the rules: {Why}; analytics is asked again in {Seconds} s")]
+    private static partial void LogFallback(ILogger logger, Guid orderId, string why, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Order {OrderId} scored with the rules: analytics is not asked until {AskAgainAt:O}")]
+    private static partial void LogPaused(ILogger logger, Guid orderId, DateTimeOffset askAgainAt);
 }
