@@ -72,7 +72,7 @@ public sealed partial class FraudIngest(AnalyticsStore store, ILogger<FraudInges
             if (docs.Get<FraudCase>(caseKey) is null)
             {
                 var features = risk.FeaturesOf(e.OrderId, e.OccurredAt, card, e.ShippingAddress.Country ?? "", e.Total, e.Lines.Count, e.Lines.Sum(l => l?.Quantity ?? 0));
-                docs.Set(caseKey, new FraudCase(e.OrderId, e.CustomerId, e.OccurredAt, features), FraudCase.KeepFor);
+                docs.Set(caseKey, new FraudCase(e.OrderId, e.CustomerId, e.OccurredAt, features, Country: e.ShippingAddress.Country), FraudCase.KeepFor);
             }
             docs.Set(riskKey, risk.WithOrder(e.OrderId, e.OccurredAt, card, e.ShippingAddress.Country ?? ""));
         }, cancellationToken);
@@ -116,7 +116,7 @@ public sealed partial class FraudIngest(AnalyticsStore store, ILogger<FraudInges
             var page = docs.Get<FraudPage>(StateKeys.FraudPage(head.Slot)) ?? FraudPage.Empty;
             if (page.Records.Count >= FraudPage.Size) // a page left over from the ring's previous turn
                 page = FraudPage.Empty;
-            page = new FraudPage([.. page.Records, new FraudRecord(open.Features, fraud, open.At)]);
+            page = new FraudPage([.. page.Records, new FraudRecord(open.Features, fraud, open.At, open.Country)]);
             docs.Set(StateKeys.FraudPage(head.Slot), page);
             docs.Set(StateKeys.FraudHead, page.Records.Count >= FraudPage.Size ? new FraudHead(head.Page + 1) : head);
             docs.Set(caseKey, open with { Labelled = true }, FraudCase.KeepFor);

@@ -9,7 +9,7 @@ namespace ShopDapr.Analytics;
 /// <summary>
 /// Trains, versions and promotes the fraud model, on the same triggers as the ranker (the <c>retrain-schedule</c> cron
 /// binding, an admin's retrain) and the same way: in the background, one at a time; a version is stored with its window
-/// and held-out ROC-AUC / PR-AUC, and promoted only when it is at least as good on both as the model serving now, on the
+/// and held-out ROC-AUC / PR-AUC (beside the saga's rules' on the same orders), and promoted only when it is at least as good on both as the model serving now, on the
 /// same held-out orders (the first version has nothing to beat). <see cref="RefreshAsync"/> makes every replica serve
 /// the promoted version; a missing or corrupt one serves nothing (logged), and ordering keeps to its rules.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed partial class FraudTraining(AnalyticsStore store, DaprClient dapr,
             var incumbentMetrics = incumbent is null ? null : set.Evaluate(incumbent);
             var promoted = incumbentMetrics is null || metrics.AtLeastAsGoodAs(incumbentMetrics);
             var summary = new FraudModelSummary(version, time.GetUtcNow(), records.Min(r => r.At), records.Max(r => r.At), records.Count,
-                records.Count(r => r.Fraud), metrics, incumbent?.Version, incumbentMetrics, promoted);
+                records.Count(r => r.Fraud), metrics, incumbent?.Version, incumbentMetrics, promoted, set.EvaluateRules());
 
             await store.SaveAsync(StateKeys.FraudModel(version), new StoredFraudModel(version, model.Save(), model.Baseline), cancellationToken);
             var before = await IndexAsync(cancellationToken);

@@ -1,5 +1,8 @@
 using ShopDapr.Analytics.Domain.Fraud;
 using ShopDapr.Analytics.Domain.Learning;
+using ShopDapr.Contracts.Ordering;
+using ShopDapr.Contracts.Payment;
+using ShopDapr.Ordering.Workflows;
 using ShopDapr.Ordering.Workflows.Fraud;
 
 namespace ShopDapr.Analytics.Tests;
@@ -20,12 +23,36 @@ public sealed class FraudModelTests
         var heldOut = sample.Skip(set.Train.Count).ToList();
         Assert.Equal(set.HeldOut, heldOut.Select(o => o.Record));
         var rulesMetrics = FraudMetrics.Of([.. heldOut.Select(o => rules.Score(o.Snapshot).Score)], [.. heldOut.Select(o => o.Record.Fraud)]);
+        Assert.Equal(rulesMetrics, set.EvaluateRules()); // what every version lists as its baseline
 
         Assert.True(modelMetrics.Frauds >= 20, $"{modelMetrics}");
         Assert.True(modelMetrics.RocAuc > rulesMetrics.RocAuc + 0.1, $"model {modelMetrics} vs rules {rulesMetrics}");
         Assert.True(modelMetrics.PrAuc > rulesMetrics.PrAuc, $"model {modelMetrics} vs rules {rulesMetrics}");
         Assert.True(modelMetrics.AtLeastAsGoodAs(rulesMetrics));
     }
+
+    [Theory]
+    [InlineData(999.99, 19, "US", 0.0)]
+    [InlineData(1000, 3, "gb", 0.6)]
+    [InlineData(50, 20, "DE", 0.4)]
+    [InlineData(50, 2, "NG", 0.3)]
+    [InlineData(1500, 25, "BR", 1.0)]
+    [InlineData(1200, 1, "VN", 0.9)]
+    public void The_listed_rule_baseline_scores_an_order_as_the_sagas_rule_scorer_does(double total, int units, string country, double expected)
+    {
+        var features = new FraudFeatures(100, 0, 1, 0, total, 1, units, NewShippingCountry: false);
+        var snapshot = new OrderSnapshot(Guid.NewGuid(), "c", "c@example.com", [new OrderLine(Guid.NewGuid(), "SKU", "Item", (decimal)total, 1), new OrderLine(Guid.NewGuid(), "FREE", "Gift", 0, units - 1)],
+            "USD", new Address("N", "S", "C", "P", country), new CardOnFile("card_" + new string('0', 32), "4242"), TimeSpan.FromHours(1));
+
+        var saga = new RuleBasedFraudScorer(new FraudRuleOptions()).Score(snapshot).Score;
+
+        Assert.Equal(expected, saga, 9);
+        Assert.Equal(saga, FraudRules.Score(new FraudRecord(features, false, DateTimeOffset.UnixEpoch, country)), 9);
+    }
+
+    [Fact]
+    public void A_record_without_its_destination_is_scored_as_shipping_home() =>
+        Assert.Equal(0.6, FraudRules.Score(new FraudRecord(new FraudFeatures(1, 0, 1, 0, 1000, 1, 1, true), true, DateTimeOffset.UnixEpoch)), 9);
 
     [Fact]
     public void A_score_comes_with_its_top_reasons_in_words()

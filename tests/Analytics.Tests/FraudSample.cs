@@ -58,7 +58,7 @@ internal static class FraudSample
             var snapshot = new OrderSnapshot(Guid.NewGuid(), $"c{i}", $"c{i}@example.com",
                 [.. Enumerable.Range(0, lines).Select(l => new OrderLine(Guid.NewGuid(), $"SKU-{l}", "Item", unitPrice, units / lines))],
                 "EUR", new Address("N", "S", "C", "P", country), new CardOnFile("card_" + new string('0', 32), "4242"), TimeSpan.FromHours(1));
-            orders.Add(new Order(new FraudRecord(features, fraud, start.AddMinutes(i)), snapshot));
+            orders.Add(new Order(new FraudRecord(features, fraud, start.AddMinutes(i), country), snapshot));
         }
         return orders;
     }

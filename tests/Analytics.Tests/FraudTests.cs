@@ -108,6 +108,8 @@ public sealed class FraudTests : IAsyncLifetime
         var version = item.Deserialize<FraudModelSummary>(JsonSerializerOptions.Web)!;
         Assert.Equal((records.Count, records.Count(r => r.Fraud), true, null), (version.Orders, version.Frauds, version.Promoted, version.ComparedWith));
         Assert.True(version.Metrics.RocAuc > 0.8, $"{version}");
+        Assert.Equal(new FraudTrainingSet(records).EvaluateRules(), version.Rules); // the rules' figures on the same held-out orders
+        Assert.True(version.Metrics.RocAuc > version.Rules!.RocAuc, $"{version}");
         Assert.NotNull(_app.Dapr.Read<StoredFraudModel>(StateKeys.FraudModel(version.Version)));
         var all = await Admin().GetFromJsonAsync<JsonElement>("/api/analytics/models", Ct);
         Assert.Contains(all.GetProperty("items").EnumerateArray(), i => i.GetProperty("kind").GetString() == "fraud");

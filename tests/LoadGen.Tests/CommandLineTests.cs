@@ -19,6 +19,9 @@ public sealed class CommandLineTests
     [InlineData("--url ftp://localhost", "--url must be an absolute http(s) URL")]
     [InlineData("--accounts 5", "--accounts applies to the open loop only")]
     [InlineData("--in-process --rate 5", "--rate does not apply")]
+    [InlineData("--fraud-share 0.05", "--fraud-share needs --tastes")]
+    [InlineData("--tastes --fraud-share 0.9", "--fraud-share must be 0 to 0.5")]
+    [InlineData("--tastes --in-process", "--in-process runs no shop")]
     public async Task A_bad_value_is_named_and_the_exit_code_is_1(string args, string expected)
     {
         var (exit, output, error) = await RunAsync(args.Split(' '));

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ShopDapr.LoadGen.Cli;
 using ShopDapr.LoadGen.Output;
 using ShopDapr.EndToEnd.Tests;
@@ -52,4 +55,52 @@ public sealed class RealShopRunTests
             File.Delete(json);
         }
     }
+
+    [Fact]
+    public async Task With_tastes_and_fraudsters_the_run_as_admin_rejects_the_fraudsters_held_orders_and_the_others_complete()
+    {
+        Assert.SkipUnless(File.Exists(ShopRun.SidecarDll), $"{ShopRun.SidecarDll} is missing: build the solution first (./test.sh does)");
+        var ct = TestContext.Current.CancellationToken;
+        await using var shop = await ShopRun.StartAsync(new ShopRunOptions(Environment: new Dictionary<string, string>
+        {
+            ["Gateway__RateLimitPermits"] = "1000000",
+            ["Gateway__LoginRateLimitPermits"] = "1000000",
+            ["Gateway__RegisterRateLimitPermits"] = "1000000",
+        }), ct);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        // As above: a first plain run warms the cold shop, so the checked run's window sees orders complete.
+        await LoadGenCommand.RunAsync(["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "0", "--duration", "1", "--products", "5"],
+            new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, ct);
+
+        var exit = await LoadGenCommand.RunAsync(
+            ["--url", shop.Gateway.ToString(), "--shoppers", "3", "--warmup", "1", "--duration", "10", "--products", "4", "--poll-ms", "50",
+             "--tastes", "--fraud-share", "0.34", "--seed", "5"],
+            new InvocationConfiguration { Output = output, Error = error }, ct);
+
+        var report = $"exit {exit}\n{output}\n{error}\n--- shop ---\n{string.Join('\n', shop.Log.Split('\n').TakeLast(40))}";
+        Assert.True(exit == 0, report);
+        Assert.Contains("tastes: 1 of 3 shoppers are fraudsters", output.ToString(), StringComparison.Ordinal);
+        using var http = new HttpClient { BaseAddress = shop.Gateway };
+        var admin = await LoginAdminAsync(http, ct);
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/api/orders?pageSize=100");
+        list.Headers.Authorization = new("Bearer", admin);
+        var orders = (await (await http.SendAsync(list, ct)).Content.ReadFromJsonAsync<OrderList>(JsonSerializerOptions.Web, ct))!.Items;
+        Assert.Contains(orders, o => o.Status == "Completed");
+        Assert.Contains(orders, o => o.Status == "Cancelled" && o.CancellationReason?.StartsWith("Rejected by an admin: known fraudster", StringComparison.Ordinal) == true);
+        Assert.Contains(orders, o => o.Status == "Cancelled" && o.CancellationReason?.Contains("declined", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.DoesNotContain(orders, o => o.Status == "AwaitingApproval");
+    }
+
+    private static async Task<string> LoginAdminAsync(HttpClient http, CancellationToken ct)
+    {
+        var secrets = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(ShopRun.RepoRoot, "components/local/secrets.json"), ct))!;
+        var login = await http.PostAsJsonAsync("/api/identity/login",
+            new { email = secrets["admin-email"]!.GetValue<string>(), password = secrets["admin-password"]!.GetValue<string>() }, ct);
+        return (await login.Content.ReadFromJsonAsync<JsonObject>(ct))!["accessToken"]!.GetValue<string>();
+    }
+
+    private sealed record OrderSummary(Guid Id, string Status, string? CancellationReason);
+
+    private sealed record OrderList(List<OrderSummary> Items);
 }

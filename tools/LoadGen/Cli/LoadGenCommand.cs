@@ -22,6 +22,7 @@ public static class LoadGenCommand
         {
             o.Url, o.Shoppers, o.Rate, o.Accounts, o.InProcess, o.Duration, o.Warmup, o.PollMs, o.OrderTimeout, o.ReadyTimeout, o.Products, o.Stock,
             o.AdminEmail, o.AdminPassword, o.Json, o.Seed, o.WatchPid, o.MailDir, o.MailWait, o.Samples, o.SampleEvery,
+            o.Tastes, o.FraudShare,
             ChartCommand.Create(),
             CapacityCommand.Create(),
         };
@@ -54,7 +55,7 @@ public static class LoadGenCommand
         public readonly Option<int> PollMs = new("--poll-ms") { Description = "Milliseconds between polls of an order's status", DefaultValueFactory = _ => new LoadSettings().PollMilliseconds };
         public readonly Option<double> OrderTimeout = new("--order-timeout") { Description = "Seconds an order may take to finish", DefaultValueFactory = _ => new LoadSettings().OrderTimeoutSeconds };
         public readonly Option<double> ReadyTimeout = new("--ready-timeout") { Description = "Seconds to wait for the shop to serve products", DefaultValueFactory = _ => new LoadSettings().ReadyTimeoutSeconds };
-        public readonly Option<int> Products = new("--products") { Description = "Cheap products to seed with stock and buy", DefaultValueFactory = _ => new LoadSettings().Products };
+        public readonly Option<int> Products = new("--products") { Description = "Cheap products to seed with stock and buy (with --tastes: per category)", DefaultValueFactory = _ => new LoadSettings().Products };
         public readonly Option<int> Stock = new("--stock") { Description = "Units on hand set for each product", DefaultValueFactory = _ => new LoadSettings().Stock };
         public readonly Option<string> AdminEmail = new("--admin-email") { Description = "The admin who sets stock (components/local/secrets.json)", DefaultValueFactory = _ => new LoadSettings().AdminEmail };
         public readonly Option<string> AdminPassword = new("--admin-password") { Description = "The admin's password (development only)", DefaultValueFactory = _ => new LoadSettings().AdminPassword };
@@ -64,6 +65,17 @@ public static class LoadGenCommand
         public readonly Option<double> MailWait = new("--mail-wait") { Description = "Seconds to wait after the load for every completed order's e-mails", DefaultValueFactory = _ => new LoadSettings().MailWaitSeconds };
         public readonly Option<string?> Samples = new("--samples") { Description = "Write one CSV row per --sample-every seconds of the measured window (orders/s, p95, e-mail lag; RSS and CPU % per process with --watch-pid)" };
         public readonly Option<double> SampleEvery = new("--sample-every") { Description = "Seconds per --samples row", DefaultValueFactory = _ => new LoadSettings().SampleEverySeconds };
+        public readonly Option<bool> Tastes = new("--tastes")
+        {
+            Description = "Give each shopper hidden tastes (seeded): 1-2 favourite categories and a price band it views, searches and buys within "
+                + "80 % of the time, and a home market; --products then counts products per category (priced up to 100). Off by default: it changes the journeys the saga benchmark measures",
+        };
+        public readonly Option<double> FraudShare = new("--fraud-share")
+        {
+            Description = "With --tastes: the share of shoppers that are fraudsters (declined cards first, several cards, a new country each order, large totals); "
+                + "as the admin, the run rejects their held orders and approves the others, so the fraud model gets labels (e.g. 0.03)",
+            DefaultValueFactory = _ => new LoadSettings().FraudShare,
+        };
         public readonly Option<int> Seed = new("--seed") { Description = "Seed of the shoppers' random choices", DefaultValueFactory = _ => new LoadSettings().Seed };
 
         public LoadSettings Read(ParseResult parse) => new()
@@ -89,6 +101,8 @@ public static class LoadGenCommand
             MailWaitSeconds = parse.GetValue(MailWait),
             SamplesPath = parse.GetValue(Samples),
             SampleEverySeconds = parse.GetValue(SampleEvery),
+            Tastes = parse.GetValue(Tastes),
+            FraudShare = parse.GetValue(FraudShare),
         };
     }
 }

@@ -5,6 +5,7 @@ using ShopDapr.LoadGen.Output;
 using ShopDapr.LoadGen.Sampling;
 using ShopDapr.LoadGen.Shop;
 using ShopDapr.LoadGen.Stats;
+using ShopDapr.LoadGen.Tastes;
 using Spectre.Console;
 
 namespace ShopDapr.LoadGen.Cli;
@@ -49,19 +50,31 @@ internal static class LoadRun
                 var api = new ShopApi(http);
                 IReadOnlyList<Product> products;
                 IReadOnlyList<Shopper> shoppers;
+                TasteRun? tastes = null;
                 try
                 {
                     var seeder = new Seeder(api, output);
                     await seeder.WaitForShopAsync(settings.ReadyTimeout, ct);
-                    products = await seeder.SeedProductsAsync(settings.AdminEmail, settings.AdminPassword, settings.Products, settings.Stock, ct);
+                    if (settings.Tastes)
+                    {
+                        tastes = await seeder.SeedAssortmentAsync(settings.AdminEmail, settings.AdminPassword, settings.Products, settings.Stock, large: settings.FraudShare > 0, ct);
+                        products = tastes.Assortment.Products;
+                    }
+                    else
+                        products = await seeder.SeedProductsAsync(settings.AdminEmail, settings.AdminPassword, settings.Products, settings.Stock, ct);
                     shoppers = await seeder.RegisterShoppersAsync(settings.Mode == LoadMode.ClosedLoop ? settings.EffectiveShoppers : settings.EffectiveAccounts, ct);
+                    if (tastes is not null)
+                    {
+                        shoppers = Seeder.WithTastes(shoppers, tastes.Assortment, settings.FraudShare, settings.Seed);
+                        output.WriteLine($"tastes: {shoppers.Count(s => s.Taste is { Fraudster: true })} of {shoppers.Count} shoppers are fraudsters");
+                    }
                 }
                 catch (StepFailedException e)
                 {
                     await error.WriteLineAsync($"error: setting the shop up at {settings.Url} failed: {e.Message}");
                     return LoadGenCommand.SetupFailed;
                 }
-                var journey = new ShopperJourney(api, metrics, products, new JourneyOptions(settings.PollInterval, settings.OrderTimeout), time);
+                var journey = new ShopperJourney(api, metrics, products, new JourneyOptions(settings.PollInterval, settings.OrderTimeout), time, tastes);
                 var runner = new LoadRunner(new ShopperLoop(journey, api, error), metrics, time);
                 var drainLimit = settings.OrderTimeout + TimeSpan.FromSeconds(10);
                 outcome = await LiveProgress.ShowAsync(console, metrics, time, () => settings.Mode == LoadMode.ClosedLoop

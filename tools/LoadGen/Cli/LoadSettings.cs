@@ -51,6 +51,12 @@ public sealed record LoadSettings
 
     public double SampleEverySeconds { get; init; } = 30;
 
+    /// <summary>Shoppers with hidden tastes (favourite categories, a price band), so the shop's own data has signal to learn.</summary>
+    public bool Tastes { get; init; }
+
+    /// <summary>With <see cref="Tastes"/>: the share of shoppers that follow fraud patterns (an admin rejects their held orders).</summary>
+    public double FraudShare { get; init; }
+
     public LoadMode Mode => InProcess ? LoadMode.InProcess : Rate is null ? LoadMode.ClosedLoop : LoadMode.OpenLoop;
 
     /// <summary>Concurrent shoppers (closed loop, in-process workers).</summary>
@@ -100,6 +106,12 @@ public sealed record LoadSettings
             errors.Add($"--mail-wait must be 0 to 3600 seconds (got {Format(MailWaitSeconds)}).");
         if (!double.IsFinite(SampleEverySeconds) || SampleEverySeconds < 1 || SampleEverySeconds > 3_600)
             errors.Add($"--sample-every must be 1 to 3600 seconds (got {Format(SampleEverySeconds)}).");
+        if (!double.IsFinite(FraudShare) || FraudShare is < 0 or > 0.5)
+            errors.Add($"--fraud-share must be 0 to 0.5 (got {Format(FraudShare)}).");
+        if (FraudShare > 0 && !Tastes)
+            errors.Add("--fraud-share needs --tastes (fraudsters are one of the shoppers' hidden tastes).");
+        if (Tastes && InProcess)
+            errors.Add("--tastes shapes what shoppers do in the shop; --in-process runs no shop.");
         if (Products is < 1 or > 100)
             errors.Add($"--products must be 1 to 100 (got {Products}).");
         if (Stock < 1)

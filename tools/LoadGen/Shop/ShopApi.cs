@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ShopDapr.LoadGen.Stats;
+using ShopDapr.LoadGen.Tastes;
 
 namespace ShopDapr.LoadGen.Shop;
 
@@ -13,7 +14,7 @@ namespace ShopDapr.LoadGen.Shop;
 /// </summary>
 internal sealed class ShopApi(HttpClient http)
 {
-    public const string ApprovingCard = "4242424242424242";
+    public const string ApprovingCard = FraudPattern.ApprovingCard;
     private const string Password = "Corr3ct-Horse-Battery";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -34,6 +35,18 @@ internal sealed class ShopApi(HttpClient http)
     {
         using var response = await SendAsync(step, HttpMethod.Get, $"/api/catalog/products?{query}", token, null, ct);
         return await ReadAsync<ProductPage>(response, ct);
+    }
+
+    /// <summary>Opens a product's page (catalog tells analytics the shopper viewed it).</summary>
+    public async Task ViewProductAsync(StepRecorder? step, string token, Guid productId, CancellationToken ct)
+    {
+        using var _ = await SendAsync(step, HttpMethod.Get, $"/api/catalog/products/{productId}", token, null, ct);
+    }
+
+    public async Task<IReadOnlyList<CategoryView>> CategoriesAsync(CancellationToken ct)
+    {
+        using var response = await SendAsync(null, HttpMethod.Get, "/api/catalog/categories", null, null, ct);
+        return await ReadAsync<List<CategoryView>>(response, ct);
     }
 
     public async Task SearchAsync(StepRecorder? step, string token, string text, CancellationToken ct)
@@ -61,12 +74,15 @@ internal sealed class ShopApi(HttpClient http)
         }
     }
 
-    public async Task<Guid> CheckoutAsync(StepRecorder? step, string token, string idempotencyKey, CancellationToken ct)
+    public Task<Guid> CheckoutAsync(StepRecorder? step, string token, string idempotencyKey, CancellationToken ct) =>
+        CheckoutAsync(step, token, idempotencyKey, new PaymentPlan(ApprovingCard, "US"), ct);
+
+    public async Task<Guid> CheckoutAsync(StepRecorder? step, string token, string idempotencyKey, PaymentPlan payment, CancellationToken ct)
     {
         var body = new
         {
-            shippingAddress = new { name = "Load Shopper", street = "1 Main Street", city = "Springfield", postalCode = "12345", country = "US" },
-            card = new { number = ApprovingCard, expiry = "12/34", cvc = "123" },
+            shippingAddress = new { name = "Load Shopper", street = "1 Main Street", city = "Springfield", postalCode = "12345", country = payment.Country },
+            card = new { number = payment.Card, expiry = "12/34", cvc = "123" },
         };
         using var response = await SendAsync(step, HttpMethod.Post, "/api/cart/checkout", token, body, ct, idempotencyKey);
         return (await ReadAsync<OrderPlaced>(response, ct)).OrderId;
@@ -76,6 +92,12 @@ internal sealed class ShopApi(HttpClient http)
     {
         using var response = await SendAsync(step, HttpMethod.Get, $"/api/orders/{orderId}", token, null, ct);
         return await ReadAsync<OrderView>(response, ct);
+    }
+
+    /// <summary>An admin approves or rejects an order held for review.</summary>
+    public async Task DecideAsync(string admin, Guid orderId, bool approved, string reason, CancellationToken ct)
+    {
+        using var _ = await SendAsync(null, HttpMethod.Post, $"/api/orders/{orderId}/approval", admin, new { approved, reason }, ct);
     }
 
     private async Task<HttpResponseMessage> SendAsync(

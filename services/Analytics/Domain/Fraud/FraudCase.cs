@@ -3,15 +3,17 @@ namespace ShopDapr.Analytics.Domain.Fraud;
 /// <summary>
 /// An order waiting for its outcome (state key <c>fraud-case-{orderId}</c>, kept <see cref="KeepFor"/>): its features as
 /// they were when it was placed, its customer, and whether it was held for an admin. Its outcome turns it into a
-/// <see cref="FraudRecord"/> in the log (<see cref="FraudLabels"/>).
+/// <see cref="FraudRecord"/> in the log (<see cref="FraudLabels"/>). Its destination <paramref name="Country"/> is kept for
+/// scoring it with <see cref="FraudRules"/>, the baseline (null in cases stored before it was kept).
 /// </summary>
-public sealed record FraudCase(Guid OrderId, string CustomerId, DateTimeOffset At, FraudFeatures Features, bool Held = false, bool Labelled = false)
+public sealed record FraudCase(
+    Guid OrderId, string CustomerId, DateTimeOffset At, FraudFeatures Features, bool Held = false, bool Labelled = false, string? Country = null)
 {
     public static readonly TimeSpan KeepFor = TimeSpan.FromDays(30);
 }
 
-/// <summary>One labelled order the fraud model learns from.</summary>
-public sealed record FraudRecord(FraudFeatures Features, bool Fraud, DateTimeOffset At);
+/// <summary>One labelled order the fraud model learns from, with its destination for the rules' baseline (null in older records).</summary>
+public sealed record FraudRecord(FraudFeatures Features, bool Fraud, DateTimeOffset At, string? Country = null);
 
 /// <summary>A page of the fraud log (state key <c>fraud-log-{slot}</c>), at most <see cref="Size"/> records.</summary>
 public sealed record FraudPage(IReadOnlyList<FraudRecord> Records)

@@ -3,11 +3,12 @@ namespace ShopDapr.Analytics.Domain.Fraud;
 /// <summary>
 /// One trained version of the fraud model as listed (<c>kind</c> <c>fraud</c>): when, on which labelled orders (the window,
 /// how many, how many fraudulent), its held-out ROC-AUC / PR-AUC beside those of the model serving at the time (none
-/// before the first), and whether it was promoted.
+/// before the first) and of the saga's rules (<see cref="FraudRules"/>; null in versions listed before they were), and
+/// whether it was promoted.
 /// </summary>
 public sealed record FraudModelSummary(
     string Version, DateTimeOffset TrainedAt, DateTimeOffset WindowFrom, DateTimeOffset WindowTo, int Orders, int Frauds,
-    FraudMetrics Metrics, string? ComparedWith, FraudMetrics? Incumbent, bool Promoted)
+    FraudMetrics Metrics, string? ComparedWith, FraudMetrics? Incumbent, bool Promoted, FraudMetrics? Rules = null)
 {
     public const string KindName = "fraud";
 
@@ -55,6 +56,10 @@ public sealed class FraudTrainingSet
     /// <summary>ROC-AUC and PR-AUC of <paramref name="score"/> on the held-out orders.</summary>
     public FraudMetrics Evaluate(Func<FraudFeatures, double> score) =>
         FraudMetrics.Of([.. HeldOut.Select(r => score(r.Features))], [.. HeldOut.Select(r => r.Fraud)]);
+
+    /// <summary>ROC-AUC and PR-AUC of the saga's rules (<see cref="FraudRules"/>) on the held-out orders: the baseline.</summary>
+    public FraudMetrics EvaluateRules() =>
+        FraudMetrics.Of([.. HeldOut.Select(FraudRules.Score)], [.. HeldOut.Select(r => r.Fraud)]);
 
     public FraudMetrics Evaluate(FraudModel model) =>
         FraudMetrics.Of(model.Score([.. HeldOut.Select(r => r.Features.Vector)]), [.. HeldOut.Select(r => r.Fraud)]);
