@@ -17,6 +17,7 @@ public sealed partial class AppHealth(string appId)
 
     private readonly Lock _gate = new();
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private volatile bool _answered;
     private volatile bool _refused;
     private volatile bool _unhealthy;
     private int _failures;
@@ -32,6 +33,8 @@ public sealed partial class AppHealth(string appId)
     /// <summary>The app answered a call (any status: something listens).</summary>
     public void ReportAnswered()
     {
+        if (!_answered)
+            _answered = true;
         if (!_refused)
             return; // the usual case, on every call: no lock
         Change(() => _refused = false);
@@ -43,6 +46,7 @@ public sealed partial class AppHealth(string appId)
     /// <summary>The health check answered 2xx.</summary>
     public void ReportHealthy()
     {
+        _answered = true;
         lock (_gate)
             _failures = 0;
         if (_refused || _unhealthy)
@@ -73,7 +77,9 @@ public sealed partial class AppHealth(string appId)
             else if (!isDown)
                 Reason = null;
         }
-        if (isDown && !wasDown)
+        if (isDown && !wasDown && !_answered)
+            LogNotYet(_logger, appId, reason ?? "unknown"); // still starting: no alarm
+        else if (isDown && !wasDown)
             LogDown(_logger, appId, reason ?? "unknown");
         else if (wasDown && !isDown)
             LogUp(_logger, appId);
@@ -90,6 +96,9 @@ public sealed partial class AppHealth(string appId)
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "App {AppId} is down ({Reason}): this replica is out of service invocation, actor placement and pub/sub until its app answers again")]
     private static partial void LogDown(ILogger logger, string appId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "App {AppId} does not take calls yet ({Reason}): this replica is left out until it answers")]
+    private static partial void LogNotYet(ILogger logger, string appId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "App {AppId} is up again: this replica is back in service invocation, actor placement and pub/sub")]
     private static partial void LogUp(ILogger logger, string appId);

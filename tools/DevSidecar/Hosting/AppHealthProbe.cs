@@ -64,7 +64,7 @@ internal sealed class AppHealthProbe(SidecarContext sidecar, TimeProvider time) 
         try
         {
             await tcp.ConnectAsync(app.Host, app.Port, cancellationToken);
-            health.ReportAnswered();
+            health.ReportHealthy(); // also ends a run of slow probes: only three in a row count
         }
         catch (SocketException e)
         {
