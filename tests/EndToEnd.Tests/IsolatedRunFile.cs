@@ -30,14 +30,32 @@ internal static class IsolatedRunFile
     /// <summary>As above, with every app's new port; the apps of <paramref name="testOwnedApps"/> are left to the test (their specs are returned).</summary>
     /// <param name="componentSet">The set the apps' resourcesPath and configFilePath name instead of <c>components/local</c>
     /// (the README's switch: the same run file with the folder swapped).</param>
+    /// <param name="secondReplicas">Apps that get a second replica: a copy of the app's entry right after it (same app id,
+    /// ports of its own), left to the test like a test-owned app, so the test can kill one replica and keep the other.
+    /// Both replicas' sidecars log to the run's output, as <c>daprdLogDestination: console</c>.</param>
+    /// <returns>The keys of AppPorts are app ids; a second replica's is "app (replica 2)".</returns>
     public static (string Path, int GatewayPort, IReadOnlyDictionary<string, int> AppPorts, IReadOnlyList<OwnedAppSpec> Owned) Write(
-        string repoRunFile, string workDir, IReadOnlyCollection<string> testOwnedApps, string gatewayAppId = "gateway", string componentSet = "local")
+        string repoRunFile, string workDir, IReadOnlyCollection<string> testOwnedApps, string gatewayAppId = "gateway", string componentSet = "local",
+        IReadOnlyCollection<string>? secondReplicas = null)
     {
         var stream = new YamlStream();
         using (var reader = File.OpenText(repoRunFile))
             stream.Load(reader);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;
-        var apps = ((YamlSequenceNode)root["apps"]).Children.Cast<YamlMappingNode>().ToList();
+        var appList = (YamlSequenceNode)root["apps"];
+        var replicas = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
+        foreach (var replicated in secondReplicas ?? [])
+        {
+            var index = appList.Children.ToList().FindIndex(a => AppIdOf(a) == replicated);
+            if (index < 0)
+                throw new InvalidOperationException($"{repoRunFile} has no app {replicated}");
+            var first = (YamlMappingNode)appList.Children[index];
+            first.Children[new YamlScalarNode("daprdLogDestination")] = new YamlScalarNode("console");
+            var second = (YamlMappingNode)Copy(first);
+            appList.Children.Insert(index + 1, second);
+            replicas.Add(second);
+        }
+        var apps = appList.Children.Cast<YamlMappingNode>().ToList();
         var commonScope = root.Children.TryGetValue("common", out var commonNode) ? commonNode as YamlMappingNode : null;
         foreach (var scope in commonScope is null ? apps : [commonScope, .. apps])
             SwapComponentSet(scope, componentSet);
@@ -61,11 +79,11 @@ internal static class IsolatedRunFile
                 var url = new UriBuilder(((YamlScalarNode)urls).Value!) { Port = appPort };
                 vars.Children[new YamlScalarNode("ASPNETCORE_URLS")] = new YamlScalarNode(url.Uri.ToString().TrimEnd('/'));
             }
-            var appId = ((YamlScalarNode)app["appID"]).Value!;
-            appPorts[appId] = appPort;
+            var appId = AppIdOf(app);
+            appPorts[replicas.Contains(app) ? $"{appId} (replica 2)" : appId] = appPort;
             if (appId == gatewayAppId)
                 gatewayPort = appPort;
-            if (testOwnedApps.Contains(appId))
+            if (testOwnedApps.Contains(appId) || replicas.Contains(app))
                 owned.Add(TakeOver(root, app, appId));
         }
         var missing = testOwnedApps.Except(owned.Select(o => o.AppId)).ToList();
@@ -107,6 +125,19 @@ internal static class IsolatedRunFile
         return new OwnedAppSpec(appId, ((YamlScalarNode)app["appDirPath"]).Value!, command,
             int.Parse(Port("appPort"), CultureInfo.InvariantCulture), int.Parse(Port("daprHTTPPort"), CultureInfo.InvariantCulture), env);
     }
+
+    private static string AppIdOf(YamlNode app) => ((YamlScalarNode)((YamlMappingNode)app)["appID"]).Value!;
+
+    private static YamlNode Copy(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => new YamlScalarNode(scalar.Value) { Style = scalar.Style },
+        YamlSequenceNode sequence => new YamlSequenceNode(sequence.Children.Select(Copy)) { Style = sequence.Style },
+        YamlMappingNode mapping => new YamlMappingNode(mapping.Children.Select(c => new KeyValuePair<YamlNode, YamlNode>(Copy(c.Key), Copy(c.Value))))
+        {
+            Style = mapping.Style,
+        },
+        _ => throw new InvalidOperationException($"cannot copy a {node.NodeType} node"),
+    };
 
     private static void SwapComponentSet(YamlMappingNode scope, string componentSet)
     {

@@ -37,6 +37,9 @@ public class ShopFixture : IAsyncLifetime
     /// <summary>What this fixture's run gets: <see cref="Environment"/> unless a derived fixture adds to it.</summary>
     protected virtual IReadOnlyDictionary<string, string> RunEnvironment => Environment;
 
+    /// <summary>Apps run as two replicas, the second started by the test (<see cref="Owned"/> names it by the app id).</summary>
+    protected virtual IReadOnlyList<string> SecondReplicas => [];
+
     /// <summary>Where the run's whole output is written (beside the test dll) when the shop stops.</summary>
     protected virtual string LogFileName => "shop-e2e.log";
 
@@ -61,7 +64,7 @@ public class ShopFixture : IAsyncLifetime
     public virtual async ValueTask InitializeAsync()
     {
         _shop = await ShopRun.StartAsync(
-            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)),
+            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName)) { SecondReplicas = SecondReplicas },
             TestContext.Current.CancellationToken);
         Http.BaseAddress = _shop.Gateway;
     }
@@ -79,7 +82,10 @@ public class ShopFixture : IAsyncLifetime
         previous.DeleteWorkDirOnDispose = false;
         await previous.DisposeAsync();
         _shop = await ShopRun.StartAsync(
-            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName), WorkDir: previous.WorkDir),
+            new ShopRunOptions(_testOwnedApps, RunEnvironment, LogFile: Path.Combine(AppContext.BaseDirectory, LogFileName), WorkDir: previous.WorkDir)
+            {
+                SecondReplicas = SecondReplicas,
+            },
             cancellationToken);
         _shop.DeleteWorkDirOnDispose = true;
         Http.Dispose();

@@ -17,6 +17,9 @@ public sealed record ShopRunOptions(
     string? WorkDir = null)
 {
     public TimeSpan ReadyLimit { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Apps run as two replicas: the run starts the first, the test the second (see <see cref="IsolatedRunFile"/>).</summary>
+    public IReadOnlyList<string> SecondReplicas { get; init; } = [];
 }
 
 /// <summary>
@@ -98,7 +101,8 @@ public sealed class ShopRun : IAsyncDisposable
         if (!Directory.Exists(Path.Combine(workDir, "components")))
             await ComponentSet.PrepareAsync(RepoRoot, workDir, cancellationToken);
         var (runFile, gatewayPort, appPorts, owned) =
-            IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []], componentSet: ComponentSet.Name);
+            IsolatedRunFile.Write(Path.Combine(RepoRoot, "dapr.yaml"), workDir, [.. options.TestOwnedApps ?? []], componentSet: ComponentSet.Name,
+                secondReplicas: options.SecondReplicas);
         var shop = new ShopRun(workDir, new Uri($"http://localhost:{gatewayPort}"), options.LogFile);
         try
         {

@@ -67,6 +67,13 @@ public sealed class ActorCluster : IAsyncDisposable
         await app.DisposeAsync();
     }
 
+    /// <summary>Stops an app but leaves its sidecar running, as when the app is killed: its port refuses connections.</summary>
+    public async Task KillAppAsync(ActorTestApp app)
+    {
+        _apps.Remove(app);
+        await app.DisposeAsync();
+    }
+
     public static T Proxy<T>(Sidecar via, string actorType, string id) where T : IActor =>
         ActorProxy.Create<T>(new ActorId(id), actorType, new ActorProxyOptions { HttpEndpoint = via.HttpEndpoint.ToString().TrimEnd('/') });
 

@@ -51,6 +51,25 @@ public sealed class ActorPlacementTests
     }
 
     [Fact]
+    public async Task When_a_replicas_app_dies_its_actors_move_to_the_other_while_its_sidecar_runs_on()
+    {
+        await using var cluster = new ActorCluster();
+        var (s1, a1) = await cluster.StartHostAsync("counter-app", "r1");
+        await cluster.StartHostAsync("counter-app", "r2");
+        var caller = await cluster.StartCallerAsync();
+        var before = await WhereAsync(caller);
+        Assert.Contains("r1", before.Values);
+
+        await cluster.KillAppAsync(a1);
+        var after = await WhereAsync(caller);
+
+        Assert.All(after.Values, r => Assert.Equal("r2", r));
+        Assert.All(before.Where(b => b.Value == "r2"), b => Assert.Equal("r2", after[b.Key]));
+        Assert.True(s1.Context.App!.Health.IsDown);
+        Assert.Equal(2, cluster.Cluster.Replicas("counter-app").Length);
+    }
+
+    [Fact]
     public async Task When_a_replica_joins_the_actors_that_move_to_it_are_deactivated_on_the_old_one()
     {
         await using var cluster = new ActorCluster();

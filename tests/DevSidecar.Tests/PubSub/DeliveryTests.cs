@@ -14,9 +14,10 @@ public sealed class DeliveryTests
     private static TopicOptions Topic(string name, string? match = null, int priority = 0, string? deadLetter = "deadletter") =>
         new() { PubsubName = PubSubYaml.Pubsub, Name = name, Match = match!, Priority = priority, DeadLetterTopic = deadLetter! };
 
-    internal static async Task<TestSidecar> SidecarFor(SubscriberApp app, string appId, Dictionary<string, string>? resources = null, SidecarCluster? cluster = null, TestSidecar? shareResourcesWith = null)
+    internal static async Task<TestSidecar> SidecarFor(SubscriberApp app, string appId, Dictionary<string, string>? resources = null, SidecarCluster? cluster = null,
+        TestSidecar? shareResourcesWith = null, AppChannelOptions? channel = null)
     {
-        var dapr = await TestSidecar.StartAsync(resources ?? PubSubYaml.InMemory(), appId, app.Channel, cluster,
+        var dapr = await TestSidecar.StartAsync(resources ?? PubSubYaml.InMemory(), appId, channel ?? app.Channel, cluster,
             shareResourcesWith is null ? null : o => o with { ResourcesPaths = shareResourcesWith.Sidecar.Context.Options.ResourcesPaths });
         await dapr.Sidecar.Services.GetRequiredService<ISubscriptionView>().Discovered.WaitAsync(SubscriberApp.Deadline, Ct);
         return dapr;

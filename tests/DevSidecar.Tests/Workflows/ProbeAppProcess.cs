@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using Dapr.Workflow;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Tests.Workflows;
@@ -73,6 +74,17 @@ internal sealed class ProbeAppProcess : IAsyncDisposable
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         return (process.ExitCode, (await stdout + await stderr).ReplaceLineEndings("\n"));
+    }
+
+    /// <summary>A host that is built but never started: its <see cref="Dapr.Workflow.DaprWorkflowClient"/> talks to the sidecar, no worker runs here.</summary>
+    public static Microsoft.Extensions.Hosting.IHost ClientFor(Sidecar sidecar)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(
+            new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+        builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
+        builder.Services.AddDaprWorkflow(_ => { });
+        return builder.Build();
     }
 
     /// <summary>SIGKILL (what <c>kill -9</c> sends; <see cref="Process.Kill()"/> sends it on Linux): no shutdown code runs.</summary>

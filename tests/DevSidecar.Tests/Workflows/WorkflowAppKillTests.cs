@@ -1,5 +1,4 @@
 using Dapr.Workflow;
-using Microsoft.Extensions.Hosting;
 using ShopDapr.DevSidecar.Hosting;
 
 namespace ShopDapr.DevSidecar.Tests.Workflows;
@@ -25,7 +24,7 @@ public sealed class WorkflowAppKillTests
         var gate = dir.File("gate");
         await using var cluster = new SidecarCluster();
         await using var sidecar = await Sidecar.StartAsync(new SidecarOptions { AppId = "probe", ResourcesPaths = [dir.Path] }, cluster, cancellationToken: Ct);
-        using var clientHost = ClientFor(sidecar);
+        using var clientHost = ProbeAppProcess.ClientFor(sidecar);
         var client = clientHost.Services.GetRequiredService<DaprWorkflowClient>();
 
         int killedPid;
@@ -61,15 +60,5 @@ public sealed class WorkflowAppKillTests
         Assert.Equal(new[] { $"gated-start k-first pid={killedPid}", $"gated-start k-first pid={second.Id}" }, log.Lines("gated-start"));
         Assert.Equal($"gated-end k-first pid={second.Id}", Assert.Single(log.Lines("gated-end")));
         Assert.Equal($"last k-first-gated pid={second.Id}", Assert.Single(log.Lines("last")));
-    }
-
-    /// <summary>A host that is built but never started: its <see cref="DaprWorkflowClient"/> talks to the sidecar, no worker runs here.</summary>
-    private static IHost ClientFor(Sidecar sidecar)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
-        builder.Configuration["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
-        builder.Services.AddDaprWorkflow(_ => { });
-        return builder.Build();
     }
 }

@@ -53,9 +53,15 @@ internal sealed class ActorAppClient(SidecarContext sidecar, IResiliencyPolicies
                 return await ActorCallResult.FromResponseAsync(response, token);
             }, cancellationToken);
         }
+        catch (Exception e) when (AppHealth.IsRefused(e))
+        {
+            // The app is gone (the refusal took this replica out of placement) and never saw the call: it goes to the
+            // actor's new host, as a call that reaches a sidecar which no longer has the actor.
+            throw new ActorAppUnreachableException(ActorErrors.Invoke($"remote actor moved: {e.Message}"));
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            // Connection refused, a resiliency timeout, or an in-process app that threw.
+            // A resiliency timeout, a reset mid-call, or an in-process app that threw.
             throw ActorErrors.Invoke(e.Message);
         }
         if (result.Status is StatusCodes.Status200OK or StatusCodes.Status404NotFound || result.Has(ActorCallResult.ErrorResponseHeader))

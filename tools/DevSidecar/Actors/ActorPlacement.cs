@@ -6,7 +6,9 @@ namespace ShopDapr.DevSidecar.Actors;
 /// <summary>
 /// Where an actor lives, standing in for Dapr's placement service: among the live sidecars of the cluster whose apps host
 /// the actor type, one is chosen by consistent hashing of <c>type||id</c>. Every sidecar computes the same answer from the
-/// same membership, so a call from any app reaches the same replica; when a replica stops, its actors move to the others.
+/// same membership, so a call from any app reaches the same replica; when a replica stops, or its app is down
+/// (<see cref="AppHealth"/>: daprd leaves placement when its app fails its health check), its actors move to the others,
+/// and come back when it is up again. When every host of a type is down, all stay in: calls fail as they would on one.
 /// </summary>
 internal sealed class ActorPlacement(SidecarContext sidecar)
 {
@@ -38,6 +40,7 @@ internal sealed class ActorPlacement(SidecarContext sidecar)
     {
         pending = [];
         var hosts = new List<(string Name, HostedActors Host)>();
+        var down = new List<(string Name, HostedActors Host)>();
         foreach (var appId in sidecar.Cluster.AppIds)
         {
             foreach (var replica in sidecar.Cluster.Replicas(appId))
@@ -47,9 +50,11 @@ internal sealed class ActorPlacement(SidecarContext sidecar)
                 if (!actors.Config.IsCompleted)
                     pending.Add(actors);
                 else if (actors.Config.Result.Hosts(key.Type))
-                    hosts.Add(($"{replica.AppId}|{replica.HttpEndpoint}", actors));
+                    (replica.Context.App?.Health.IsDown == true ? down : hosts).Add(($"{replica.AppId}|{replica.HttpEndpoint}", actors));
             }
         }
+        if (hosts.Count == 0)
+            hosts = down;
         if (hosts.Count == 0)
             return null;
         var members = string.Join(',', hosts.Select(h => h.Name).Order(StringComparer.Ordinal));

@@ -14,7 +14,9 @@ namespace ShopDapr.DevSidecar.Actors;
 /// unwraps them before the policy sees them. Only "method not found" stays permanent;</item>
 /// <item>without a <c>targets.actors</c> entry for the type, an attempt that finds no host for the actor, or a host that no
 /// longer has it, is also retried with <c>DaprBuiltInActorNotFoundRetries</c> (5 × 1s); the app's failures are not;</item>
-/// <item>the type's timeout bounds each call into the app once the turn is taken (<see cref="ActorAppClient"/>).</item>
+/// <item>the type's timeout bounds each call into the app once the turn is taken (<see cref="ActorAppClient"/>);</item>
+/// <item>a host whose app refused the connection never saw the call, and the refusal took it out of placement: the call
+/// is placed again at once, on the actor's new host (once per host), before any policy counts it.</item>
 /// </list>
 /// When the retries run out on an actor error, the caller gets the app's answer as the app worded it.
 /// </summary>
@@ -27,8 +29,7 @@ internal sealed class ActorRouter(ActorPlacement placement, IResiliencyPolicies 
         {
             return await policies.ForActor(key.Type, key.Id).ExecuteAsync(token => notFoundRetries.ExecuteAsync(async attempt =>
             {
-                var host = await placement.LocateAsync(key, attempt) ?? throw new ActorPlacementException(ActorErrors.NoAddress(key.ToString()));
-                var result = await host.InvokeAsync(key, call, attempt);
+                var result = await OnLiveHostAsync(key, call, attempt);
                 return result.Has(ActorCallResult.ErrorResponseHeader) ? throw new ActorErrorAnswerException(result) : result;
             }, token), cancellationToken);
         }
@@ -54,7 +55,29 @@ internal sealed class ActorRouter(ActorPlacement placement, IResiliencyPolicies 
             throw ActorErrors.Invoke(e.Message);
         }
     }
+
+    private async Task<ActorCallResult> OnLiveHostAsync(ActorKey key, ActorCall call, CancellationToken cancellationToken)
+    {
+        var tried = new HashSet<HostedActors>();
+        while (true)
+        {
+            var host = await placement.LocateAsync(key, cancellationToken) ?? throw new ActorPlacementException(ActorErrors.NoAddress(key.ToString()));
+            if (!tried.Add(host))
+                throw new ActorPlacementException(ActorErrors.Invoke("remote actor moved")); // every host's app refused: the policy decides
+            try
+            {
+                return await host.InvokeAsync(key, call, cancellationToken);
+            }
+            catch (ActorAppUnreachableException)
+            {
+                // placed again below: the refusal took the host out
+            }
+        }
+    }
 }
+
+/// <summary>The hosting replica's app refused the connection: the call did not reach it.</summary>
+internal sealed class ActorAppUnreachableException(DaprApiException error) : Exception(error.Message, error);
 
 /// <summary>The call did not reach the actor: no live app hosts its type, or the replica it reached no longer has it.</summary>
 internal sealed class ActorPlacementException(DaprApiException error) : Exception(error.Message, error)

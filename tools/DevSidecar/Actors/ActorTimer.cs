@@ -80,6 +80,10 @@ internal sealed partial class ActorTimer
                 {
                     LogTimerFailed(logger, actor.Key.ToString(), name, e.Message);
                 }
+                catch (ActorAppUnreachableException e)
+                {
+                    LogTimerFailed(logger, actor.Key.ToString(), name, e.Message); // the app is gone; the actor moves with the next call
+                }
                 if (!period.Repeating || (left > 0 && --left == 0))
                     break;
                 next = period.After(next);

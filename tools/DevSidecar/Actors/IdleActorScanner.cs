@@ -34,6 +34,8 @@ internal sealed partial class IdleActorScanner(HostedActors hosted, ActorPlaceme
                 var reason = idleScan && Idle(actor) ? "idle" : Moved(actor) ? "rebalanced" : null;
                 if (reason is null)
                     continue;
+                if (reason == "rebalanced")
+                    LogMoved(actor.Key.ToString());
                 try
                 {
                     await hosted.DeactivateAsync(actor, reason, stoppingToken, reason == "idle" ? Idle : Moved);
@@ -45,6 +47,9 @@ internal sealed partial class IdleActorScanner(HostedActors hosted, ActorPlaceme
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Actor {Actor} now belongs to another replica (placement changed): deactivating it here")]
+    private partial void LogMoved(string actor);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Deactivating actor {Actor} failed")]
     private partial void LogFailed(string actor, Exception e);

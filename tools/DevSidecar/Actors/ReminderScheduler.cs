@@ -180,6 +180,10 @@ internal sealed partial class ReminderScheduler(SidecarContext sidecar, HostedAc
             {
                 error = e.Message;
             }
+            catch (ActorAppUnreachableException e)
+            {
+                error = e.Message; // the app is gone: placement moves the actor, and the check below hands the reminder over
+            }
             if (attempt > DeliveryRetries)
             {
                 LogCallbackGaveUp(id, attempt, error);

@@ -6,6 +6,8 @@ namespace ShopDapr.DevSidecar.Cli;
 
 /// <summary>
 /// <c>run -f</c>: one <see cref="SidecarCluster"/>, one sidecar per app, then each app's command with the Dapr environment.
+/// Two entries with one app id are two replicas of the app (invocation, actors, workflows and pub/sub share the work
+/// between them; a replica whose app dies is taken out until it answers again, see <see cref="AppHealth"/>).
 /// As the dapr CLI: the first app or sidecar that cannot start stops the run; an app that exits later is reported and the
 /// others keep running until Ctrl+C / SIGTERM (or until every app command has exited, when no app is sidecar-only).
 /// Stopping on Ctrl+C / SIGTERM first drains (as daprd's graceful shutdown, bounded by <paramref name="drainLimit"/>): the
@@ -29,9 +31,11 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         await using var cluster = new SidecarCluster();
         try
         {
+            var replicas = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var app in apps)
             {
-                var started = await StartAsync(app, cluster, stop);
+                var replica = replicas[app.AppId] = replicas.GetValueOrDefault(app.AppId) + 1;
+                var started = await StartAsync(app, replica, cluster, stop);
                 if (started is null)
                     return 1;
                 running.Add(started);
@@ -77,10 +81,14 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
         return _crashed ? 1 : 0;
     }
 
-    private async Task<Running?> StartAsync(RunApp app, SidecarCluster cluster, CancellationToken stop)
+    /// <param name="replica">1 for the first entry of an app id, 2 for the second (a second replica of the app), and so on:
+    /// a later replica's log lines and files are told apart by it.</param>
+    private async Task<Running?> StartAsync(RunApp app, int replica, SidecarCluster cluster, CancellationToken stop)
     {
         var stamp = DateTime.Now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
-        var daprd = new LineSink(output, $"== DAPR - {app.AppId} == ", app.DaprdLogDestination, app.LogsDir, $"{app.AppId}_daprd_{stamp}.log");
+        var label = replica == 1 ? app.AppId : $"{app.AppId} (replica {replica})";
+        var fileName = replica == 1 ? app.AppId : $"{app.AppId}-{replica}";
+        var daprd = new LineSink(output, $"== DAPR - {label} == ", app.DaprdLogDestination, app.LogsDir, $"{fileName}_daprd_{stamp}.log");
         var options = new SidecarOptions
         {
             AppId = app.AppId,
@@ -88,6 +96,7 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             WorkingDirectory = app.AppDirPath, // as `dapr run -f` starts daprd: relative component paths resolve here
             ConfigFile = app.ConfigFile,
             AppChannel = app.AppPort is { } port ? AppChannelOptions.FromPort(port) : null,
+            AppHealthCheckPath = app.AppHealthCheckPath,
             HttpPort = app.DaprHttpPort,
             GrpcPort = app.DaprGrpcPort,
             ApiToken = Setting(app, "DAPR_API_TOKEN"),
@@ -123,11 +132,11 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
             return new Running(app, sidecar, daprd, null, null, null);
         }
 
-        var appLog = new LineSink(output, $"== APP - {app.AppId} == ", app.AppLogDestination, app.LogsDir, $"{app.AppId}_app_{stamp}.log");
+        var appLog = new LineSink(output, $"== APP - {label} == ", app.AppLogDestination, app.LogsDir, $"{fileName}_app_{stamp}.log");
         try
         {
             var process = AppProcess.Start(app, Environment(app, sidecar), appLog);
-            return new Running(app, sidecar, daprd, appLog, process, WatchAsync(app, process));
+            return new Running(app, sidecar, daprd, appLog, process, WatchAsync(app, sidecar, process));
         }
         catch (Win32Exception e)
         {
@@ -170,9 +179,10 @@ public sealed class MultiAppRun(IReadOnlyList<RunApp> apps, RunOutput output, Ti
     private static string? Setting(RunApp app, string name) =>
         app.Env.TryGetValue(name, out var value) && value.Length > 0 ? value : System.Environment.GetEnvironmentVariable(name);
 
-    private async Task WatchAsync(RunApp app, AppProcess process)
+    private async Task WatchAsync(RunApp app, Sidecar sidecar, AppProcess process)
     {
         var code = await process.Exited;
+        sidecar.Context.App?.Health.ReportRefused($"its process exited with code {code}");
         await process.DrainAsync();
         if (process.StopRequested)
             return;

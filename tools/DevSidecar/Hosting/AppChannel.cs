@@ -8,6 +8,8 @@ public sealed class AppChannel : IDisposable
     public AppChannel(string appId, AppChannelOptions options, string? appApiToken)
     {
         AppId = appId;
+        Options = options;
+        Health = new AppHealth(appId);
         var handler = options.Handler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
@@ -16,7 +18,8 @@ public sealed class AppChannel : IDisposable
             AllowAutoRedirect = false,
             UseCookies = false,
         };
-        Client = new HttpClient(handler, disposeHandler: options.Handler is null)
+        // The caller's own handler (an in-process app) is the caller's to dispose; the health wrapper around it is not disposed with the client then.
+        Client = new HttpClient(new AppHealthHandler(Health, handler), disposeHandler: options.Handler is null)
         {
             BaseAddress = options.BaseAddress,
             Timeout = Timeout.InfiniteTimeSpan,
@@ -27,7 +30,12 @@ public sealed class AppChannel : IDisposable
 
     public string AppId { get; }
 
+    public AppChannelOptions Options { get; }
+
     public HttpClient Client { get; }
+
+    /// <summary>Whether the app takes calls; every call through <see cref="Client"/> reports to it.</summary>
+    public AppHealth Health { get; }
 
     public void Dispose() => Client.Dispose();
 }

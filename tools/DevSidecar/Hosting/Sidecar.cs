@@ -89,6 +89,7 @@ public sealed class Sidecar : IAsyncDisposable
         web.MapGrpcService<DaprGrpcService>();
 
         var logger = web.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ShopDapr.DevSidecar");
+        app?.Health.UseLogger(web.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AppHealth).FullName!));
         foreach (var line in log)
             logger.LogWarning("{Message}", line);
 

@@ -7,7 +7,8 @@ namespace ShopDapr.DevSidecar.Hosting;
 
 /// <summary>
 /// What the sidecars of one process share, standing in for daprd's name resolution and for components
-/// that are one thing across apps (in-memory pub/sub). Replicas of one app id are picked round-robin.
+/// that are one thing across apps (in-memory pub/sub). Replicas of one app id are picked round-robin among those whose
+/// app is up.
 /// </summary>
 public sealed class SidecarCluster : IAsyncDisposable
 {
@@ -32,14 +33,27 @@ public sealed class SidecarCluster : IAsyncDisposable
     internal void Unregister(Sidecar sidecar) =>
         _apps.AddOrUpdate(sidecar.AppId, [], (_, list) => list.Remove(sidecar));
 
-    /// <summary>Every live replica of an app id.</summary>
+    /// <summary>Every running replica of an app id, whether its app is up or not.</summary>
     public ImmutableArray<Sidecar> Replicas(string appId) =>
         _apps.TryGetValue(appId, out var list) ? list : [];
 
-    /// <summary>One replica of an app id, round-robin; null when none is running.</summary>
-    public Sidecar? Resolve(string appId)
+    /// <summary>
+    /// The replicas of an app id whose app is not down (<see cref="AppHealth"/>), as a Kubernetes Service lists only ready
+    /// pods. When every replica's app is down, all of them: a call then fails as it would on the one replica there is.
+    /// </summary>
+    public ImmutableArray<Sidecar> Available(string appId)
     {
-        var list = Replicas(appId);
+        var all = Replicas(appId);
+        var up = all.RemoveAll(r => r.Context.App?.Health.IsDown == true);
+        return up.IsEmpty ? all : up;
+    }
+
+    /// <summary>One replica of an app id whose app is up, round-robin (<see cref="Available"/>); null when none is running.</summary>
+    public Sidecar? Resolve(string appId, Sidecar? except = null)
+    {
+        var list = Available(appId);
+        if (except is not null && list.Length > 1)
+            list = list.Remove(except);
         return list.IsEmpty ? null : list[(int)((uint)Interlocked.Increment(ref _next) % (uint)list.Length)];
     }
 

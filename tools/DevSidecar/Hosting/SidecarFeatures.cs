@@ -18,6 +18,7 @@ internal static class SidecarFeatures
 {
     public static void AddServices(IServiceCollection services)
     {
+        services.AddHostedService<AppHealthProbe>();
         services.AddResiliency();
         services.AddWorkflows();
         services.AddSidecarConfiguration();

@@ -21,6 +21,18 @@ public sealed record SidecarOptions
     /// <summary>Where the sidecar calls the app back; null when the app has no port (client-only app).</summary>
     public AppChannelOptions? AppChannel { get; init; }
 
+    /// <summary>
+    /// A path the sidecar GETs on the app to judge its health (daprd's <c>--app-health-check-path</c>): 2xx is healthy. Null:
+    /// the sidecar only checks that the app's port takes connections.
+    /// </summary>
+    public string? AppHealthCheckPath { get; init; }
+
+    /// <summary>How often the app's health is probed (<see cref="AppHealthProbe"/>).</summary>
+    public TimeSpan AppHealthProbeInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one probe may take before it counts as a failure (daprd's default <c>--app-health-probe-timeout</c>).</summary>
+    public TimeSpan AppHealthProbeTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>0 picks a free port.</summary>
     public int HttpPort { get; init; }
 

@@ -36,6 +36,9 @@ public sealed class InvocationException(string targetId, string error, int httpS
     public string Error { get; } = error;
 
     public int HttpStatus { get; } = httpStatus;
+
+    /// <summary>The target replica's app refused the connection: the call never reached it (see <see cref="Hosting.AppHealth"/>).</summary>
+    public bool AppUnreachable { get; init; }
 }
 
 /// <summary>

@@ -38,7 +38,10 @@ public sealed partial class LocalInvoker(SidecarContext sidecar, SidecarConfigur
         }
         catch (HttpRequestException e)
         {
-            throw new InvocationException(sidecar.AppId, $"rpc error: code = Internal desc = error invoking app channel: {e.Message}");
+            throw new InvocationException(sidecar.AppId, $"rpc error: code = Internal desc = error invoking app channel: {e.Message}")
+            {
+                AppUnreachable = AppHealth.IsRefused(e),
+            };
         }
     }
 

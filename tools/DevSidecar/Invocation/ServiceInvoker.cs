@@ -10,6 +10,11 @@ namespace ShopDapr.DevSidecar.Invocation;
 /// sidecars in the cluster (replicas round-robin, per attempt), and hands the call over with this sidecar's identity,
 /// inside the app's resiliency pipeline. An app answer outside 200–399 fails the attempt (so a retry policy can act
 /// on it, as daprd's does) and, after the last attempt, goes back to the caller as it is.
+/// A replica whose app refuses the connection (it died; the refusal takes it out of the round-robin) never saw the call,
+/// so the same attempt goes on at once to another replica, whatever the verb: what daprd's built-in retry does for a
+/// target it could not reach (gRPC Unavailable), and what a Kubernetes Service does by no longer listing a pod that failed
+/// its readiness. A call that reached the app and then failed (a reset mid-request, a timeout) is not sent elsewhere: the
+/// app may have acted on it; the resiliency policy or the client decides.
 /// </summary>
 public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration configuration, IResiliencyPolicies policies, LocalInvoker? self = null)
 {
@@ -48,7 +53,7 @@ public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration 
             if (appId == sidecar.AppId && self is not null)
                 response = await self.InvokeAppAsync(Identity, call, cancellationToken);
             else
-                response = await Resolve(targetId, appId).Services.GetRequiredService<LocalInvoker>().InvokeAsync(Identity, call, cancellationToken);
+                response = await InvokeReplicaAsync(targetId, appId, call, cancellationToken);
         }
         catch (InvocationException e) when (e.TargetId != targetId)
         {
@@ -59,8 +64,24 @@ public sealed class ServiceInvoker(SidecarContext sidecar, SidecarConfiguration 
         return response;
     }
 
-    private Sidecar Resolve(string targetId, string appId) =>
-        sidecar.Cluster.Resolve(appId) ?? throw new InvocationException(targetId, $"couldn't find service: {appId}");
+    /// <summary>On one replica; on another when its app refused the connection (at most once per replica).</summary>
+    private async Task<InvocationResponse> InvokeReplicaAsync(string targetId, string appId, InvocationRequest call, CancellationToken cancellationToken)
+    {
+        Sidecar? refused = null;
+        for (var left = sidecar.Cluster.Replicas(appId).Length; ; left--)
+        {
+            var target = sidecar.Cluster.Resolve(appId, except: refused)
+                         ?? throw new InvocationException(targetId, $"couldn't find service: {appId}");
+            try
+            {
+                return await target.Services.GetRequiredService<LocalInvoker>().InvokeAsync(Identity, call, cancellationToken);
+            }
+            catch (InvocationException e) when (e.AppUnreachable && left > 1)
+            {
+                refused = target;
+            }
+        }
+    }
 
     /// <summary>daprd: "app" is in this sidecar's namespace, "app.ns" names one; more dots is an invalid id.</summary>
     private string TargetAppId(string targetId)

@@ -10,7 +10,7 @@ namespace ShopDapr.DevSidecar.PubSub;
 /// <summary>
 /// <c>pubsub.in-memory</c>: one instance per component definition in the process, so every logical sidecar that
 /// loads the same file shares it. Each consumer group has a bounded queue drained by a few workers (bounded concurrency);
-/// a message goes to one handler of the group, round-robin. A publish that finds a group's queue full waits for room
+/// a message goes to one handler of the group, round-robin, passed on by a replica whose app is down (<see cref="ReplicaHandlers"/>). A publish that finds a group's queue full waits for room
 /// (back-pressure on the publisher) up to <c>publishTimeout</c>, then fails as a broker that refuses a message would;
 /// memory never grows with a subscriber that falls behind. A message published while nobody subscribes is gone, as with
 /// daprd's in-memory bus. A failed handler is logged by the component, as daprd's in-memory bus does.
@@ -191,13 +191,11 @@ public sealed partial class InMemoryPubSub : IPubSub, IComponentCapabilities, IA
 
         private async Task DeliverAsync(PubSubMessage message, CancellationToken ct)
         {
-            var handlers = _handlers;
-            if (handlers.IsEmpty)
+            if (_handlers.IsEmpty)
                 return;
-            var handler = handlers[(int)((uint)Interlocked.Increment(ref _next) % (uint)handlers.Length)];
             try
             {
-                await handler(message, ct);
+                await ReplicaHandlers.DeliverAsync(() => _handlers, Interlocked.Increment(ref _next), message, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {

@@ -99,15 +99,12 @@ internal sealed class RabbitMqConsumer(RabbitMqPubSub owner, string topic, strin
 
     private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken ct)
     {
-        var handlers = _handlers;
         var message = new PubSubMessage(topic, delivery.Body.ToArray(), new Dictionary<string, string>(), delivery.BasicProperties.ContentType);
         bool ok;
         try
         {
-            if (handlers.IsEmpty)
+            if (!await ReplicaHandlers.DeliverAsync(() => _handlers, Interlocked.Increment(ref _next), message, ct))
                 throw new MessageNotDeliveredException("no subscriber left");
-            var handler = handlers[(int)((uint)Interlocked.Increment(ref _next) % (uint)handlers.Length)];
-            await handler(message, ct);
             ok = true;
         }
         catch (Exception) when (ct.IsCancellationRequested)

@@ -165,16 +165,15 @@ internal sealed class StreamConsumer
     {
         try
         {
-            var handlers = _handlers;
-            if (handlers.IsEmpty)
+            if (_handlers.IsEmpty)
                 return; // nobody left to take it: it stays pending for whoever joins next
-            var handler = handlers[(int)((uint)Interlocked.Increment(ref _next) % (uint)handlers.Length)];
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (_owner.Redelivery)
                 timeout.CancelAfter(_owner.ProcessingTimeout);
             try
             {
-                await handler(ToMessage(entry), timeout.Token);
+                if (!await ReplicaHandlers.DeliverAsync(() => _handlers, Interlocked.Increment(ref _next), ToMessage(entry), timeout.Token))
+                    return; // every handler left meanwhile: it stays pending
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {

@@ -64,7 +64,10 @@ internal sealed partial class WorkflowEngine
         ? Task.CompletedTask // the last replica stopped with it; the saved state is loaded again by the next engine
         : MutateAsync(b =>
         {
-            foreach (var (token, ticket) in queue.CloseStream(stream))
+            var orphans = queue.CloseStream(stream);
+            if (orphans.Count > 0)
+                Log.HandedBack(log, appId, string.Join(",", orphans.Select(o => o.Ticket.InstanceId).Distinct()));
+            foreach (var (token, ticket) in orphans)
             {
                 if (ticket is not TurnTicket)
                 {

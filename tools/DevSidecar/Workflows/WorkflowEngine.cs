@@ -143,6 +143,9 @@ internal sealed partial class WorkflowEngine(
 
     private static partial class Log
     {
+        [LoggerMessage(LogLevel.Information, "App {AppId}: a worker left with work in flight; handed to the other workers: instances {Instances}")]
+        public static partial void HandedBack(ILogger logger, string appId, string instances);
+
         [LoggerMessage(LogLevel.Warning, "App {AppId}: no state store has actorStateStore: \"true\"; workflow state lives in memory only")]
         public static partial void NoActorStateStore(ILogger logger, string appId);
 

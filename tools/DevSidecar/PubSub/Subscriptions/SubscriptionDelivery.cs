@@ -10,7 +10,8 @@ namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 /// read the CloudEvent (or wrap a raw payload), drop it when expired, pick the route, POST it to the app under the
 /// component's inbound resiliency policy (daprd retries nothing by itself). A dropped event, one that failed after its
 /// retries, one whose rule could not be evaluated and one no rule matches go to the dead-letter topic when there is one,
-/// otherwise they are logged with their id and topic.
+/// otherwise they are logged with their id and topic. While the app is down (<see cref="AppHealth"/>) an event is not
+/// delivered but refused with <see cref="ReplicaUnavailableException"/>, so the broker hands it to another replica.
 /// </summary>
 internal class SubscriptionDelivery(
     SubscriptionInfo info, IPubSub pubsub, AppChannel app, Publisher publisher, IResiliencyPolicies resiliency, TimeProvider time, ILogger logger)
@@ -28,6 +29,8 @@ internal class SubscriptionDelivery(
 
     public virtual async Task HandleAsync(PubSubMessage message, CancellationToken cancellationToken)
     {
+        if (App.Health.IsDown)
+            throw new ReplicaUnavailableException(App.AppId, App.Health.Reason);
         if (!TryReadEvent(message, out var cloudEvent, out var problem))
         {
             await RejectAsync(message, null, problem, dropped: false, cancellationToken);
@@ -74,6 +77,11 @@ internal class SubscriptionDelivery(
                 {
                     return await AppDelivery.DeliverAsync(App, path, body, id ?? "", headers, ct);
                 }
+                catch (RetriableDeliveryException e) when (e.InnerException is { } refused && AppHealth.IsRefused(refused))
+                {
+                    // The app is gone and never saw this event: another replica takes it (not a failure to retry or dead-letter).
+                    throw new ReplicaUnavailableException(App.AppId, refused.Message);
+                }
                 catch (RetriableDeliveryException e)
                 {
                     PubSubLog.Retriable(Logger, id, message.Topic, e.Message);
@@ -81,7 +89,7 @@ internal class SubscriptionDelivery(
                 }
             }, cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is not ReplicaUnavailableException && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
         {
             await RejectAsync(message, id, e.Message, dropped: false, cancellationToken);
             return;

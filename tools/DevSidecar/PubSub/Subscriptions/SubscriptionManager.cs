@@ -169,6 +169,10 @@ internal sealed class SubscriptionManager : IHostedService, ISubscriptionView, I
                 {
                     throw; // already logged; the broker keeps it
                 }
+                catch (ReplicaUnavailableException)
+                {
+                    throw; // this replica's app is down: the broker offers it to another replica
+                }
                 catch (Exception e) when (pubsub is IRedeliveringPubSub)
                 {
                     PubSubLog.KeptForRedelivery(_logger, null, message.Topic, info.PubsubName, e.Message);
