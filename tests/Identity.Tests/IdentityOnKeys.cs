@@ -48,16 +48,17 @@ internal sealed class IdentityOnKeys : IAsyncDisposable
                 ("outboxPublishPubsub", DevDapr.PubSub), ("outboxPublishTopic", ShopNames.Topics.UserBehavior), ("outboxDiscardWhenMissingState", "true")),
         });
         await sidecars.StartAsync(ShopNames.AppIds.Keys, keys.Server.CreateHandler(), appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: ct);
-        IdentityFactory? identity = null;
+        IdentityFactory? configured = null; // set once identity's settings are all in: until then its sidecar finds nothing listening
         var sidecar = identityAnswersItsSidecar
-            ? await sidecars.StartAsync(ShopNames.AppIds.Identity, new LateHandler(() => identity!.Server.CreateHandler()),
+            ? await sidecars.StartAsync(ShopNames.AppIds.Identity, new LateHandler(() => Volatile.Read(ref configured)?.Server.CreateHandler()),
                 appApiToken: ShopAppFactory<Program>.DefaultAppApiToken, cancellationToken: ct)
             : await sidecars.StartAsync(ShopNames.AppIds.Identity, cancellationToken: ct);
-        identity = new IdentityFactory(dapr: null);
+        var identity = new IdentityFactory(dapr: null);
         identity.Settings["Identity:TokenSigning"] = nameof(TokenSigning.Keys);
         identity.Settings["Identity:SigningKeysCacheDuration"] = "00:00:01";
         identity.Settings["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint.ToString();
         identity.Settings["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint.ToString();
+        Volatile.Write(ref configured, identity);
         return new IdentityOnKeys(secretsFile, keys, sidecars, identity);
     }
 
@@ -69,13 +70,22 @@ internal sealed class IdentityOnKeys : IAsyncDisposable
         Directory.Delete(Path.GetDirectoryName(_secretsFile)!, recursive: true);
     }
 
-    /// <summary>Sends to the handler <paramref name="make"/> gives on the first request (an app that starts after its sidecar).</summary>
-    private sealed class LateHandler(Func<HttpMessageHandler> make) : HttpMessageHandler
+    /// <summary>
+    /// Sends to the handler <paramref name="make"/> gives (an app that starts after its sidecar); while it gives none, a
+    /// request is refused as by a port nothing listens on, which the sidecar's discovery waits out.
+    /// </summary>
+    private sealed class LateHandler(Func<HttpMessageHandler?> make) : HttpMessageHandler
     {
         private HttpMessageInvoker? _inner;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            LazyInitializer.EnsureInitialized(ref _inner, () => new HttpMessageInvoker(make())).SendAsync(request, cancellationToken);
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _inner) is null && make() is { } handler)
+                Interlocked.CompareExchange(ref _inner, new HttpMessageInvoker(handler), null);
+            return _inner is { } inner
+                ? inner.SendAsync(request, cancellationToken)
+                : throw new HttpRequestException(HttpRequestError.ConnectionError, "The app has not started yet.");
+        }
 
         protected override void Dispose(bool disposing)
         {
