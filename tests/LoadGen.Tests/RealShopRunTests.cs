@@ -11,18 +11,26 @@ namespace ShopDapr.LoadGen.Tests;
 /// <summary>A short real run: every app of dapr.yaml under the dev sidecar, the load generator driving it through the gateway.</summary>
 public sealed class RealShopRunTests
 {
-    [Fact]
-    public async Task A_short_closed_loop_run_against_the_real_shop_completes_orders_with_no_errors_and_every_one_has_its_emails()
+    /// <summary>
+    /// Every app of dapr.yaml under the dev sidecar, for one load client: the gateway's per-client rate limits (login and
+    /// register too) are lifted, as for any load test. Skips the test when the solution is not built.
+    /// </summary>
+    private static Task<ShopRun> StartShopAsync(CancellationToken ct)
     {
         Assert.SkipUnless(File.Exists(ShopRun.SidecarDll), $"{ShopRun.SidecarDll} is missing: build the solution first (./test.sh does)");
-        var ct = TestContext.Current.CancellationToken;
-        // One load client: the gateway's per-client rate limits (login and register too) are lifted, as for any load test.
-        await using var shop = await ShopRun.StartAsync(new ShopRunOptions(Environment: new Dictionary<string, string>
+        return ShopRun.StartAsync(new ShopRunOptions(Environment: new Dictionary<string, string>
         {
             ["Gateway__RateLimitPermits"] = "1000000",
             ["Gateway__LoginRateLimitPermits"] = "1000000",
             ["Gateway__RegisterRateLimitPermits"] = "1000000",
         }), ct);
+    }
+
+    [Fact]
+    public async Task A_short_closed_loop_run_against_the_real_shop_completes_orders_with_no_errors_and_every_one_has_its_emails()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var shop = await StartShopAsync(ct);
         var json = Path.Combine(Path.GetTempPath(), $"loadgen-real-{Guid.NewGuid():N}.json");
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -59,14 +67,8 @@ public sealed class RealShopRunTests
     [Fact]
     public async Task With_tastes_and_fraudsters_the_run_as_admin_rejects_the_fraudsters_held_orders_and_the_others_complete()
     {
-        Assert.SkipUnless(File.Exists(ShopRun.SidecarDll), $"{ShopRun.SidecarDll} is missing: build the solution first (./test.sh does)");
         var ct = TestContext.Current.CancellationToken;
-        await using var shop = await ShopRun.StartAsync(new ShopRunOptions(Environment: new Dictionary<string, string>
-        {
-            ["Gateway__RateLimitPermits"] = "1000000",
-            ["Gateway__LoginRateLimitPermits"] = "1000000",
-            ["Gateway__RegisterRateLimitPermits"] = "1000000",
-        }), ct);
+        await using var shop = await StartShopAsync(ct);
         using var output = new StringWriter();
         using var error = new StringWriter();
         // As above: a first plain run warms the cold shop, so the checked run's window sees orders complete.
