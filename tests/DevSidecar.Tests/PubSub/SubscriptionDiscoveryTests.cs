@@ -161,11 +161,14 @@ public sealed class SubscriptionDiscoveryTests
         Assert.False(app.TryNext("legacy", out _));
     }
 
-    [Fact]
-    public async Task An_app_that_starts_after_its_sidecar_still_gets_its_subscriptions()
+    /// <summary>Until the app answers, its channel refuses (nothing listens yet) or fails in another way; discovery asks again.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_app_that_starts_after_its_sidecar_still_gets_its_subscriptions(bool channelThrowsOtherwise)
     {
         await using var app = await SubscriberApp.StartAsync(a => a.MapPost("/late", () => Results.Ok()).WithTopic("pubsub", "late"));
-        var gate = new Gate(app.Handler);
+        var gate = new Gate(app.Handler, channelThrowsOtherwise);
         await using var dapr = await TestSidecar.StartAsync(PubSubYaml.InMemory(), "late-app", AppChannelOptions.FromHandler(gate));
         var view = dapr.Sidecar.Services.GetRequiredService<ISubscriptionView>();
         await gate.Refused.Task.WaitAsync(SubscriberApp.Deadline, Ct); // the sidecar has asked and found nobody
@@ -193,8 +196,8 @@ public sealed class SubscriptionDiscoveryTests
         Assert.Empty(withoutChannel.Subscriptions);
     }
 
-    /// <summary>Refuses connections (as a port nobody listens on does) until opened.</summary>
-    private sealed class Gate(HttpMessageHandler inner) : DelegatingHandler(inner)
+    /// <summary>Refuses connections (as a port nobody listens on does), or throws something else, until opened.</summary>
+    private sealed class Gate(HttpMessageHandler inner, bool throwsOtherwise = false) : DelegatingHandler(inner)
     {
         private volatile bool _open;
 
@@ -207,7 +210,9 @@ public sealed class SubscriptionDiscoveryTests
             if (_open)
                 return base.SendAsync(request, cancellationToken);
             Refused.TrySetResult();
-            throw new HttpRequestException("Connection refused", null, HttpStatusCode.ServiceUnavailable);
+            throw throwsOtherwise
+                ? new InvalidOperationException("The app's channel is not ready.")
+                : new HttpRequestException("Connection refused", null, HttpStatusCode.ServiceUnavailable);
         }
     }
 

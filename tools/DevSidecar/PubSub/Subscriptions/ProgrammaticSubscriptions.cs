@@ -10,7 +10,7 @@ namespace ShopDapr.DevSidecar.PubSub.Subscriptions;
 /// </summary>
 internal static partial class ProgrammaticSubscriptions
 {
-    /// <summary>Asks the app; null when it cannot be reached (not started yet).</summary>
+    /// <summary>Asks the app; null when it cannot be reached (not started yet) or the call fails in any other way (asked again).</summary>
     public static async Task<List<SubscriptionInfo>?> TryGetAsync(AppChannel app, ILogger logger, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
@@ -20,6 +20,11 @@ internal static partial class ProgrammaticSubscriptions
         }
         catch (HttpRequestException)
         {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            CallFailed(logger, e.Message); // the app's channel failed in some other way: ask again, as for a closed port
             return null;
         }
         using (response)
@@ -77,6 +82,9 @@ internal static partial class ProgrammaticSubscriptions
             return result;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "asking the app for its subscriptions failed: {Problem}; asking again")]
+    private static partial void CallFailed(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "app returned http status code {Status} from subscription endpoint")]
     private static partial void UnexpectedStatus(ILogger logger, int status);
