@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapr.AspNetCore;
 using ShopDapr.ServiceDefaults.Telemetry;
@@ -56,6 +57,43 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
             statuses.Add(new BulkEntryStatus(entry.EntryId, reply.Status));
         }
         return new(statuses);
+    }
+
+    /// <summary>
+    /// The batch's entries whose data reads as <typeparamref name="T"/> handed to <paramref name="handle"/> all at once, in
+    /// the batch's order, for a subscriber that does one unit of work per batch instead of per entry;
+    /// <paramref name="handle"/> answers one reply per item, in the same order. An entry that does not read is dropped (to
+    /// the dead-letter topic), as <see cref="EachAsync{T}(BulkSubscribeMessage{JsonElement}, Func{T, Task{SubscriptionReply}})"/> drops it.
+    /// </summary>
+    public static async Task<BulkSubscriptionReply> AllAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<IReadOnlyList<T>, Task<IReadOnlyList<SubscriptionReply>>> handle)
+        where T : class
+    {
+        var entries = Entries(batch).ToList();
+        var spans = new List<Activity?>(entries.Count);
+        var outer = Activity.Current;
+        foreach (var entry in entries)
+        {
+            spans.Add(EventTelemetry.Handling(entry.Event));
+            Activity.Current = outer; // one span per entry, side by side rather than nested
+        }
+        try
+        {
+            var data = entries.Select(e => DataOf<T>(e.Event)).ToList();
+            var readable = data.Where(d => d is not null).Select(d => d!).ToList();
+            var replies = readable.Count == 0 ? [] : await handle(readable);
+            if (replies.Count != readable.Count)
+                throw new InvalidOperationException($"A batch handler answered {replies.Count} replies for {readable.Count} entries.");
+            var next = 0;
+            var statuses = data.Select(d => d is null ? SubscriptionReply.Drop : replies[next++]).ToList();
+            for (var i = 0; i < entries.Count; i++)
+                spans[i]?.SetTag("dapr.subscription.status", statuses[i].Status);
+            return new([.. entries.Zip(statuses, (e, s) => new BulkEntryStatus(e.EntryId, s.Status))]);
+        }
+        finally
+        {
+            foreach (var span in spans)
+                span?.Dispose();
+        }
     }
 
     private static string? IdOf(JsonElement cloudEvent) =>
