@@ -20,6 +20,7 @@
 # (every app logs warnings only; by default the gateway logs each request at Information),
 # LEAN=1 (every process with workstation GC and no thread-pool spin-waiting: 11 processes share 2 cores),
 # ONLY=closed (skip the open-loop and in-process phases), WARMUP=seconds (60), SKIP_BUILD=1, KEEP_LOGS=1.
+# SHOP_WITHOUT="analytics" (app ids left out of the run), SHOP_TMP=dir (the shops' working folders; default /dev/shm): bench/lib/shop.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD; rounds=${1:-3}; secs=${2:-30}; shoppers=${3:-48}; warmup=${WARMUP:-60}; config=${CONFIG:-Release}

@@ -17,6 +17,8 @@
 # creating a file took ~785 us (27 us in a quiet folder, 12 us on tmpfs): the kernel cost of the mail drop alone then
 # made the dev sidecar ~1.5 x costlier per order, and every result depended on what ran before it. PostgreSQL's data
 # directory stays on /tmp (its durability is part of what the postgres set measures).
+# SHOP_WITHOUT="analytics keys": app ids left out of the run, to tell what an app costs the others (its callers then
+# meet what they meet when it is down).
 
 shop_free_port() { # a port below Linux's ephemeral range (32768+) that nothing listens on
   local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
@@ -48,7 +50,8 @@ shop_start() {
     /^ *appDirPath: *\.\// { sub(/\.\//, work "/"); print; next }
     /bin\/Debug\// { gsub(/bin\/Debug\//, "bin/" config "/"); print; next }
     /components\/local/ { gsub(/components\/local/, "components/" set); print; next }
-    { print }' "$repo/dapr.yaml" >"$shop_work/dapr.yaml"
+    { print }' "$repo/dapr.yaml" \
+    | awk -v without="${SHOP_WITHOUT:-}" '/^  - appID:/ { skip = without != "" && index(" " without " ", " " $3 " ") } !skip { print }' >"$shop_work/dapr.yaml"
   shop_gateway=$(awk '/appID: gateway/ { g = 1 } g && /appPort:/ { print $2; exit }' "$shop_work/dapr.yaml")
   shop_mail="$shop_work/.data/mail"
   (cd "$shop_work" && exec env ${shop_env[@]+"${shop_env[@]}"} Gateway__RateLimitPermits=1000000 Gateway__LoginRateLimitPermits=1000000 Gateway__RegisterRateLimitPermits=1000000 \
