@@ -59,12 +59,12 @@ public static class OrderEventSubscriptions
 
     /// <summary>
     /// The batch's events of one type, through <see cref="Notifier.HandleAllAsync"/> together; an entry whose data is not
-    /// one is dropped.
+    /// one (or that has no CloudEvent id) is dropped.
     /// </summary>
     public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, Notifier notifier, CancellationToken cancellationToken)
         where T : class, IOrderEvent =>
         TypedResults.Ok(await BulkSubscriptionReply.AllAsync<T>(batch, async events =>
-            [.. (await notifier.HandleAllAsync(events, cancellationToken)).Select(delivery => delivery switch
+            [.. (await notifier.HandleAllAsync([.. events.Select(e => e.Data)], cancellationToken)).Select(delivery => delivery switch
             {
                 Delivery.Success => SubscriptionReply.Success,
                 Delivery.Retry => SubscriptionReply.Retry,

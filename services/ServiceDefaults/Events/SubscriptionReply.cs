@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Dapr.AspNetCore;
 using ShopDapr.ServiceDefaults.Telemetry;
@@ -60,39 +59,35 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
     }
 
     /// <summary>
-    /// The batch's entries whose data reads as <typeparamref name="T"/> handed to <paramref name="handle"/> all at once, in
-    /// the batch's order, for a subscriber that does one unit of work per batch instead of per entry;
-    /// <paramref name="handle"/> answers one reply per item, in the same order. An entry that does not read is dropped (to
-    /// the dead-letter topic), as <see cref="EachAsync{T}(BulkSubscribeMessage{JsonElement}, Func{T, Task{SubscriptionReply}})"/> drops it.
+    /// The whole batch through <paramref name="handle"/> in one call, for a subscriber that applies a batch as one unit
+    /// of work: the data and CloudEvent <c>id</c> of every entry that reads as <typeparamref name="T"/>, in order, and
+    /// one reply for each; an entry whose data does not read as one, or without an id, is dropped (to the dead-letter
+    /// topic) without holding back the rest. Each entry still gets its span, open while the batch is handled.
     /// </summary>
-    public static async Task<BulkSubscriptionReply> AllAsync<T>(BulkSubscribeMessage<JsonElement> batch, Func<IReadOnlyList<T>, Task<IReadOnlyList<SubscriptionReply>>> handle)
+    public static async Task<BulkSubscriptionReply> AllAsync<T>(
+        BulkSubscribeMessage<JsonElement> batch, Func<IReadOnlyList<(T Data, string Id)>, Task<IReadOnlyList<SubscriptionReply>>> handle)
         where T : class
     {
         var entries = Entries(batch).ToList();
-        var spans = new List<Activity?>(entries.Count);
-        var outer = Activity.Current;
-        foreach (var entry in entries)
-        {
-            spans.Add(EventTelemetry.Handling(entry.Event));
-            Activity.Current = outer; // one span per entry, side by side rather than nested
-        }
+        var spans = entries.Select(e => EventTelemetry.Handling(e.Event)).ToList();
         try
         {
-            var data = entries.Select(e => DataOf<T>(e.Event)).ToList();
-            var readable = data.Where(d => d is not null).Select(d => d!).ToList();
-            var replies = readable.Count == 0 ? [] : await handle(readable);
+            var read = entries.Select(e => (Data: DataOf<T>(e.Event), Id: IdOf(e.Event))).ToList();
+            var readable = Enumerable.Range(0, entries.Count).Where(i => read[i].Data is not null && read[i].Id is not null).ToList();
+            var replies = readable.Count == 0 ? [] : await handle([.. readable.Select(i => (read[i].Data!, read[i].Id!))]);
             if (replies.Count != readable.Count)
-                throw new InvalidOperationException($"A batch handler answered {replies.Count} replies for {readable.Count} entries.");
-            var next = 0;
-            var statuses = data.Select(d => d is null ? SubscriptionReply.Drop : replies[next++]).ToList();
+                throw new InvalidOperationException($"The handler answered {replies.Count} of {readable.Count} entries.");
+            var statuses = Enumerable.Repeat(SubscriptionReply.Drop, entries.Count).ToArray();
+            for (var r = 0; r < readable.Count; r++)
+                statuses[readable[r]] = replies[r];
             for (var i = 0; i < entries.Count; i++)
                 spans[i]?.SetTag("dapr.subscription.status", statuses[i].Status);
-            return new([.. entries.Zip(statuses, (e, s) => new BulkEntryStatus(e.EntryId, s.Status))]);
+            return new([.. entries.Select((e, i) => new BulkEntryStatus(e.EntryId, statuses[i].Status))]);
         }
         finally
         {
-            foreach (var span in spans)
-                span?.Dispose();
+            for (var i = spans.Count - 1; i >= 0; i--)
+                spans[i]?.Dispose();
         }
     }
 
