@@ -58,6 +58,39 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
         return new(statuses);
     }
 
+    /// <summary>
+    /// The whole batch through <paramref name="handle"/> in one call, for a subscriber that applies a batch as one unit
+    /// of work: the data and CloudEvent <c>id</c> of every entry that reads as <typeparamref name="T"/>, in order, and
+    /// one reply for each; an entry whose data does not read as one, or without an id, is dropped (to the dead-letter
+    /// topic) without holding back the rest. Each entry still gets its span, open while the batch is handled.
+    /// </summary>
+    public static async Task<BulkSubscriptionReply> AllAsync<T>(
+        BulkSubscribeMessage<JsonElement> batch, Func<IReadOnlyList<(T Data, string Id)>, Task<IReadOnlyList<SubscriptionReply>>> handle)
+        where T : class
+    {
+        var entries = Entries(batch).ToList();
+        var spans = entries.Select(e => EventTelemetry.Handling(e.Event)).ToList();
+        try
+        {
+            var read = entries.Select(e => (Data: DataOf<T>(e.Event), Id: IdOf(e.Event))).ToList();
+            var readable = Enumerable.Range(0, entries.Count).Where(i => read[i].Data is not null && read[i].Id is not null).ToList();
+            var replies = readable.Count == 0 ? [] : await handle([.. readable.Select(i => (read[i].Data!, read[i].Id!))]);
+            if (replies.Count != readable.Count)
+                throw new InvalidOperationException($"The handler answered {replies.Count} of {readable.Count} entries.");
+            var statuses = Enumerable.Repeat(SubscriptionReply.Drop, entries.Count).ToArray();
+            for (var r = 0; r < readable.Count; r++)
+                statuses[readable[r]] = replies[r];
+            for (var i = 0; i < entries.Count; i++)
+                spans[i]?.SetTag("dapr.subscription.status", statuses[i].Status);
+            return new([.. entries.Select((e, i) => new BulkEntryStatus(e.EntryId, statuses[i].Status))]);
+        }
+        finally
+        {
+            for (var i = spans.Count - 1; i >= 0; i--)
+                spans[i]?.Dispose();
+        }
+    }
+
     private static string? IdOf(JsonElement cloudEvent) =>
         cloudEvent.ValueKind == JsonValueKind.Object && cloudEvent.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String && id.GetString() is { Length: > 0 } text ? text : null;
 
