@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using ShopDapr.Analytics.Domain;
+using ShopDapr.Analytics.Domain.Fraud;
 using ShopDapr.Analytics.Infrastructure;
 
 namespace ShopDapr.Analytics.Tests;
@@ -8,12 +9,14 @@ namespace ShopDapr.Analytics.Tests;
 /// <summary>
 /// A delivered batch is one unit of work (<see cref="BatchIngest"/>): these deliver batches of several entries as daprd
 /// does and check that each event is still applied once, a malformed one is dropped alone, the events of a batch add up
-/// on the documents they share, and two batches on the same documents at once both apply.
+/// on the documents they share (the fraud features too), two batches on the same documents at once both apply, and a
+/// unit that cannot be written asks for every entry again.
 /// </summary>
 public sealed class BatchIngestTests : IAsyncLifetime
 {
     private const string Topic = "user-behavior";
     private const string Viewed = "ProductViewed";
+    private static readonly double Purchase = new Signal(SignalKind.Purchase, null, Guid.Empty, null, DateTimeOffset.UnixEpoch).Weight;
 
     private AnalyticsFactory _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -113,6 +116,45 @@ public sealed class BatchIngestTests : IAsyncLifetime
         Assert.Equal(10.0, (await ScoresAsync("clocks"))[product]);
         Assert.Equal(10.0, (await ScoresAsync(null))[product]);
         Assert.Equal(10.0, _app.Dapr.Read<CustomerProfile>(StateKeys.Profile("eve"))!.CategoryAffinity["clocks"], 3);
+    }
+
+    [Fact]
+    public async Task Orders_of_one_customer_in_one_batch_each_count_once_in_the_behaviour_and_the_fraud_features()
+    {
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        var (first, second) = (Events.Submitted("fay", a, b), Events.Submitted("fay", a));
+        var (firstId, secondId) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+
+        var (_, statuses) = await _app.DeliverBatchAsync("order-events", "OrderSubmitted", [(first, firstId), (second, secondId), (first, firstId)], Ct);
+        var (_, again) = await _app.DeliverBatchAsync("order-events", "OrderSubmitted", [(second, secondId)], Ct);
+
+        Assert.Equal(["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS"], statuses!.Concat(again!));
+        Assert.Equal(2.0, (await ScoresAsync(null))[a] / Purchase);
+        Assert.Equal(1.0, (await ScoresAsync(null))[b] / Purchase);
+        Assert.Equal(1.0, _app.Dapr.Read<CoOccurrence>(StateKeys.CoOccurrence(a))!.With[b]);
+        var risk = _app.Dapr.Read<CustomerRisk>(StateKeys.Risk("fay"))!;
+        Assert.Equal(new[] { first.OrderId, second.OrderId }.Order(), risk.Orders.Select(o => o.OrderId).Order());
+        // Each order scored from the customer's risk as the orders before it in the batch left it.
+        Assert.Equal(0, _app.Dapr.Read<FraudCase>(StateKeys.FraudCase(first.OrderId))!.Features.OrdersLastHour);
+        Assert.Equal(1, _app.Dapr.Read<FraudCase>(StateKeys.FraudCase(second.OrderId))!.Features.OrdersLastHour);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_unit_cannot_be_written_answers_retry_for_every_entry_and_stores_nothing()
+    {
+        var product = Guid.NewGuid();
+        var batch = Enumerable.Range(0, 3).Select(_ => ((object?)Events.Viewed(product, "gus", category: "vases"), Guid.NewGuid().ToString())).ToList();
+        var before = _app.Dapr.Snapshot();
+        _app.Wire.BeforeWrite = (_, _) => throw new HttpRequestException("injected: the state store is down");
+
+        var (_, failed) = await _app.DeliverBatchAsync(Topic, Viewed, [.. batch, (JsonSerializer.Deserialize<JsonElement>("""{"productId":"nope"}"""), Guid.NewGuid().ToString())], Ct);
+
+        Assert.Equal(["RETRY", "RETRY", "RETRY", "DROP"], failed!);
+        Assert.Equal(before.Keys.Order(), _app.Dapr.Snapshot().Keys.Order());
+        _app.Wire.BeforeWrite = null;
+        var (_, redelivered) = await _app.DeliverBatchAsync(Topic, Viewed, batch, Ct);
+        Assert.Equal(["SUCCESS", "SUCCESS", "SUCCESS"], redelivered!);
+        Assert.Equal(3.0, (await ScoresAsync("vases"))[product]);
     }
 
     /// <summary>The day's trending scores of <paramref name="category"/> (null: the whole shop), by product.</summary>
