@@ -13,6 +13,7 @@ public static class AnalyticsServices
         builder.Services.AddSingleton<RecommendationService>();
         builder.Services.AddSingleton<ModelTraining>();
         builder.Services.AddSingleton<FraudIngest>();
+        builder.Services.AddSingleton<BatchIngest>();
         builder.Services.AddSingleton<FraudTraining>();
         builder.Services.AddHostedService<ModelRefresher>();
         return builder;

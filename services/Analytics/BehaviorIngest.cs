@@ -1,54 +1,68 @@
-using Dapr;
 using ShopDapr.Analytics.Domain;
 using ShopDapr.Analytics.Domain.Learning;
 using ShopDapr.Analytics.Infrastructure;
-using ShopDapr.ServiceDefaults.Events;
 
 namespace ShopDapr.Analytics;
 
 /// <summary>
-/// Applies one delivered event to analytics' state: the customer's profile, the trending buckets of the product's
-/// category and of the whole shop (both windows), the product's facts, a SKU's stock, the co-occurrences of a basket.
-/// All of it in one unit of work per event (<see cref="AnalyticsStore.ApplyOnceAsync"/>), so a redelivery changes nothing.
+/// Plans what each delivered event changes in analytics' state: the customer's profile, the trending buckets of the
+/// product's category and of the whole shop (both windows), the product's facts, a SKU's stock, the co-occurrences of a
+/// basket. A batch is planned from one read (<see cref="PlanAsync"/>) and applied as one unit of work
+/// (<see cref="AnalyticsStore.ApplyEachOnceAsync"/>, through <see cref="BatchIngest"/>), each event once, so a redelivery
+/// changes nothing.
 /// </summary>
 public sealed partial class BehaviorIngest(AnalyticsStore store, TimeProvider time, ILogger<BehaviorIngest> logger)
 {
     /// <summary>How many of the customer's latest views a training record keeps as the order's context.</summary>
     public const int TrainingSeeds = 5;
 
-    public async Task<SubscriptionReply> HandleAsync(object integrationEvent, string eventId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The change of each event of <paramref name="batch"/>, in order; <see cref="EventPlan.Drop"/> for one that is
+    /// malformed for analytics (it goes to the dead-letter topic). What the events do not name (a product's category, the training log's head, the
+    /// profile an order is logged with) is read for all of them at once; an event also sees the categories the events
+    /// before it in the batch told, as it would have one after the other.
+    /// </summary>
+    public async Task<IReadOnlyList<EventPlan>> PlanAsync(IReadOnlyList<(object Event, string EventId)> batch, CancellationToken cancellationToken)
     {
-        if (EventEffects.Of(integrationEvent) is not { } effects)
+        var effects = batch.Select(e => EventEffects.Of(e.Event)).ToList();
+        for (var i = 0; i < batch.Count; i++)
         {
-            LogMalformed(logger, integrationEvent.GetType().Name, eventId);
-            return SubscriptionReply.Drop;
+            if (effects[i] is null)
+                LogMalformed(logger, batch[i].Event.GetType().Name, batch[i].EventId);
         }
-        try
-        {
-            await ApplyAsync(effects, eventId, cancellationToken);
-            return SubscriptionReply.Success;
-        }
-        catch (Exception e) when (e is StateConflictException or DaprException)
-        {
-            LogRetry(logger, integrationEvent.GetType().Name, eventId, e);
-            return SubscriptionReply.Retry;
-        }
+        var valid = effects.OfType<EventEffects>().ToList();
+        var ordering = valid.Select(CustomerOfBasket).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var planning = valid.SelectMany(e => e.Products).Select(StateKeys.Product).Concat(ordering.Select(StateKeys.Profile)).ToList();
+        if (ordering.Count > 0)
+            planning.Add(StateKeys.TrainingHead);
+        var known = await store.PeekAsync(planning, cancellationToken);
+        // An order also goes into the training log: the page the head points at, or the next one when this batch fills it.
+        var head = known.Get<TrainingHead>(StateKeys.TrainingHead) ?? new TrainingHead(0);
+        var categories = new Dictionary<Guid, string?>();
+        var now = time.GetUtcNow();
+        return [.. effects.Select((effect, i) => effect is null ? EventPlan.Drop : EventPlan.Of(Plan(effect, batch[i].EventId, known, categories, head, now)))];
     }
 
-    private async Task<Applied> ApplyAsync(EventEffects effects, string eventId, CancellationToken cancellationToken)
+    private static string? CustomerOfBasket(EventEffects effects) =>
+        effects.Basket is { Count: > 0 } ? effects.Signals.FirstOrDefault(s => s.CustomerId is not null)?.CustomerId : null;
+
+    /// <summary>
+    /// One event's keys and change. <paramref name="categories"/> holds the categories the batch's earlier events told
+    /// (this event's are added): a signal without a category takes its event's, then the batch's, then the stored one.
+    /// </summary>
+    private static EventChange Plan(EventEffects effects, string eventId, StateDocs known, Dictionary<Guid, string?> categories, TrainingHead head, DateTimeOffset now)
     {
-        var products = effects.Products.ToList();
-        // The categories the event does not name, as analytics knows them (read before the unit: they pick its keys).
-        var known = await store.GetManyAsync<ProductFacts>([.. products.Select(StateKeys.Product)], cancellationToken);
-        var now = time.GetUtcNow();
+        string? CategoryOf(Guid product) =>
+            categories.TryGetValue(product, out var told) ? told : known.Get<ProductFacts>(StateKeys.Product(product))?.Category;
+
         var signals = effects.Signals.Select(s => s with
         {
-            Category = s.Category
-                ?? effects.Facts.FirstOrDefault(f => f.ProductId == s.ProductId)?.Category
-                ?? known.GetValueOrDefault(StateKeys.Product(s.ProductId))?.Category,
+            Category = s.Category ?? effects.Facts.FirstOrDefault(f => f.ProductId == s.ProductId)?.Category ?? CategoryOf(s.ProductId),
         }).ToList();
+        foreach (var fact in effects.Facts)
+            categories[fact.ProductId] = fact.Category ?? CategoryOf(fact.ProductId);
 
-        var keys = new List<string>(products.Select(StateKeys.Product));
+        var keys = new List<string>(effects.Products.Select(StateKeys.Product));
         var trends = new List<(string Key, Guid ProductId, double Weight, TimeSpan Keep)>();
         foreach (var signal in signals)
         {
@@ -72,21 +86,20 @@ public sealed partial class BehaviorIngest(AnalyticsStore store, TimeProvider ti
         var basket = effects.Basket ?? [];
         if (basket.Count > 1)
             keys.AddRange(basket.Select(StateKeys.CoOccurrence));
-        // An order also goes into the training log: the page the head points at (read now, checked again in the unit).
-        var customerOfBasket = basket.Count > 0 ? signals.FirstOrDefault(s => s.CustomerId is not null)?.CustomerId : null;
-        var head = customerOfBasket is null ? null : await store.GetAsync<TrainingHead>(StateKeys.TrainingHead, cancellationToken) ?? new TrainingHead(0);
-        if (head is not null)
+        var customerOfBasket = CustomerOfBasket(effects);
+        if (customerOfBasket is not null)
         {
-            keys.AddRange([StateKeys.TrainingHead, StateKeys.TrainingPage(head.Slot)]);
+            var next = new TrainingHead(head.Page + 1);
+            keys.AddRange([StateKeys.TrainingHead, StateKeys.TrainingPage(head.Slot), StateKeys.TrainingPage(next.Slot)]);
             // The record names the categories of what the customer viewed before: their facts are read in the unit too.
-            var before = await store.GetAsync<CustomerProfile>(StateKeys.Profile(customerOfBasket!), cancellationToken);
+            var before = known.Get<CustomerProfile>(StateKeys.Profile(customerOfBasket));
             keys.AddRange((before?.RecentViews ?? []).Take(TrainingSeeds).Select(v => StateKeys.Product(v.ProductId)));
         }
 
-        return await store.ApplyOnceAsync(eventId, keys, docs =>
+        return new EventChange(eventId, keys, docs =>
         {
-            if (head is not null)
-                LogForTraining(docs, head, customerOfBasket!, basket, effects, signals);
+            if (customerOfBasket is not null)
+                LogForTraining(docs, head, customerOfBasket, basket, effects, signals);
             foreach (var fact in effects.Facts)
             {
                 var key = StateKeys.Product(fact.ProductId);
@@ -117,18 +130,19 @@ public sealed partial class BehaviorIngest(AnalyticsStore store, TimeProvider ti
                     docs.Set(key, (docs.Get<CoOccurrence>(key) ?? CoOccurrence.Empty).Add(basket.Where(p => p != product)));
                 }
             }
-        }, cancellationToken);
+        });
     }
 
     /// <summary>
     /// Appends the order to the training log: what the customer had viewed before it (the profile as it was), the basket,
-    /// and the products' categories and price bands. When the head moved on since it was read, the page of this unit is
-    /// no longer the one being filled and the record is left out (a lost training example, never a wrong page).
+    /// and the products' categories and price bands. The unit read the page the head pointed at when it was planned and
+    /// the next one (a batch fills at most one: it has fewer orders than a page has records); when the head moved on
+    /// beyond them since, the record is left out (a lost training example, never a wrong page).
     /// </summary>
     private static void LogForTraining(StateDocs docs, TrainingHead planned, string customer, IReadOnlyList<Guid> basket, EventEffects effects, IReadOnlyList<Signal> signals)
     {
         var head = docs.Get<TrainingHead>(StateKeys.TrainingHead) ?? new TrainingHead(0);
-        if (head.Page != planned.Page)
+        if (head.Page != planned.Page && head.Page != planned.Page + 1)
             return;
         var profile = docs.Get<CustomerProfile>(StateKeys.Profile(customer)) ?? CustomerProfile.Empty(customer);
         var seeds = profile.RecentViews.Take(TrainingSeeds).Select(v => v.ProductId).ToList();
@@ -158,7 +172,4 @@ public sealed partial class BehaviorIngest(AnalyticsStore store, TimeProvider ti
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a malformed {EventType} event {EventId} to the dead-letter topic")]
     private static partial void LogMalformed(ILogger logger, string eventType, string eventId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply the {EventType} event {EventId} now; asking for redelivery")]
-    private static partial void LogRetry(ILogger logger, string eventType, string eventId, Exception exception);
 }

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Dapr.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ShopDapr.ServiceDefaults;
 using ShopDapr.ServiceDefaults.Events;
 using ShopDapr.Testing;
@@ -10,8 +13,9 @@ namespace ShopDapr.Analytics.Tests;
 /// <summary>
 /// Analytics in-process behind a REAL dev sidecar (<see cref="DevDapr"/>) that calls it back as daprd does: it asks the
 /// app for its subscriptions and delivers what is published on the in-memory broker. <see cref="PublishAsync"/> goes
-/// through the broker; <see cref="DeliverAsync"/> hands the app one bulk entry directly, with a chosen CloudEvent id.
-/// One app and sidecar per test class instance: the tests read the store's keys.
+/// through the broker; <see cref="DeliverAsync"/> hands the app one bulk entry directly, with a chosen CloudEvent id,
+/// <see cref="DeliverBatchAsync"/> a batch of them. The app's DaprClient carries a <see cref="Wire"/> (to hold its writes
+/// back). One app and sidecar per test class instance: the tests read the store's keys.
 /// </summary>
 public sealed class AnalyticsFactory : ShopAppFactory<Program>
 {
@@ -20,6 +24,8 @@ public sealed class AnalyticsFactory : ShopAppFactory<Program>
         Dapr = dapr;
         foreach (var (key, value) in dapr.AppSettings)
             Settings[key] = value;
+        var client = dapr.CreateClient(Wire);
+        ConfigureServices = services => services.RemoveAll<DaprClient>().AddSingleton(client);
     }
 
     public static async Task<AnalyticsFactory> StartAsync(CancellationToken cancellationToken)
@@ -36,6 +42,9 @@ public sealed class AnalyticsFactory : ShopAppFactory<Program>
     }
 
     public DevDapr Dapr { get; }
+
+    /// <summary>On the app's DaprClient: writes held back (a rival unit of work between a read and its write).</summary>
+    public DaprWire Wire { get; } = new();
 
     private HttpClient? _sidecar;
 
@@ -54,18 +63,33 @@ public sealed class AnalyticsFactory : ShopAppFactory<Program>
     public async Task<(HttpResponseMessage Response, string? Status)> DeliverAsync(
         string topic, string type, object? data, string? eventId = null, CancellationToken cancellationToken = default)
     {
-        var cloudEvent = new Dictionary<string, object?>
+        var (response, statuses) = await DeliverBatchAsync(topic, type, [(data, eventId ?? Guid.NewGuid().ToString())], cancellationToken);
+        return (response, statuses?.Single());
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="events"/> (data, CloudEvent id) as one bulk batch, in order, on <paramref name="topic"/>'s
+    /// route of <paramref name="type"/>, as daprd does; the status the app gave each entry, in order (null on failure).
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, IReadOnlyList<string?>? Statuses)> DeliverBatchAsync(
+        string topic, string type, IReadOnlyList<(object? Data, string EventId)> events, CancellationToken cancellationToken = default)
+    {
+        var entries = events.Select(e => new Dictionary<string, object?>
         {
-            ["specversion"] = "1.0",
-            ["id"] = eventId ?? Guid.NewGuid().ToString(),
-            ["source"] = "test",
-            ["type"] = type,
-            ["datacontenttype"] = "application/json",
-            ["pubsubname"] = "pubsub",
-            ["topic"] = topic,
-            ["data"] = data,
-        };
-        var entryId = Guid.NewGuid().ToString();
+            ["entryId"] = Guid.NewGuid().ToString(),
+            ["event"] = new Dictionary<string, object?>
+            {
+                ["specversion"] = "1.0",
+                ["id"] = e.EventId,
+                ["source"] = "test",
+                ["type"] = type,
+                ["datacontenttype"] = "application/json",
+                ["pubsubname"] = "pubsub",
+                ["topic"] = topic,
+                ["data"] = e.Data,
+            },
+            ["contentType"] = "application/cloudevents+json",
+        }).ToList();
         var batch = new Dictionary<string, object?>
         {
             ["id"] = Guid.NewGuid().ToString(),
@@ -73,17 +97,15 @@ public sealed class AnalyticsFactory : ShopAppFactory<Program>
             ["topic"] = topic,
             ["pubsubname"] = "pubsub",
             ["metadata"] = new Dictionary<string, string>(),
-            ["entries"] = new[] { new Dictionary<string, object?> { ["entryId"] = entryId, ["event"] = cloudEvent, ["contentType"] = "application/cloudevents+json" } },
+            ["entries"] = entries,
         };
         var content = new StringContent(JsonSerializer.Serialize(batch, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
         var response = await Sidecar().PostAsync($"/events/{topic}/{type}", content, cancellationToken);
-        string? status = null;
-        if (response.IsSuccessStatusCode)
-        {
-            var statuses = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("statuses");
-            status = statuses.EnumerateArray().Single(s => s.GetProperty("entryId").GetString() == entryId).GetProperty("status").GetString();
-        }
-        return (response, status);
+        if (!response.IsSuccessStatusCode)
+            return (response, null);
+        var statuses = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("statuses").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString());
+        return (response, [.. entries.Select(e => statuses.GetValueOrDefault((string)e["entryId"]!))]);
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds (polling), failing after <paramref name="within"/>.</summary>

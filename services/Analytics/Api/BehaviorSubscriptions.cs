@@ -91,18 +91,12 @@ public static class BehaviorSubscriptions
     }
 
     /// <summary>
-    /// The batch's events of one type, each applied once by <see cref="BehaviorIngest"/> (unless only the fraud features
-    /// read it) and by <see cref="FraudIngest"/> (when they read it); one that does not read as one is dropped. An entry
-    /// either asks to retry is retried (each ingest skips what it already applied).
+    /// The batch's events of one type, applied together as one unit of work by <see cref="BatchIngest"/> (the behaviour
+    /// ingest's and the fraud features' part of each); one that does not read as one, or that an ingest finds malformed,
+    /// is dropped without holding back the others. An entry asked to retry is retried (each ingest skips what it already
+    /// applied).
     /// </summary>
-    public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, BehaviorIngest ingest, FraudIngest fraud, CancellationToken cancellationToken)
+    public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, BatchIngest ingest, CancellationToken cancellationToken)
         where T : class, IIntegrationEvent =>
-        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<T>(batch, async (e, id) =>
-        {
-            var behaviour = FraudIngest.Only<T>() ? SubscriptionReply.Success : await ingest.HandleAsync(e, id, cancellationToken);
-            var features = FraudIngest.Reads<T>() ? await fraud.HandleAsync(e, id, cancellationToken) : SubscriptionReply.Success;
-            return behaviour == SubscriptionReply.Retry || features == SubscriptionReply.Retry ? SubscriptionReply.Retry
-                : behaviour == SubscriptionReply.Drop || features == SubscriptionReply.Drop ? SubscriptionReply.Drop
-                : SubscriptionReply.Success;
-        }));
+        TypedResults.Ok(await BulkSubscriptionReply.AllAsync<T>(batch, events => ingest.ApplyAsync(events, cancellationToken)));
 }

@@ -6,7 +6,7 @@ using ShopDapr.ServiceDefaults;
 
 namespace ShopDapr.Analytics.Infrastructure;
 
-/// <summary>What one event's unit of work read, and what it writes back.</summary>
+/// <summary>What one unit of work read, and what it writes back (the latest value set under each key, once).</summary>
 public sealed class StateDocs(IReadOnlyDictionary<string, BulkStateItem> read, JsonSerializerOptions json)
 {
     internal Dictionary<string, (object Value, TimeSpan? Ttl)> Writes { get; } = new(StringComparer.Ordinal);
@@ -36,10 +36,10 @@ public sealed class StateDocs(IReadOnlyDictionary<string, BulkStateItem> read, J
 public enum Applied { Done, Duplicate }
 
 /// <summary>
-/// Analytics' state, on the shop's state store: every event is applied as one unit of work that reads the documents it
-/// changes (a profile, trending buckets, co-occurrences, product facts) and writes them back in one transaction, each
-/// guarded by the ETag it was read with (or first-write when it was absent), together with the event's marker
-/// <c>seen-{eventId}</c>. A redelivered event finds its marker and changes nothing; two deliveries of one event at once
+/// Analytics' state, on the shop's state store: events are applied in units of work (one per delivered batch, see
+/// <see cref="ApplyEachOnceAsync"/>) that read the documents they change (profiles, trending buckets, co-occurrences,
+/// product facts) and write them back in one transaction, each guarded by the ETag it was read with (or first-write when
+/// it was absent), together with each event's marker <c>seen-{eventId}</c>. A redelivered event finds its marker and changes nothing; two deliveries of one event at once
 /// touch the same documents, so one of them fails its ETags, reads again and finds the marker. Nothing is kept only in
 /// memory.
 /// </summary>
@@ -61,33 +61,62 @@ public sealed partial class AnalyticsStore(DaprClient dapr, ILogger<AnalyticsSto
     /// <paramref name="eventId"/>; on a conflict with another writer it reads again and re-runs. Throws
     /// <see cref="StateConflictException"/> when the conflicts do not stop.
     /// </summary>
-    public async Task<Applied> ApplyOnceAsync(string eventId, IReadOnlyCollection<string> keys, Action<StateDocs> change, CancellationToken cancellationToken)
+    public async Task<Applied> ApplyOnceAsync(string eventId, IReadOnlyCollection<string> keys, Action<StateDocs> change, CancellationToken cancellationToken) =>
+        (await ApplyEachOnceAsync([new EventChange(eventId, keys, change)], cancellationToken))[0];
+
+    /// <summary>
+    /// Applies many events as one unit of work: one bulk read of every key they name and of all their markers, each
+    /// change not applied yet run in order over the same documents (so ten events on one trending bucket write it once,
+    /// with the sum), then one transaction writing every changed document once and each applied event's marker. An event
+    /// whose marker was read, or that came earlier in the list, is a duplicate and changes nothing. On a conflict with
+    /// another writer the whole unit reads again and re-runs; <see cref="StateConflictException"/> when the conflicts do
+    /// not stop (nothing of the unit is then stored).
+    /// </summary>
+    public async Task<IReadOnlyList<Applied>> ApplyEachOnceAsync(IReadOnlyList<EventChange> changes, CancellationToken cancellationToken)
     {
-        var marker = MarkerKey(eventId);
+        var keys = changes.Select(c => MarkerKey(c.EventId)).Concat(changes.SelectMany(c => c.Keys)).Distinct(StringComparer.Ordinal).ToList();
         for (var attempt = 1; ; attempt++)
         {
-            var read = await ReadAsync([marker, .. keys.Distinct(StringComparer.Ordinal)], cancellationToken);
-            if (!string.IsNullOrEmpty(read[marker].Value))
-                return Applied.Duplicate;
+            var read = await ReadAsync(keys, cancellationToken);
             var docs = new StateDocs(read, Json);
-            change(docs);
-            docs.Writes[marker] = (new SeenEvent(eventId, DateTimeOffset.UtcNow), RememberEventsFor);
+            var applied = new Applied[changes.Count];
+            for (var i = 0; i < changes.Count; i++)
+            {
+                var marker = MarkerKey(changes[i].EventId);
+                if (!string.IsNullOrEmpty(read[marker].Value) || docs.Writes.ContainsKey(marker))
+                {
+                    applied[i] = Applied.Duplicate;
+                    continue;
+                }
+                changes[i].Apply(docs);
+                docs.Writes[marker] = (new SeenEvent(changes[i].EventId, DateTimeOffset.UtcNow), RememberEventsFor);
+                applied[i] = Applied.Done;
+            }
+            if (docs.Writes.Count == 0)
+                return applied;
             try
             {
                 await dapr.ExecuteStateTransactionAsync(Store, [.. docs.Writes.Select(w => Upsert(w.Key, w.Value.Value, w.Value.Ttl, docs.ETagOf(w.Key)))], cancellationToken: cancellationToken);
-                return Applied.Done;
+                return applied;
             }
             catch (DaprException e) when (attempt < MaxAttempts)
             {
-                LogConflict(logger, eventId, attempt, e.Message);
+                LogConflict(logger, changes.Count, changes[0].EventId, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
             }
             catch (DaprException e)
             {
-                throw new StateConflictException($"Event {eventId} could not be applied after {MaxAttempts} attempts.", e);
+                throw new StateConflictException($"{changes.Count} event(s) from {changes[0].EventId} could not be applied after {MaxAttempts} attempts.", e);
             }
         }
     }
+
+    /// <summary>
+    /// The documents under <paramref name="keys"/> as they are now, read in one call, to plan a unit of work by (which
+    /// keys it needs). Read only: what is set on them is never written.
+    /// </summary>
+    public async Task<StateDocs> PeekAsync(IReadOnlyCollection<string> keys, CancellationToken cancellationToken) =>
+        new(keys.Count == 0 ? new Dictionary<string, BulkStateItem>() : await ReadAsync([.. keys.Distinct(StringComparer.Ordinal)], cancellationToken), Json);
 
     /// <summary>The documents under <paramref name="keys"/> (absent ones left out), read in one call.</summary>
     public async Task<IReadOnlyDictionary<string, T>> GetManyAsync<T>(IReadOnlyCollection<string> keys, CancellationToken cancellationToken)
@@ -125,9 +154,15 @@ public sealed partial class AnalyticsStore(DaprClient dapr, ILogger<AnalyticsSto
         return new StateTransactionRequest(key, JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Json), StateOperationType.Upsert, etag, metadata, Guarded);
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {EventId} met a concurrent writer (attempt {Attempt}): {Reason}")]
-    private static partial void LogConflict(ILogger logger, string eventId, int attempt, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A unit of {Events} event(s) from {EventId} met a concurrent writer (attempt {Attempt}): {Reason}")]
+    private static partial void LogConflict(ILogger logger, int events, string eventId, int attempt, string reason);
 }
+
+/// <summary>
+/// One event's part of a unit of work: the id its marker is kept under, the keys its change reads and writes, and the
+/// change itself (run over the unit's documents, after the changes of the events before it).
+/// </summary>
+public sealed record EventChange(string EventId, IReadOnlyCollection<string> Keys, Action<StateDocs> Apply);
 
 /// <summary>The marker of an applied event.</summary>
 public sealed record SeenEvent(string EventId, DateTimeOffset AppliedAt);
