@@ -27,8 +27,9 @@ if [ -z "${FORCE:-}" ] && awk -v l="$load1" 'BEGIN { exit !(l > 1.5) }'; then
   echo "bench/analytics.sh: load average $load1 (1 min) is more than 1.5: not measuring on a busy machine (FORCE=1 overrides)" >&2
   exit 2
 fi
-command -v hey >/dev/null || apt-get install -y -qq hey >/dev/null
-command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+. bench/lib/need.sh
+bench_need hey
+bench_need jq
 [ -n "${SKIP_BUILD:-}" ] || dotnet build ShopDapr.sln -c $config -nologo -clp:ErrorsOnly >/dev/null
 # shellcheck source=lib/shop.sh
 . "$repo/bench/lib/shop.sh"

@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=${REPO:-$PWD}; secs=${1:-120}; shoppers=${2:-48}; config=Release
-command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+. bench/lib/need.sh
+bench_need jq
 [ -n "${SKIP_BUILD:-}" ] || (cd "$repo" && dotnet build ShopDapr.sln -c $config -nologo -clp:ErrorsOnly >/dev/null)
 load=(dotnet "${LOADGEN:-$repo/tools/LoadGen/bin/$config/net10.0/ShopDapr.LoadGen.dll}")
 # shellcheck source=lib/shop.sh

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}; secs=${2:-15}
-command -v hey >/dev/null && command -v wrk >/dev/null || apt-get install -y -qq hey wrk >/dev/null
+. bench/lib/need.sh
+bench_need hey; bench_need wrk
 
 for p in tools/DevSidecar bench/EchoApp; do dotnet build -c Release -nologo -clp:ErrorsOnly "$p" >/dev/null; done
 work=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT

@@ -15,7 +15,8 @@ if [ -z "${FORCE:-}" ] && awk -v l="$load1" 'BEGIN { exit !(l >= 1.5) }'; then
   echo "bench/pages.sh: load average $load1 (1 min) is 1.5 or more: not measuring on a busy machine (FORCE=1 overrides)" >&2
   exit 2
 fi
-command -v hey >/dev/null || apt-get install -y -qq hey >/dev/null
+. bench/lib/need.sh
+bench_need hey
 [ -n "${SKIP_BUILD:-}" ] || dotnet build ShopDapr.sln -c $config -nologo -clp:ErrorsOnly >/dev/null
 # shellcheck source=lib/shop.sh
 . "$PWD/bench/lib/shop.sh"

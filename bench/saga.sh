@@ -30,7 +30,8 @@ read -r -a sets <<<"${SETS:-local}"
 # 500 ms), the open loop, which measures latency, every 100 ms (the load generator's default).
 closed_poll=${CLOSED_POLL_MS:-500}
 source bench/lib/shop.sh
-command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+. bench/lib/need.sh
+bench_need jq
 [ -n "${SKIP_BUILD:-}" ] || dotnet build ShopDapr.sln -c "$config" -nologo -clp:ErrorsOnly >/dev/null
 [ -n "${SKIP_BUILD:-}" ] || dotnet build tools/LoadGen -c "$config" -nologo -clp:ErrorsOnly >/dev/null
 load=(dotnet "$repo/tools/LoadGen/bin/$config/net10.0/ShopDapr.LoadGen.dll")

@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD; rounds=${1:-3}; secs=${2:-15}
-command -v hey >/dev/null || apt-get install -y -qq hey >/dev/null
+. bench/lib/need.sh
+bench_need hey
 dotnet build ShopDapr.sln -nologo -clp:ErrorsOnly >/dev/null
 
 work=$(mktemp -d); ln -s "$repo/components" "$work/components"

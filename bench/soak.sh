@@ -18,7 +18,8 @@ repo=$PWD; minutes=${1:-60}; shoppers=${2:-48}; set=${3:-local}; config=Release
 warmup=${WARMUP:-60}; every=${SAMPLE_EVERY:-30}
 # shellcheck source=lib/shop.sh
 . bench/lib/shop.sh
-command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+. bench/lib/need.sh
+bench_need jq
 [ -n "${SKIP_BUILD:-}" ] || dotnet build ShopDapr.sln -c $config -nologo -clp:ErrorsOnly >/dev/null
 load=(dotnet "$repo/tools/LoadGen/bin/$config/net10.0/ShopDapr.LoadGen.dll")
 out=$(mktemp -d /tmp/soak-XXXX); echo "results in $out" >&2

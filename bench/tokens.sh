@@ -18,8 +18,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 real=$PWD; secs=${1:-20}; config=Release; rate=${RATE:-100}
-command -v hey >/dev/null || apt-get install -y -qq hey >/dev/null
-command -v jq >/dev/null || apt-get install -y -qq jq >/dev/null
+. bench/lib/need.sh
+bench_need hey
+bench_need jq
 [ -n "${SKIP_BUILD:-}" ] || dotnet build ShopDapr.sln -c $config -nologo -clp:ErrorsOnly >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 # shellcheck source=lib/shop.sh

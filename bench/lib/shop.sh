@@ -20,6 +20,8 @@
 # SHOP_WITHOUT="analytics keys": app ids left out of the run, to tell what an app costs the others (its callers then
 # meet what they meet when it is down).
 
+. "$(dirname "${BASH_SOURCE[0]}")/need.sh"
+
 shop_free_port() { # a port below Linux's ephemeral range (32768+) that nothing listens on
   local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done
 }
@@ -66,7 +68,7 @@ shop_wait() { # NAME PID COMMAND...: until COMMAND succeeds; fails with the serv
 }
 
 shop_start_redis() { # PORT
-  command -v redis-server >/dev/null || apt-get install -y -qq redis-server >/dev/null
+  bench_need redis-server
   sed -i "s/localhost:6379/127.0.0.1:$1/" "$shop_work/components/redis/"*.yaml
   mkdir -p "$shop_work/redis"
   redis-server --port "$1" --bind 127.0.0.1 --save '' --appendonly no --dir "$shop_work/redis" >"$shop_work/redis.log" 2>&1 &
@@ -75,8 +77,8 @@ shop_start_redis() { # PORT
 }
 
 shop_start_postgres() { # PG_PORT AMQP_PORT DIST_PORT EPMD_PORT
-  [ -d /usr/lib/postgresql ] || apt-get install -y -qq postgresql >/dev/null
-  command -v rabbitmq-server >/dev/null || apt-get install -y -qq rabbitmq-server >/dev/null
+  [ -d /usr/lib/postgresql ] || bench_install postgresql
+  bench_need rabbitmq-server
   local bin pg rabbit=$shop_work/rabbit as=()
   pg=$(mktemp -d /tmp/bench-pg-XXXX); shop_dirs+=("$pg")   # outside $shop_work (0700, root's): the postgres user owns it
   bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
