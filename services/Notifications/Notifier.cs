@@ -32,135 +32,58 @@ public sealed partial class Notifier(DedupeStore dedupe, MailSender mail, TimePr
 
     public async Task<Delivery> HandleAsync(IOrderEvent orderEvent, CancellationToken cancellationToken)
     {
-        if (Prepare(orderEvent) is not { } email)
-            return Outcome(orderEvent);
-        switch (await ClaimAsync(email.Marker, cancellationToken))
-        {
-            case Claim.Sent:
-                LogDuplicate(logger, email.Type, orderEvent.EventId, orderEvent.OrderId);
-                return Delivery.Success;
-            case Claim.InProgress:
-                LogInProgress(logger, email.Type, orderEvent.EventId, orderEvent.OrderId);
-                return Delivery.Retry;
-            case Claim.TakenOver:
-                LogTakenOver(logger, email.Type, orderEvent.EventId, orderEvent.OrderId);
-                break;
-        }
-        if (await SendAsync(email, cancellationToken) is { } failed)
-            return failed;
-        try
-        {
-            await dedupe.MarkSentAsync(email.Marker, CancellationToken.None);
-        }
-        catch (Exception e)
-        {
-            // The e-mail is out: acknowledge it. The marker stays Sending, so a stray redelivery after ClaimAfter sends the
-            // same message again (same file, same Message-ID) rather than never.
-            LogMarkSentFailed(logger, email.Type, orderEvent.OrderId, e);
-        }
-        return Delivery.Success;
-    }
-
-    /// <summary>
-    /// The events of one bulk delivery, each with the outcome <see cref="HandleAsync"/> would give it, in fewer writes: the
-    /// claims of all of them in one state transaction, the sends side by side, the "sent" marks in one more transaction
-    /// (two writes a batch instead of two an e-mail, which is what let notifications fall behind the saga). The steps and
-    /// their order per event are those of <see cref="HandleAsync"/>, so a crash anywhere leaves what it would leave. When
-    /// the claim fails as a whole (one of them was marked already: a redelivery, a concurrent delivery; or the store
-    /// failed), nothing was written, and each event is claimed on its own, which tells those cases apart.
-    /// </summary>
-    public async Task<IReadOnlyList<Delivery>> HandleAllAsync(IReadOnlyList<IOrderEvent> events, CancellationToken cancellationToken)
-    {
-        var outcomes = new Delivery?[events.Count];
-        var batch = new List<(int Index, Email Email)>();
-        var alone = new List<int>();
-        var ids = new HashSet<Guid>();
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (Prepare(events[i]) is not { } email)
-                outcomes[i] = Outcome(events[i]);
-            else if (ids.Add(events[i].EventId))
-                batch.Add((i, email));
-            else
-                alone.Add(i); // the same event twice in one batch: after the first, on its own (it finds it sent)
-        }
-        if (batch.Count > 1 && await dedupe.TryMarkAllAsync([.. batch.Select(b => b.Email.Marker)], cancellationToken))
-        {
-            var sent = await Task.WhenAll(batch.Select(async b => (b.Index, b.Email, Failed: await SendAsync(b.Email, cancellationToken))));
-            foreach (var (index, _, failed) in sent)
-                outcomes[index] = failed ?? Delivery.Success;
-            var marked = sent.Where(s => s.Failed is null).Select(s => s.Email).ToList();
-            if (marked.Count > 0)
-            {
-                try
-                {
-                    await dedupe.MarkAllSentAsync([.. marked.Select(m => m.Marker)], CancellationToken.None);
-                }
-                catch (Exception e)
-                {
-                    foreach (var email in marked) // as HandleAsync: the e-mails are out, acknowledged
-                        LogMarkSentFailed(logger, email.Type, email.Marker.OrderId, e);
-                }
-            }
-        }
-        else
-        {
-            alone.InsertRange(0, batch.Select(b => b.Index));
-        }
-        foreach (var i in alone)
-            outcomes[i] = await HandleAsync(events[i], cancellationToken);
-        return [.. outcomes.Select(o => o!.Value)];
-    }
-
-    /// <summary>An event's e-mail, rendered, and the marker that claims it; null when the event sends none.</summary>
-    private sealed record Email(string Type, IOrderEvent Event, EmailMessage Message, NotificationMarker Marker);
-
-    private Email? Prepare(IOrderEvent orderEvent)
-    {
-        if (orderEvent.EventId == Guid.Empty || orderEvent.OrderId == Guid.Empty || OrderEmails.For(orderEvent) is not { } content
-            || !IsMailbox(orderEvent.CustomerEmail))
-            return null;
-        var type = orderEvent.GetType().Name;
-        return new Email(type, orderEvent, EmailLayout.Render(orderEvent.CustomerEmail, content),
-            new NotificationMarker(orderEvent.EventId, orderEvent.OrderId, type, time.GetUtcNow(), Sending: true));
-    }
-
-    /// <summary>What becomes of an event <see cref="Prepare"/> found no e-mail in: dropped when unusable, else acknowledged.</summary>
-    private Delivery Outcome(IOrderEvent orderEvent)
-    {
         var type = orderEvent.GetType().Name;
         if (orderEvent.EventId == Guid.Empty || orderEvent.OrderId == Guid.Empty)
         {
             LogUnusable(logger, type, orderEvent.OrderId, "no event or order id");
             return Delivery.Drop;
         }
-        if (OrderEmails.For(orderEvent) is null)
+        if (OrderEmails.For(orderEvent) is not { } content)
             return Delivery.Success; // not customer-facing
-        LogUnusable(logger, type, orderEvent.OrderId, "no usable customer e-mail address");
-        return Delivery.Drop;
-    }
+        if (!IsMailbox(orderEvent.CustomerEmail))
+        {
+            LogUnusable(logger, type, orderEvent.OrderId, "no usable customer e-mail address");
+            return Delivery.Drop;
+        }
+        var message = EmailLayout.Render(orderEvent.CustomerEmail, content);
 
-    /// <summary>
-    /// Hands the claimed e-mail to the mail binding: null when it went out; when it failed, the marker is removed and the
-    /// delivery asks to be retried (the sidecar redelivers under its resiliency policy, then to the dead-letter topic).
-    /// </summary>
-    private async Task<Delivery?> SendAsync(Email email, CancellationToken cancellationToken)
-    {
-        var orderEvent = email.Event;
+        var marker = new NotificationMarker(orderEvent.EventId, orderEvent.OrderId, type, time.GetUtcNow(), Sending: true);
+        switch (await ClaimAsync(marker, cancellationToken))
+        {
+            case Claim.Sent:
+                LogDuplicate(logger, type, orderEvent.EventId, orderEvent.OrderId);
+                return Delivery.Success;
+            case Claim.InProgress:
+                LogInProgress(logger, type, orderEvent.EventId, orderEvent.OrderId);
+                return Delivery.Retry;
+            case Claim.TakenOver:
+                LogTakenOver(logger, type, orderEvent.EventId, orderEvent.OrderId);
+                break;
+        }
         try
         {
-            await mail.SendAsync(email.Message, FileName(orderEvent), orderEvent.EventId, cancellationToken);
+            await mail.SendAsync(message, FileName(orderEvent), orderEvent.EventId, cancellationToken);
         }
         catch (Exception e)
         {
-            LogSendFailed(logger, email.Type, orderEvent.OrderId, e);
+            LogSendFailed(logger, type, orderEvent.OrderId, e);
             await dedupe.UnmarkAsync(orderEvent.EventId, CancellationToken.None);
             if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
                 throw; // the delivery itself was abandoned; the sidecar redelivers
             return Delivery.Retry;
         }
-        LogSent(logger, email.Type, orderEvent.OrderId, orderEvent.Version);
-        return null;
+        LogSent(logger, type, orderEvent.OrderId, orderEvent.Version);
+        try
+        {
+            await dedupe.MarkSentAsync(marker, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The e-mail is out: acknowledge it. The marker stays Sending, so a stray redelivery after ClaimAfter sends the
+            // same message again (same file, same Message-ID) rather than never.
+            LogMarkSentFailed(logger, type, orderEvent.OrderId, e);
+        }
+        return Delivery.Success;
     }
 
     private async Task<Claim> ClaimAsync(NotificationMarker mine, CancellationToken cancellationToken)

@@ -44,9 +44,6 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
     /// <summary>Every output binding call the app made, as it went to the sidecar.</summary>
     public List<InvokeBindingRequest> Requests { get; } = [];
 
-    /// <summary>The state writes the app sent, by gRPC method (SaveState, ExecuteStateTransaction, DeleteState).</summary>
-    public List<string> StateWrites { get; } = [];
-
     /// <summary>Runs before each state write the app sends, before the sidecar sees it.</summary>
     public Func<Task>? BeforeMarkerWrite { get; set; }
 
@@ -82,11 +79,8 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
                 lock (Requests)
                     Requests.Add(request);
                 break;
-            case "SaveState" or "ExecuteStateTransaction" or "DeleteState":
-                lock (StateWrites)
-                    StateWrites.Add(method);
-                if (method != "DeleteState" && BeforeMarkerWrite is { } hold)
-                    await hold();
+            case "SaveState" or "ExecuteStateTransaction" when BeforeMarkerWrite is { } hold:
+                await hold();
                 break;
         }
     }
@@ -96,6 +90,7 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
     /// <summary>One client for calls as the sidecar makes them; created before parallel use (starting the server is not thread-safe).</summary>
     public HttpClient Sidecar() => _sidecar ??= CreateClient();
 
+    /// <summary>Delivers <paramref name="orderEvent"/> as daprd does: a CloudEvent (type = the record's name) POSTed to <paramref name="route"/>.</summary>
     /// <summary>
     /// Delivers one event as daprd does to this bulk subscriber: a batch with one entry, the CloudEvent; the status is
     /// the one the app gave that entry (null when the request failed).
@@ -107,32 +102,18 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
     /// <summary>As <see cref="DeliverAsync{T}"/>, with any data under a CloudEvent of <paramref name="type"/>.</summary>
     public async Task<(HttpResponseMessage Response, string? Status)> DeliverDataAsync(string type, object? data, string? route = null, CancellationToken cancellationToken = default)
     {
-        var (response, statuses) = await DeliverBatchAsync(type, [data], route, cancellationToken);
-        return (response, statuses?.Single());
-    }
-
-    /// <summary>
-    /// Delivers one bulk batch, as daprd does: an entry per item of <paramref name="data"/>, each a CloudEvent of
-    /// <paramref name="type"/>; the statuses the app gave the entries, in their order (null when the request failed).
-    /// </summary>
-    public async Task<(HttpResponseMessage Response, IReadOnlyList<string?>? Statuses)> DeliverBatchAsync(string type, IReadOnlyList<object?> data, string? route = null, CancellationToken cancellationToken = default)
-    {
-        var entries = data.Select(d => new Dictionary<string, object?>
+        var cloudEvent = new Dictionary<string, object?>
         {
-            ["entryId"] = Guid.NewGuid().ToString(),
-            ["event"] = new Dictionary<string, object?>
-            {
-                ["specversion"] = "1.0",
-                ["id"] = Guid.NewGuid().ToString(),
-                ["source"] = "ordering",
-                ["type"] = type,
-                ["datacontenttype"] = "application/json",
-                ["pubsubname"] = "pubsub",
-                ["topic"] = "order-events",
-                ["data"] = d,
-            },
-            ["contentType"] = "application/cloudevents+json",
-        }).ToList();
+            ["specversion"] = "1.0",
+            ["id"] = Guid.NewGuid().ToString(),
+            ["source"] = "ordering",
+            ["type"] = type,
+            ["datacontenttype"] = "application/json",
+            ["pubsubname"] = "pubsub",
+            ["topic"] = "order-events",
+            ["data"] = data,
+        };
+        var entryId = Guid.NewGuid().ToString();
         var batch = new Dictionary<string, object?>
         {
             ["id"] = Guid.NewGuid().ToString(),
@@ -140,15 +121,17 @@ public sealed class NotificationsFactory : ShopAppFactory<Program>
             ["topic"] = "order-events",
             ["pubsubname"] = "pubsub",
             ["metadata"] = new Dictionary<string, string>(),
-            ["entries"] = entries,
+            ["entries"] = new[] { new Dictionary<string, object?> { ["entryId"] = entryId, ["event"] = cloudEvent, ["contentType"] = "application/cloudevents+json" } },
         };
         var content = new StringContent(JsonSerializer.Serialize(batch, JsonSerializerOptions.Web), Encoding.UTF8, "application/json");
         var response = await Sidecar().PostAsync(route ?? $"/events/order-events/{type}", content, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-            return (response, null);
-        var statuses = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(cancellationToken)).GetProperty("statuses")
-            .EnumerateArray().ToDictionary(s => s.GetProperty("entryId").GetString()!, s => s.GetProperty("status").GetString());
-        return (response, [.. entries.Select(e => statuses.GetValueOrDefault((string)e["entryId"]!))]);
+        string? status = null;
+        if (response.IsSuccessStatusCode)
+        {
+            var statuses = JsonSerializer.Deserialize<JsonElement>(await response.Content.ReadAsStringAsync(cancellationToken)).GetProperty("statuses");
+            status = statuses.EnumerateArray().Single(s => s.GetProperty("entryId").GetString() == entryId).GetProperty("status").GetString();
+        }
+        return (response, status);
     }
 
     public override async ValueTask DisposeAsync()

@@ -57,17 +57,13 @@ public static class OrderEventSubscriptions
         }).WithBulkSubscribe(Batches);
     }
 
-    /// <summary>
-    /// The batch's events of one type, through <see cref="Notifier.HandleAllAsync"/> together; an entry whose data is not
-    /// one (or that has no CloudEvent id) is dropped.
-    /// </summary>
+    /// <summary>The batch's events of one type, each through <see cref="Notifier"/>; an entry whose data is not one is dropped.</summary>
     public static async Task<Ok<BulkSubscriptionReply>> Handle<T>(BulkSubscribeMessage<JsonElement> batch, Notifier notifier, CancellationToken cancellationToken)
         where T : class, IOrderEvent =>
-        TypedResults.Ok(await BulkSubscriptionReply.AllAsync<T>(batch, async events =>
-            [.. (await notifier.HandleAllAsync([.. events.Select(e => e.Data)], cancellationToken)).Select(delivery => delivery switch
-            {
-                Delivery.Success => SubscriptionReply.Success,
-                Delivery.Retry => SubscriptionReply.Retry,
-                _ => SubscriptionReply.Drop,
-            })]));
+        TypedResults.Ok(await BulkSubscriptionReply.EachAsync<T>(batch, async orderEvent => await notifier.HandleAsync(orderEvent, cancellationToken) switch
+        {
+            Delivery.Success => SubscriptionReply.Success,
+            Delivery.Retry => SubscriptionReply.Retry,
+            _ => SubscriptionReply.Drop,
+        }));
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
-using Dapr;
 using Dapr.Client;
 using Microsoft.Extensions.Options;
 using ShopDapr.ServiceDefaults;
@@ -38,28 +36,6 @@ public sealed class DedupeStore(DaprClient dapr, IOptions<NotificationsOptions> 
     public Task<bool> TryMarkAsync(NotificationMarker marker, CancellationToken cancellationToken) =>
         dapr.TrySaveStateAsync(Store, Key(marker.EventId), marker, "", FirstWrite, _ttl, cancellationToken);
 
-    /// <summary>
-    /// Writes every marker of <paramref name="markers"/> in one transaction, each first-write: true when all were written,
-    /// false (and none written) when the transaction failed: any of them marked already (first-write refused), or the store
-    /// failing; the caller then claims each on its own, which tells the two apart.
-    /// </summary>
-    public async Task<bool> TryMarkAllAsync(IReadOnlyList<NotificationMarker> markers, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await dapr.ExecuteStateTransactionAsync(Store, [.. markers.Select(m => Upsert(m, FirstWrite))], cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (DaprException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Records in one transaction that the e-mails of <paramref name="markers"/> went out.</summary>
-    public Task MarkAllSentAsync(IReadOnlyList<NotificationMarker> markers, CancellationToken cancellationToken) =>
-        dapr.ExecuteStateTransactionAsync(Store, [.. markers.Select(m => Upsert(m with { Sending = false }, LastWrite))], cancellationToken: cancellationToken);
-
     /// <summary>The event's marker, or null when there is none (never marked, unmarked after a failed send, or expired).</summary>
     public async Task<MarkerRead?> ReadAsync(Guid eventId, CancellationToken cancellationToken)
     {
@@ -74,10 +50,6 @@ public sealed class DedupeStore(DaprClient dapr, IOptions<NotificationsOptions> 
     /// <summary>Records that the e-mail went out: later deliveries of the event are duplicates.</summary>
     public Task MarkSentAsync(NotificationMarker marker, CancellationToken cancellationToken) =>
         dapr.SaveStateAsync(Store, Key(marker.EventId), marker with { Sending = false }, LastWrite, _ttl, cancellationToken);
-
-    private StateTransactionRequest Upsert(NotificationMarker marker, StateOptions options) =>
-        new(Key(marker.EventId), JsonSerializer.SerializeToUtf8Bytes(marker, dapr.JsonSerializerOptions ?? JsonSerializerOptions.Web),
-            StateOperationType.Upsert, etag: null, metadata: _ttl, options: options);
 
     /// <summary>Removes the marker so a redelivery sends again (after a failed send).</summary>
     public Task UnmarkAsync(Guid eventId, CancellationToken cancellationToken) =>
