@@ -20,7 +20,14 @@ internal static class ProductFields
     /// <summary>Every searched field in one, for typo matching: one fuzzy automaton per word instead of one per field.</summary>
     public const string AllText = "all_text";
 
-    /// <summary>Boost of a fuzzy match in <see cref="AllText"/>: below any exact match.</summary>
+    /// <summary>
+    /// The same text as <see cref="AllText"/>, not stemmed (<see cref="ProductIndex"/> indexes it with the analyzer
+    /// without the stemmer): a word as typed is matched for typos against the words as written. A typo can change how a
+    /// word stems ("pwsome" keeps its e, "pawsome" stems to "pawsom"), and then its stem is two edits from the product's.
+    /// </summary>
+    public const string AllWords = "all_words";
+
+    /// <summary>Boost of a fuzzy match in <see cref="AllText"/> or <see cref="AllWords"/>: below any exact match.</summary>
     public const float FuzzyBoost = 0.5f;
     public const string BrandFacet = "brand";
 
@@ -45,6 +52,7 @@ internal static class ProductFields
             new TextField(BrandText, product.Brand, Field.Store.NO),
             new TextField(CategoryText, $"{categoryName} {product.Category}", Field.Store.NO),
             new TextField(AllText, $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}", Field.Store.NO),
+            new TextField(AllWords, $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}", Field.Store.NO),
             new SortedDocValuesField(CategoryFacet, new BytesRef(product.Category)),
             new SortedDocValuesField(BrandFacet, new BytesRef(product.Brand)),
         ];

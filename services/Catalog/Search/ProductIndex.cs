@@ -1,6 +1,7 @@
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.Core;
 using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.Miscellaneous;
 using Lucene.Net.Analysis.Standard;
 using Lucene.Net.Analysis.Util;
 using Lucene.Net.Index;
@@ -29,7 +30,9 @@ public sealed class ProductIndex : IDisposable
 
     public ProductIndex()
     {
-        _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, _analyzer) { OpenMode = OpenMode.CREATE });
+        // Every field stemmed but AllWords, the words as written (for typo matching of the words as typed).
+        var analyzer = new PerFieldAnalyzerWrapper(_analyzer, new Dictionary<string, Analyzer> { [ProductFields.AllWords] = _unstemmed });
+        _writer = new IndexWriter(_directory, new IndexWriterConfig(Version, analyzer) { OpenMode = OpenMode.CREATE });
         _writer.Commit();
         _searchers = new SearcherManager(_writer, applyAllDeletes: true, searcherFactory: null);
     }

@@ -32,22 +32,22 @@ internal static class ProductQueryBuilder
             }
             if (!known)
             {
-                // A typo can break the stemmer ("wireles" stems to "wirel"), so the word as typed is tried as well.
-                AddFuzzy(word, term);
-                if (raw[i] != term)
-                    AddFuzzy(word, raw[i]);
+                // A typo can break the stemmer ("wireles" stems to "wirel", "pwsome" keeps the e "pawsome" loses), so the
+                // word as typed is also matched against the words as written.
+                AddFuzzy(word, ProductFields.AllText, term);
+                AddFuzzy(word, ProductFields.AllWords, raw[i]);
             }
             query.Add(word, Occur.MUST);
         }
         return query;
     }
 
-    private static void AddFuzzy(BooleanQuery word, string term)
+    private static void AddFuzzy(BooleanQuery word, string field, string term)
     {
         var edits = MaxEdits(term);
         if (edits == 0)
             return;
-        word.Add(new FuzzyQuery(new Term(ProductFields.AllText, term), edits, prefixLength: 1) { Boost = ProductFields.FuzzyBoost }, Occur.SHOULD);
+        word.Add(new FuzzyQuery(new Term(field, term), edits, prefixLength: 1) { Boost = ProductFields.FuzzyBoost }, Occur.SHOULD);
     }
 
     /// <summary>Edits allowed for a (stemmed) word: none for short words, one for medium, two for long.</summary>

@@ -45,6 +45,35 @@ public sealed class ProductIndexTests : IDisposable
     public void Typos_still_find_the_product(string q) =>
         Assert.Equal(_headphones.Id, Ids(_index.Search(q, 1, 10)).First());
 
+    [Theory]
+    [InlineData("pwsome")]
+    [InlineData("Pwsome cat")]
+    [InlineData("pawsme")]
+    public void A_typo_that_changes_how_the_word_stems_still_finds_the_product(string q)
+    {
+        // "pawsome" stems to "pawsom"; "pwsome" keeps its e (the stemmer's rule for short words), two edits from it.
+        var catTree = Make("Pawsome Cat Tree C60", "pets", "Pawsome", "Sisal posts and a hammock.");
+        _index.Upsert(catTree);
+        Assert.Equal(catTree.Id, Ids(_index.Search(q, 1, 10)).First());
+    }
+
+    [Fact]
+    public void Every_demo_product_is_found_by_its_first_long_name_word_with_a_letter_missing()
+    {
+        // What a shopper's typo looks like (the storefront test types the same): the second letter dropped.
+        var demo = DemoCatalogGenerator.Generate();
+        _index.Rebuild(demo);
+        var names = demo.ToDictionary(p => p.Id, p => p.Name);
+        var missed = new List<string>();
+        foreach (var word in demo.Select(p => p.Name.Split(' ').FirstOrDefault(w => w.Length >= 5 && w.All(char.IsLetter))).OfType<string>().Distinct())
+        {
+            var typo = word.Remove(1, 1);
+            if (!_index.Search(typo, 1, 12).Hits.Any(h => names[h.ProductId].Contains(word, StringComparison.OrdinalIgnoreCase)))
+                missed.Add($"{typo} (for {word})");
+        }
+        Assert.True(missed.Count == 0, $"not found on the first page: {string.Join(", ", missed)}");
+    }
+
     [Fact]
     public void Every_word_must_match()
     {
