@@ -48,6 +48,36 @@ public sealed class EventTelemetryTests : IDisposable
         Assert.Same(delivery, Activity.Current);
     }
 
+    [Fact]
+    public async Task A_batch_handled_as_one_gives_each_entry_a_span_of_its_own_publishers_trace_none_inside_another()
+    {
+        var first = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
+        var second = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
+        var batch = Batch(
+            Entry("1", "a", $"00-{first.Trace}-{first.Span}-01"),
+            Entry("2", "b", $"00-{second.Trace}-{second.Span}-01"),
+            Entry("3", "c", traceParent: null));
+        using var delivery = new Activity("bulk delivery").SetIdFormat(ActivityIdFormat.W3C).Start();
+        var started = new List<Activity>();
+        _listener.ActivityStarted = started.Add;
+        Activity? handledIn = null;
+
+        var reply = await BulkSubscriptionReply.AllAsync<Ping>(batch, pings =>
+        {
+            handledIn = Activity.Current;
+            return Task.FromResult<IReadOnlyList<SubscriptionReply>>([.. pings.Select(_ => SubscriptionReply.Success)]);
+        });
+
+        Assert.All(reply.Statuses, s => Assert.Equal("SUCCESS", s.Status));
+        // The entry without a traceparent joins the delivery's trace, not the trace of the entry before it.
+        Assert.Equal(
+            [(first.Trace, first.Span), (second.Trace, second.Span), (delivery.TraceId, delivery.SpanId)],
+            started.Select(a => (a.TraceId, a.ParentSpanId)));
+        Assert.All(started, a => Assert.Equal(ActivityKind.Consumer, a.Kind));
+        Assert.Same(delivery, handledIn);
+        Assert.All(started, a => Assert.True(a.IsStopped));
+    }
+
     private static BulkSubscribeMessage<JsonElement> Batch(params BulkSubscribeMessageEntry<JsonElement>[] entries) =>
         new(entries.ToList(), "order-events", new Dictionary<string, string>());
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapr.AspNetCore;
 using ShopDapr.ServiceDefaults.Telemetry;
@@ -62,14 +63,22 @@ public sealed record BulkSubscriptionReply(IReadOnlyList<BulkEntryStatus> Status
     /// The whole batch through <paramref name="handle"/> in one call, for a subscriber that applies a batch as one unit
     /// of work: the data and CloudEvent <c>id</c> of every entry that reads as <typeparamref name="T"/>, in order, and
     /// one reply for each; an entry whose data does not read as one, or without an id, is dropped (to the dead-letter
-    /// topic) without holding back the rest. Each entry still gets its span, open while the batch is handled.
+    /// topic) without holding back the rest. Each entry still gets its span in its own publisher's trace, open while the
+    /// batch is handled; the spans are side by side (none the parent of the next), and the handler runs in the delivery's
+    /// own span, since its calls serve every entry at once.
     /// </summary>
     public static async Task<BulkSubscriptionReply> AllAsync<T>(
         BulkSubscribeMessage<JsonElement> batch, Func<IReadOnlyList<(T Data, string Id)>, Task<IReadOnlyList<SubscriptionReply>>> handle)
         where T : class
     {
         var entries = Entries(batch).ToList();
-        var spans = entries.Select(e => EventTelemetry.Handling(e.Event)).ToList();
+        var delivery = Activity.Current;
+        var spans = new List<Activity?>(entries.Count);
+        foreach (var entry in entries)
+        {
+            spans.Add(EventTelemetry.Handling(entry.Event));
+            Activity.Current = delivery; // starting a span makes it current: the next entry's must not be its child
+        }
         try
         {
             var read = entries.Select(e => (Data: DataOf<T>(e.Event), Id: IdOf(e.Event))).ToList();
