@@ -33,8 +33,6 @@ public sealed class StateDocs(IReadOnlyDictionary<string, BulkStateItem> read, J
     internal string? ETagOf(string key) => read.TryGetValue(key, out var item) && !string.IsNullOrEmpty(item.Value) && !string.IsNullOrEmpty(item.ETag) ? item.ETag : null;
 }
 
-public enum Applied { Done, Duplicate }
-
 /// <summary>
 /// Analytics' state, on the shop's state store: events are applied in units of work (one per delivered batch, see
 /// <see cref="ApplyEachOnceAsync"/>) that read the documents they change (profiles, trending buckets, co-occurrences,
@@ -57,14 +55,6 @@ public sealed partial class AnalyticsStore(DaprClient dapr, ILogger<AnalyticsSto
     private JsonSerializerOptions Json => dapr.JsonSerializerOptions ?? JsonSerializerOptions.Web;
 
     /// <summary>
-    /// Runs <paramref name="change"/> over the documents under <paramref name="keys"/> and commits what it set, once per
-    /// <paramref name="eventId"/>; on a conflict with another writer it reads again and re-runs. Throws
-    /// <see cref="StateConflictException"/> when the conflicts do not stop.
-    /// </summary>
-    public async Task<Applied> ApplyOnceAsync(string eventId, IReadOnlyCollection<string> keys, Action<StateDocs> change, CancellationToken cancellationToken) =>
-        (await ApplyEachOnceAsync([new EventChange(eventId, keys, change)], cancellationToken))[0];
-
-    /// <summary>
     /// Applies many events as one unit of work: one bulk read of every key they name and of all their markers, each
     /// change not applied yet run in order over the same documents (so ten events on one trending bucket write it once,
     /// with the sum), then one transaction writing every changed document once and each applied event's marker. An event
@@ -72,32 +62,27 @@ public sealed partial class AnalyticsStore(DaprClient dapr, ILogger<AnalyticsSto
     /// another writer the whole unit reads again and re-runs; <see cref="StateConflictException"/> when the conflicts do
     /// not stop (nothing of the unit is then stored).
     /// </summary>
-    public async Task<IReadOnlyList<Applied>> ApplyEachOnceAsync(IReadOnlyList<EventChange> changes, CancellationToken cancellationToken)
+    public async Task ApplyEachOnceAsync(IReadOnlyList<EventChange> changes, CancellationToken cancellationToken)
     {
         var keys = changes.Select(c => MarkerKey(c.EventId)).Concat(changes.SelectMany(c => c.Keys)).Distinct(StringComparer.Ordinal).ToList();
         for (var attempt = 1; ; attempt++)
         {
             var read = await ReadAsync(keys, cancellationToken);
             var docs = new StateDocs(read, Json);
-            var applied = new Applied[changes.Count];
             for (var i = 0; i < changes.Count; i++)
             {
                 var marker = MarkerKey(changes[i].EventId);
                 if (!string.IsNullOrEmpty(read[marker].Value) || docs.Writes.ContainsKey(marker))
-                {
-                    applied[i] = Applied.Duplicate;
-                    continue;
-                }
+                    continue; // applied before, or earlier in this unit
                 changes[i].Apply(docs);
                 docs.Writes[marker] = (new SeenEvent(changes[i].EventId, DateTimeOffset.UtcNow), RememberEventsFor);
-                applied[i] = Applied.Done;
             }
             if (docs.Writes.Count == 0)
-                return applied;
+                return;
             try
             {
                 await dapr.ExecuteStateTransactionAsync(Store, [.. docs.Writes.Select(w => Upsert(w.Key, w.Value.Value, w.Value.Ttl, docs.ETagOf(w.Key)))], cancellationToken: cancellationToken);
-                return applied;
+                return;
             }
             catch (DaprException e) when (attempt < MaxAttempts)
             {
