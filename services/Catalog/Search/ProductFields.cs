@@ -43,6 +43,7 @@ internal static class ProductFields
     public static Document ToDocument(Product product)
     {
         var categoryName = Categories.TryFind(product.Category, out var category) ? category.Name : product.Category;
+        var allText = $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}";
         return
         [
             new StringField(Id, product.Id.ToString("N"), Field.Store.NO),
@@ -51,8 +52,8 @@ internal static class ProductFields
             new TextField(Description, product.Description, Field.Store.NO),
             new TextField(BrandText, product.Brand, Field.Store.NO),
             new TextField(CategoryText, $"{categoryName} {product.Category}", Field.Store.NO),
-            new TextField(AllText, $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}", Field.Store.NO),
-            new TextField(AllWords, $"{product.Name} {product.Brand} {categoryName} {product.Category} {product.Description}", Field.Store.NO),
+            new TextField(AllText, allText, Field.Store.NO),
+            new TextField(AllWords, allText, Field.Store.NO),
             new SortedDocValuesField(CategoryFacet, new BytesRef(product.Category)),
             new SortedDocValuesField(BrandFacet, new BytesRef(product.Brand)),
         ];
