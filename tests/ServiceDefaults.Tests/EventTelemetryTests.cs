@@ -25,12 +25,7 @@ public sealed class EventTelemetryTests : IDisposable
     [Fact]
     public async Task Each_entry_of_a_bulk_delivery_is_handled_in_a_span_of_its_own_publishers_trace()
     {
-        var first = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
-        var second = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
-        var batch = Batch(
-            Entry("1", "a", $"00-{first.Trace}-{first.Span}-01"),
-            Entry("2", "b", $"00-{second.Trace}-{second.Span}-01"),
-            Entry("3", "c", traceParent: null));
+        var (batch, first, second) = TwoTracesAndOneEntryWithout();
         using var delivery = new Activity("bulk delivery").SetIdFormat(ActivityIdFormat.W3C).Start();
         var seen = new List<(string Name, ActivityTraceId Trace, ActivitySpanId Parent, string? Kind)>();
 
@@ -51,12 +46,7 @@ public sealed class EventTelemetryTests : IDisposable
     [Fact]
     public async Task A_batch_handled_as_one_gives_each_entry_a_span_of_its_own_publishers_trace_none_inside_another()
     {
-        var first = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
-        var second = (Trace: ActivityTraceId.CreateRandom(), Span: ActivitySpanId.CreateRandom());
-        var batch = Batch(
-            Entry("1", "a", $"00-{first.Trace}-{first.Span}-01"),
-            Entry("2", "b", $"00-{second.Trace}-{second.Span}-01"),
-            Entry("3", "c", traceParent: null));
+        var (batch, first, second) = TwoTracesAndOneEntryWithout();
         using var delivery = new Activity("bulk delivery").SetIdFormat(ActivityIdFormat.W3C).Start();
         var started = new List<Activity>();
         _listener.ActivityStarted = started.Add;
@@ -76,6 +66,18 @@ public sealed class EventTelemetryTests : IDisposable
         Assert.All(started, a => Assert.Equal(ActivityKind.Consumer, a.Kind));
         Assert.Same(delivery, handledIn);
         Assert.All(started, a => Assert.True(a.IsStopped));
+    }
+
+    /// <summary>A batch of three entries: two each from a publisher's trace of its own, the third with no traceparent.</summary>
+    private static (BulkSubscribeMessage<JsonElement> Batch, (ActivityTraceId Trace, ActivitySpanId Span) First, (ActivityTraceId Trace, ActivitySpanId Span) Second) TwoTracesAndOneEntryWithout()
+    {
+        var first = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+        var second = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+        var batch = Batch(
+            Entry("1", "a", $"00-{first.Item1}-{first.Item2}-01"),
+            Entry("2", "b", $"00-{second.Item1}-{second.Item2}-01"),
+            Entry("3", "c", traceParent: null));
+        return (batch, first, second);
     }
 
     private static BulkSubscribeMessage<JsonElement> Batch(params BulkSubscribeMessageEntry<JsonElement>[] entries) =>
